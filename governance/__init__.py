@@ -1,0 +1,1 @@
+"""Charter's domain: guidelines, deliberation, group-aware voting and their history."""

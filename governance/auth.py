@@ -1,0 +1,98 @@
+"""Who may do what: the permission table, checked inside every service that changes data."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from governance.errors import ConfigurationError, NotAllowed
+from governance.models import Role, Stakeholder
+
+#: The actor recorded for automatic actions (closing a vote whose window ended, seeding).
+SYSTEM_ACTOR: None = None
+SYSTEM_NAME = "Charter (automatic)"
+
+
+class Action(StrEnum):
+    """Everything a person can do that changes data."""
+
+    PROPOSE = "propose a guideline"
+    AMEND = "amend a guideline"
+    COMMENT = "comment"
+    VOTE = "vote"
+    SUBMIT = "submit a draft for deliberation"
+    WITHDRAW = "withdraw a guideline"
+    OPEN_VOTING = "open voting"
+    CLOSE_VOTING = "close voting"
+    EDIT_RULES = "edit the rules"
+    MANAGE_STAKEHOLDERS = "manage stakeholders"
+
+
+@dataclass(frozen=True)
+class Permission:
+    """Who may take an action: anyone holding one of ``roles``, or the author if ``author``."""
+
+    roles: frozenset[Role]
+    author: bool = False
+
+
+_P = Role.PARTICIPANT
+PERMISSIONS: dict[Action, Permission] = {
+    Action.PROPOSE: Permission(frozenset({_P})),
+    Action.AMEND: Permission(frozenset(), author=True),
+    Action.COMMENT: Permission(frozenset({_P})),
+    Action.VOTE: Permission(frozenset({_P})),
+    Action.SUBMIT: Permission(frozenset({Role.MODERATOR}), author=True),
+    Action.WITHDRAW: Permission(frozenset({Role.MODERATOR}), author=True),
+    Action.OPEN_VOTING: Permission(frozenset({Role.MODERATOR})),
+    Action.CLOSE_VOTING: Permission(frozenset({Role.MODERATOR})),
+    Action.EDIT_RULES: Permission(frozenset({Role.STEWARD})),
+    Action.MANAGE_STAKEHOLDERS: Permission(frozenset({Role.STEWARD})),
+}
+
+
+def may(person: Stakeholder, action: Action, *, author_id: int | None = None) -> bool:
+    """Whether ``person`` may take ``action`` (on something written by ``author_id``)."""
+    if person.suspended:
+        return False
+    rule = PERMISSIONS[action]
+    if rule.author and author_id is not None and author_id == person.id:
+        return True
+    return bool(rule.roles.intersection(person.roles))
+
+
+def authorize(person: Stakeholder, action: Action, *, author_id: int | None = None) -> None:
+    """Raise ``NotAllowed`` unless ``person`` may take ``action``."""
+    if person.suspended:
+        raise NotAllowed("your account is suspended: you can read but not act")
+    if may(person, action, author_id=author_id):
+        return
+    rule = PERMISSIONS[action]
+    who = [f"{r.value}s" for r in sorted(rule.roles)]
+    if rule.author:
+        who.insert(0, "its author")
+    raise NotAllowed(f"only {' or '.join(who)} may {action.value}")
+
+
+class SignInMode(StrEnum):
+    """How people sign in to this deployment."""
+
+    DEMO = "demo"
+    """Pick any seeded demo stakeholder; for trying Charter locally."""
+    OIDC = "oidc"
+    """OpenID Connect through ``st.login``."""
+    READ_ONLY = "read-only"
+    """No sign-in configured: everyone can read, nobody can act."""
+
+
+def sign_in_mode(*, demo_requested: bool, oidc_configured: bool) -> SignInMode:
+    """Decide the sign-in mode; demo sign-in is impossible while real sign-in is configured."""
+    if demo_requested and oidc_configured:
+        raise ConfigurationError(
+            "CHARTER_DEMO is set but [auth] sign-in is configured in .streamlit/secrets.toml;"
+            " demo sign-in would let anyone act as anyone, so Charter refuses to start."
+            " Unset CHARTER_DEMO or remove [auth]."
+        )
+    if oidc_configured:
+        return SignInMode.OIDC
+    return SignInMode.DEMO if demo_requested else SignInMode.READ_ONLY

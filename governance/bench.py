@@ -1,0 +1,221 @@
+"""Benchmarks, run by ``python -m governance bench ...``; each returns one JSON-able dict.
+
+The voting benchmark builds a synthetic electorate in a fresh database in a temporary
+folder, then measures the same service functions the pages call.
+"""
+
+from __future__ import annotations
+
+import platform
+import statistics
+import tempfile
+import threading
+import time
+from datetime import timedelta
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from governance.config import Settings
+from governance.models import AccountStatus, Role, Stakeholder
+from governance.services import Charter, utc_now
+from governance.storage import Database
+
+#: Share of the synthetic electorate in each group, and of experts also in "public".
+_GROUP_SHARES = {"ethicist": 0.1, "engineer": 0.2, "public": 0.7}
+_DUAL_SHARE = 0.05
+
+
+def _percentile(values: list[float], pct: float) -> float:
+    ordered = sorted(values)
+    index = min(len(ordered) - 1, max(0, round(pct / 100 * len(ordered)) - 1))
+    return ordered[index]
+
+
+def _load(
+    db: Database, *, voters: int, guidelines: int, votes: int, rng: np.random.Generator
+) -> set[int]:
+    """Bulk-load stakeholders, guidelines in voting and ballots; returns the ballot keys."""
+    now = utc_now()
+    ids = np.arange(1, voters + 1)
+    db.bulk_insert(
+        "stakeholders",
+        pd.DataFrame(
+            {
+                "id": ids,
+                "display_name": [f"Voter {i}" for i in range(voters)],
+                "status": AccountStatus.ACTIVE.value,
+                "is_demo": False,
+                "created_at": now,
+            }
+        ),
+    )
+    groups = list(_GROUP_SHARES)
+    primary = rng.choice(len(groups), size=voters, p=list(_GROUP_SHARES.values()))
+    dual = ids[rng.random(voters) < _DUAL_SHARE]
+    member_ids = np.concatenate([ids, dual])
+    member_groups = [groups[g] for g in primary] + ["public"] * len(dual)
+    db.bulk_insert(
+        "stakeholder_groups",
+        pd.DataFrame({"stakeholder_id": member_ids, "group_name": member_groups}).drop_duplicates(),
+    )
+    db.bulk_insert(
+        "stakeholder_roles",
+        pd.DataFrame({"stakeholder_id": ids, "role": Role.PARTICIPANT.value}),
+    )
+    gids = np.arange(1, guidelines + 1)
+    db.bulk_insert(
+        "guidelines",
+        pd.DataFrame(
+            {
+                "id": gids,
+                "status": "voting",
+                "current_version": 1,
+                "author_id": 1,
+                "created_at": now - timedelta(days=3),
+                "updated_at": now - timedelta(days=1),
+                "voting_version": 1,
+                "voting_opens_at": now - timedelta(days=1),
+                "voting_closes_at": now + timedelta(days=13),
+                "voting_rules_version": 1,
+            }
+        ),
+    )
+    db.bulk_insert(
+        "guideline_versions",
+        pd.DataFrame(
+            {
+                "guideline_id": gids,
+                "version": 1,
+                "title": [f"Synthetic guideline {g}" for g in gids.tolist()],
+                "statement": "The assistant follows a synthetic guideline.",
+                "critique_request": "Identify where the response does not follow it.",
+                "revision_request": "Rewrite the response so that it follows it.",
+                "rationale": "",
+                "category": "honesty",
+                "tags": "[]",
+                "language": "en",
+                "author_id": 1,
+                "reason": "",
+                "created_at": now - timedelta(days=3),
+            }
+        ),
+    )
+    # Distinct (guideline, voter) pairs, encoded as guideline * voters + voter.
+    keys = np.unique(rng.integers(0, guidelines * voters, size=int(votes * 1.1)))
+    keys = rng.permutation(keys)[:votes]
+    g_index, v_index = np.divmod(keys, voters)
+    # Each guideline has its own level of support, so tallies differ.
+    support = rng.uniform(0.3, 0.9, size=guidelines)[g_index]
+    draw = rng.random(len(keys))
+    choice = np.where(
+        draw < 0.05, "abstain", np.where(draw < 0.05 + support * 0.95, "approve", "reject")
+    )
+    db.bulk_insert(
+        "votes",
+        pd.DataFrame(
+            {
+                "guideline_id": gids[g_index],
+                "version": 1,
+                "stakeholder_id": ids[v_index],
+                "choice": choice,
+                "reason": "",
+                "cast_at": now - timedelta(hours=12),
+            }
+        ),
+    )
+    return set(keys.tolist())
+
+
+def bench_votes(
+    *,
+    voters: int = 100_000,
+    guidelines: int = 2_000,
+    votes: int = 1_000_000,
+    threads: int = 8,
+    casts: int = 2_000,
+    seed: int = 7,
+) -> dict[str, object]:
+    """Load a synthetic electorate, then time tallies and concurrent casts.
+
+    Returns:
+        ``load_s``, ``tally_all_s``, ``tally_one_ms`` (median of 100), ``cast_p50_ms``,
+        ``cast_p99_ms`` (``casts`` ballots from ``threads`` threads through
+        ``Charter.cast_vote``) and ``lost_votes`` (ballots cast minus ballots stored).
+    """
+    if votes > voters * guidelines:
+        raise ValueError("more votes than (voter, guideline) pairs")
+    rng = np.random.default_rng(seed)
+    with tempfile.TemporaryDirectory(prefix="charter-bench-") as folder:
+        db = Database(Path(folder) / "bench.duckdb")
+        charter = Charter(db, Settings(db_path=Path(folder) / "bench.duckdb"))
+        started = time.perf_counter()
+        loaded = _load(db, voters=voters, guidelines=guidelines, votes=votes, rng=rng)
+        db.checkpoint()
+        load_s = time.perf_counter() - started
+
+        started = time.perf_counter()
+        tallies = charter.tally_all()
+        tally_all_s = time.perf_counter() - started
+        assert len(tallies) == guidelines
+
+        one_ms = []
+        for index in rng.choice(guidelines, size=min(100, guidelines), replace=False):
+            started = time.perf_counter()
+            charter.tally(f"G-{int(index) + 1:04d}")
+            one_ms.append((time.perf_counter() - started) * 1000)
+
+        # Random voters cast on random guidelines; some already voted there (a change).
+        plan_g = rng.integers(0, guidelines, size=casts)
+        plan_v = rng.integers(0, voters, size=casts)
+        plan_c = rng.choice(["approve", "reject", "abstain"], size=casts)
+        latencies: list[float] = []
+        failures: list[BaseException] = []
+        lock = threading.Lock()
+
+        def worker(part: int) -> None:
+            mine = []
+            for i in range(part, casts, threads):
+                person = Stakeholder.model_construct(
+                    id=int(plan_v[i]) + 1, display_name="", groups=(), created_at=utc_now()
+                )
+                started = time.perf_counter()
+                try:
+                    charter.cast_vote(person, f"G-{int(plan_g[i]) + 1:04d}", str(plan_c[i]))
+                except BaseException as exc:  # counted, then reported as lost votes
+                    with lock:
+                        failures.append(exc)
+                    continue
+                mine.append((time.perf_counter() - started) * 1000)
+            with lock:
+                latencies.extend(mine)
+
+        pool = [threading.Thread(target=worker, args=(n,)) for n in range(threads)]
+        for t in pool:
+            t.start()
+        for t in pool:
+            t.join()
+
+        cast_keys = {int(g) * voters + int(v) for g, v in zip(plan_g, plan_v, strict=True)}
+        expected = len(loaded | cast_keys)
+        with db.read() as store:
+            stored = store.count_votes()
+        db.close()
+    return {
+        "bench": "votes",
+        "voters": voters,
+        "guidelines": guidelines,
+        "votes": votes,
+        "threads": threads,
+        "casts": casts,
+        "load_s": round(load_s, 3),
+        "tally_all_s": round(tally_all_s, 3),
+        "tally_one_ms": round(statistics.median(one_ms), 2),
+        "cast_p50_ms": round(_percentile(latencies, 50), 2),
+        "cast_p99_ms": round(_percentile(latencies, 99), 2),
+        "cast_errors": len(failures),
+        "lost_votes": expected - stored,
+        "machine": f"{platform.machine()} {platform.python_version()}",
+        "date": utc_now().date().isoformat(),
+    }

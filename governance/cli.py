@@ -1,0 +1,250 @@
+"""``python -m governance``: set up the database, inspect it, and run benchmarks.
+
+Every refused action exits non-zero with one line on stderr; that translation happens here
+and nowhere else.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import NoReturn
+
+from governance.config import Settings
+from governance.errors import GovernanceError, ValidationFailed
+from governance.models import Status
+from governance.services import Charter, utc_now
+from governance.storage import Database
+from governance.storage.store import GuidelineFilter
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse that reports a usage error in one line."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"error: {message} (see {self.prog} --help)\n")
+
+
+def _positive(text: str) -> int:
+    try:
+        value = int(text.replace("_", ""))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} must be at least 1")
+    return value
+
+
+def _open(args: argparse.Namespace) -> tuple[Settings, Database]:
+    settings = Settings.from_env()
+    if args.db is not None:
+        settings = settings.model_copy(update={"db_path": Path(args.db)})
+    return settings, Database(settings.db_path)
+
+
+def _charter(args: argparse.Namespace) -> Charter:
+    settings, db = _open(args)
+    return Charter(db, settings)
+
+
+def cmd_init(args: argparse.Namespace) -> int:
+    """Create the database (and seed the demo data) if needed."""
+    from governance.demo import SimulatedClock, seed_demo
+
+    settings, db = _open(args)
+    with db.read() as store:
+        empty = store.count_stakeholders() == 0 and not store.status_counts()
+    if args.demo and not empty:
+        print(f"{settings.db_path}: already has data; demo not seeded")
+        return 0
+    if args.demo:
+        clock = SimulatedClock(utc_now())
+        seed_demo(Charter(db, settings, clock=clock), clock, seed=args.seed)
+        db.checkpoint()
+        with db.read() as store:
+            counts = store.status_counts()
+            people = store.count_stakeholders()
+            ballots = store.count_votes()
+        summary = ", ".join(f"{n} {s.value}" for s, n in sorted(counts.items()))
+        print(
+            f"{settings.db_path}: demo seeded: {people} stakeholders, {ballots} ballots,"
+            f" guidelines: {summary}"
+        )
+        return 0
+    Charter(db, settings)
+    print(f"{settings.db_path}: ready")
+    return 0
+
+
+def cmd_rules(args: argparse.Namespace) -> int:
+    """Print the rules in force (or one version) as JSON."""
+    charter = _charter(args)
+    record = charter.rules(args.version)
+    print(
+        json.dumps(
+            {
+                **record.rules.model_dump(mode="json"),
+                "created_at": record.created_at.isoformat(),
+                "created_by": record.created_by,
+                "reason": record.reason,
+            },
+            indent=2,
+            ensure_ascii=False,
+        )
+    )
+    return 0
+
+
+def cmd_guidelines(args: argparse.Namespace) -> int:
+    """List guidelines, one per line: id, status, version, title."""
+    charter = _charter(args)
+    statuses = []
+    for name in args.status or []:
+        try:
+            statuses.append(Status(name))
+        except ValueError:
+            raise ValidationFailed(
+                {"--status": f"unknown status {name!r}; one of {', '.join(Status)}"}
+            ) from None
+    where = GuidelineFilter(statuses=tuple(statuses), text=args.search or "")
+    page = 1
+    while True:
+        result = charter.guideline_list(where, page)
+        for item in result.items:
+            g = item.guideline
+            print(f"{g.id}\t{g.status.value}\tv{g.version}\t{g.text.title}")
+        if page >= result.pages:
+            break
+        page += 1
+    return 0
+
+
+def cmd_tally(args: argparse.Namespace) -> int:
+    """Explain the tally of one guideline."""
+    charter = _charter(args)
+    result = charter.tally(args.guideline)
+    for line in result.lines:
+        print(line)
+    print(result.summary)
+    return 0
+
+
+def cmd_events(args: argparse.Namespace) -> int:
+    """Print the event log as JSON lines, oldest first."""
+    charter = _charter(args)
+    with charter.db.read() as store:
+        events = store.events(subject=args.subject, limit=args.limit, ascending=True)
+    for event in events:
+        print(event.model_dump_json())
+    return 0
+
+
+def cmd_close_due(args: argparse.Namespace) -> int:
+    """Close every vote whose window has ended."""
+    charter = _charter(args)
+    for guideline in charter.close_due():
+        print(f"{guideline.id}\t{guideline.status.value}")
+    return 0
+
+
+def cmd_bench_votes(args: argparse.Namespace) -> int:
+    """Run the voting benchmark and print one JSON line."""
+    from governance.bench import bench_votes
+
+    result = bench_votes(
+        voters=args.voters,
+        guidelines=args.guidelines,
+        votes=args.votes,
+        threads=args.threads,
+        casts=args.casts,
+        seed=args.seed,
+    )
+    print(json.dumps(result))
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The command-line interface."""
+    parser = _Parser(
+        prog="python -m governance",
+        description="Charter: propose, deliberate and vote on value guidelines for AI.",
+    )
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    db_help = "DuckDB file (default: $CHARTER_DB or data/charter.duckdb)"
+
+    p = sub.add_parser("init", help="create the database; --demo seeds the demo data")
+    p.add_argument("--db", help=db_help)
+    p.add_argument(
+        "--demo", action="store_true", help="seed the demo dataset if the database is empty"
+    )
+    p.add_argument("--seed", type=int, default=2026, help="random seed of the demo (default 2026)")
+    p.set_defaults(func=cmd_init)
+
+    p = sub.add_parser("rules", help="print the rules in force as JSON")
+    p.add_argument("--db", help=db_help)
+    p.add_argument("--version", type=_positive, help="a given rules version")
+    p.set_defaults(func=cmd_rules)
+
+    p = sub.add_parser("guidelines", help="list guidelines")
+    p.add_argument("--db", help=db_help)
+    p.add_argument("--status", action="append", help="only this status (repeatable)")
+    p.add_argument("--search", help="words to look for in title, statement and tags")
+    p.set_defaults(func=cmd_guidelines)
+
+    p = sub.add_parser("tally", help="explain the tally of a guideline")
+    p.add_argument("guideline", help="guideline id, e.g. G-0007")
+    p.add_argument("--db", help=db_help)
+    p.set_defaults(func=cmd_tally)
+
+    p = sub.add_parser("events", help="print the event log as JSON lines")
+    p.add_argument("--db", help=db_help)
+    p.add_argument("--subject", help="only events about this guideline or stakeholder")
+    p.add_argument("--limit", type=_positive, default=1000, help="at most this many (default 1000)")
+    p.set_defaults(func=cmd_events)
+
+    p = sub.add_parser("close-due", help="close every vote whose window has ended")
+    p.add_argument("--db", help=db_help)
+    p.set_defaults(func=cmd_close_due)
+
+    bench = sub.add_parser("bench", help="benchmarks; each prints one JSON line")
+    bench_sub = bench.add_subparsers(dest="bench", required=True, parser_class=_Parser)
+    p = bench_sub.add_parser(
+        "votes", help="tally and cast-vote performance on a synthetic electorate"
+    )
+    p.add_argument(
+        "--voters", type=_positive, default=100_000, help="stakeholders (default 100000)"
+    )
+    p.add_argument(
+        "--guidelines", type=_positive, default=2_000, help="guidelines in voting (default 2000)"
+    )
+    p.add_argument(
+        "--votes", type=_positive, default=1_000_000, help="ballots loaded (default 1000000)"
+    )
+    p.add_argument(
+        "--threads", type=_positive, default=8, help="threads casting at once (default 8)"
+    )
+    p.add_argument(
+        "--casts",
+        type=_positive,
+        default=2_000,
+        help="ballots cast through the service (default 2000)",
+    )
+    p.add_argument("--seed", type=int, default=7, help="random seed (default 7)")
+    p.set_defaults(func=cmd_bench_votes)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit status."""
+    args = build_parser().parse_args(argv)
+    try:
+        return int(args.func(args))
+    except GovernanceError as exc:
+        print(f"error: {exc.message}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("error: interrupted", file=sys.stderr)
+        return 130

@@ -1,0 +1,90 @@
+"""Settings read from the environment, validated once at start-up."""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Mapping
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, field_validator
+
+from governance.errors import ConfigurationError
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_DB_PATH = PROJECT_ROOT / "data" / "charter.duckdb"
+
+DEFAULT_GROUPS: tuple[str, ...] = ("ethicist", "engineer", "public")
+DEFAULT_CATEGORIES: tuple[str, ...] = (
+    "harm_avoidance",
+    "honesty",
+    "privacy",
+    "fairness",
+    "autonomy",
+    "child_safety",
+    "transparency",
+    "wellbeing",
+    "security",
+    "civic_integrity",
+)
+#: Everyone belongs to this group from their first sign-in; other groups need verification.
+PUBLIC_GROUP = "public"
+
+_SLUG = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
+
+
+class Settings(BaseModel):
+    """Where the data lives and which groups and categories this deployment uses."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    db_path: Path = DEFAULT_DB_PATH
+    """The DuckDB file (``CHARTER_DB``)."""
+    groups: tuple[str, ...] = DEFAULT_GROUPS
+    """Stakeholder groups whose support a guideline needs (``CHARTER_GROUPS``, comma-separated)."""
+    categories: tuple[str, ...] = DEFAULT_CATEGORIES
+    """Guideline categories (``CHARTER_CATEGORIES``, comma-separated slugs)."""
+    demo: bool = False
+    """Local demo sign-in: pick any seeded demo stakeholder (``CHARTER_DEMO=1``)."""
+
+    @field_validator("groups", "categories")
+    @classmethod
+    def _slugs(cls, values: tuple[str, ...]) -> tuple[str, ...]:
+        if not values:
+            raise ValueError("needs at least one entry")
+        for value in values:
+            if not _SLUG.match(value):
+                raise ValueError(
+                    f"{value!r} is not a slug (lowercase letters, digits, underscores)"
+                )
+        if len(set(values)) != len(values):
+            raise ValueError("entries must be unique")
+        return values
+
+    @field_validator("groups")
+    @classmethod
+    def _has_public(cls, groups: tuple[str, ...]) -> tuple[str, ...]:
+        if PUBLIC_GROUP not in groups:
+            raise ValueError(f"must include {PUBLIC_GROUP!r}, the group everyone starts in")
+        return groups
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
+        """Read settings from environment variables; raise ``ConfigurationError`` if invalid."""
+        env = os.environ if env is None else env
+        values: dict[str, object] = {}
+        if env.get("CHARTER_DB"):
+            values["db_path"] = Path(env["CHARTER_DB"])
+        for key, name in (("groups", "CHARTER_GROUPS"), ("categories", "CHARTER_CATEGORIES")):
+            if env.get(name):
+                values[key] = tuple(part.strip() for part in env[name].split(",") if part.strip())
+        values["demo"] = env.get("CHARTER_DEMO", "").strip().lower() in {"1", "true", "yes", "on"}
+        try:
+            return cls.model_validate(values)
+        except ValueError as exc:
+            raise ConfigurationError(f"invalid settings: {exc}") from exc
+
+
+def category_label(slug: str) -> str:
+    """Human label for a category slug: ``child_safety`` -> ``Child safety``."""
+    return slug.replace("_", " ").capitalize()

@@ -1,0 +1,105 @@
+"""The DuckDB database: one connection per process, a cursor per thread, serialized writes."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from governance.errors import DatabaseBusy
+from governance.storage.migrations import migrate
+from governance.storage.store import Store
+
+
+class Database:
+    """Owns the DuckDB connection for one database file.
+
+    DuckDB lets one process open a file; inside it, each thread gets its own cursor. Writes
+    are serialized by a lock, so two use cases never conflict on a row; reads run beside
+    them on their own snapshot.
+    """
+
+    def __init__(self, path: Path | str, *, migrate_schema: bool = True) -> None:
+        """Open (creating if needed) the database file and bring its schema up to date.
+
+        Raises:
+            DatabaseBusy: Another process holds the file.
+        """
+        self.path = Path(path)
+        if str(self.path) != ":memory:":
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            self._conn = duckdb.connect(str(self.path))
+        except duckdb.IOException as exc:
+            if "lock" in str(exc).lower():
+                raise DatabaseBusy(
+                    f"{self.path} is in use by another process (is the app running?);"
+                    " stop it and try again"
+                ) from exc
+            raise
+        self._conn.execute("SET GLOBAL TimeZone = 'UTC'")
+        self._write_lock = threading.Lock()
+        self._cursor_lock = threading.Lock()
+        self._local = threading.local()
+        if migrate_schema:
+            with self.transaction() as store:
+                migrate(store.cursor)
+
+    def _cursor(self) -> duckdb.DuckDBPyConnection:
+        cursor: duckdb.DuckDBPyConnection | None = getattr(self._local, "cursor", None)
+        if cursor is None:
+            with self._cursor_lock:
+                cursor = self._conn.cursor()
+            self._local.cursor = cursor
+        return cursor
+
+    @contextmanager
+    def transaction(self) -> Iterator[Store]:
+        """A write transaction: everything inside commits together or not at all."""
+        with self._write_lock:
+            cursor = self._cursor()
+            cursor.execute("BEGIN TRANSACTION")
+            try:
+                yield Store(cursor)
+            except BaseException:
+                cursor.execute("ROLLBACK")
+                raise
+            cursor.execute("COMMIT")
+
+    @contextmanager
+    def read(self) -> Iterator[Store]:
+        """A read-only snapshot: several queries see the same state, without blocking writers."""
+        cursor = self._cursor()
+        cursor.execute("BEGIN TRANSACTION")
+        try:
+            yield Store(cursor)
+        finally:
+            cursor.execute("ROLLBACK")
+
+    def bulk_insert(self, table: str, frame: Any) -> None:
+        """Append a pandas DataFrame to ``table``, matching columns by name; for loaders."""
+        columns = [str(c) for c in frame.columns]
+        if not all(name.isidentifier() for name in [table, *columns]):
+            raise ValueError(f"bad table or column name in {table!r} {columns!r}")
+        listed = ", ".join(columns)
+        with self.transaction() as store:
+            store.cursor.register("_bulk_frame", frame)
+            try:
+                store.cursor.execute(
+                    f"INSERT INTO {table} ({listed}) SELECT {listed} FROM _bulk_frame"
+                )
+            finally:
+                store.cursor.unregister("_bulk_frame")
+
+    def checkpoint(self) -> None:
+        """Write the WAL into the database file."""
+        with self._write_lock:
+            self._cursor().execute("CHECKPOINT")
+
+    def close(self) -> None:
+        """Close the connection; the object is unusable afterwards."""
+        self._conn.close()

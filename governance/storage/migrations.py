@@ -1,0 +1,180 @@
+"""Schema migrations: numbered, applied in order, recorded in ``schema_migrations``.
+
+Add a migration by appending a function to ``MIGRATIONS``; never edit one that has shipped.
+Types and statements stay in the subset PostgreSQL also runs (VARCHAR, INTEGER, BIGINT,
+BOOLEAN, TIMESTAMPTZ, sequences); JSON is stored as text.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+import duckdb
+
+Cursor = duckdb.DuckDBPyConnection
+
+
+def _initial_schema(cur: Cursor) -> None:
+    # Keys are integers: DuckDB fetches scattered integer values far faster than strings,
+    # which keeps a tally of one guideline among millions of ballots in milliseconds.
+    # Public ids ("G-0007") are formatted from them at the storage boundary.
+    statements = [
+        "CREATE SEQUENCE stakeholder_ids START 1",
+        """CREATE TABLE stakeholders (
+            id INTEGER PRIMARY KEY,
+            display_name VARCHAR NOT NULL,
+            status VARCHAR NOT NULL,
+            is_demo BOOLEAN NOT NULL,
+            created_at TIMESTAMPTZ NOT NULL
+        )""",
+        """CREATE TABLE stakeholder_groups (
+            stakeholder_id INTEGER NOT NULL,
+            group_name VARCHAR NOT NULL,
+            PRIMARY KEY (stakeholder_id, group_name)
+        )""",
+        """CREATE TABLE stakeholder_roles (
+            stakeholder_id INTEGER NOT NULL,
+            role VARCHAR NOT NULL,
+            PRIMARY KEY (stakeholder_id, role)
+        )""",
+        "CREATE SEQUENCE guideline_ids START 1",
+        """CREATE TABLE guidelines (
+            id INTEGER PRIMARY KEY,
+            status VARCHAR NOT NULL,
+            current_version INTEGER NOT NULL,
+            author_id INTEGER NOT NULL,
+            created_at TIMESTAMPTZ NOT NULL,
+            updated_at TIMESTAMPTZ NOT NULL,
+            voting_version INTEGER,
+            voting_opens_at TIMESTAMPTZ,
+            voting_closes_at TIMESTAMPTZ,
+            voting_rules_version INTEGER
+        )""",
+        """CREATE TABLE guideline_versions (
+            guideline_id INTEGER NOT NULL,
+            version INTEGER NOT NULL,
+            title VARCHAR NOT NULL,
+            statement VARCHAR NOT NULL,
+            critique_request VARCHAR NOT NULL,
+            revision_request VARCHAR NOT NULL,
+            rationale VARCHAR NOT NULL,
+            category VARCHAR NOT NULL,
+            tags VARCHAR NOT NULL,
+            language VARCHAR NOT NULL,
+            author_id INTEGER NOT NULL,
+            reason VARCHAR NOT NULL,
+            created_at TIMESTAMPTZ NOT NULL,
+            PRIMARY KEY (guideline_id, version)
+        )""",
+        "CREATE SEQUENCE comment_ids START 1",
+        """CREATE TABLE comments (
+            id INTEGER PRIMARY KEY,
+            guideline_id INTEGER NOT NULL,
+            guideline_version INTEGER NOT NULL,
+            parent_id INTEGER,
+            author_id INTEGER NOT NULL,
+            body VARCHAR NOT NULL,
+            created_at TIMESTAMPTZ NOT NULL
+        )""",
+        # One current ballot per person per guideline version: the primary key is the
+        # database's half of the one-vote rule. A changed vote replaces the row; the event
+        # log keeps every earlier ballot.
+        """CREATE TABLE votes (
+            guideline_id INTEGER NOT NULL,
+            version INTEGER NOT NULL,
+            stakeholder_id INTEGER NOT NULL,
+            choice VARCHAR NOT NULL CHECK (choice IN ('approve', 'reject', 'abstain')),
+            reason VARCHAR NOT NULL,
+            cast_at TIMESTAMPTZ NOT NULL,
+            PRIMARY KEY (guideline_id, version, stakeholder_id)
+        )""",
+        # Single-column indexes: DuckDB answers a lone equality or IN filter on one of these
+        # from the index (a tally, a voter's ballots, a person's groups) instead of a scan.
+        "CREATE INDEX votes_by_guideline ON votes (guideline_id)",
+        "CREATE INDEX votes_by_voter ON votes (stakeholder_id)",
+        "CREATE INDEX stakeholder_groups_by_member ON stakeholder_groups (stakeholder_id)",
+        "CREATE INDEX stakeholder_roles_by_member ON stakeholder_roles (stakeholder_id)",
+        """CREATE TABLE decisions (
+            guideline_id INTEGER NOT NULL,
+            version INTEGER NOT NULL,
+            outcome VARCHAR NOT NULL,
+            rules_version INTEGER NOT NULL,
+            decided_at TIMESTAMPTZ NOT NULL,
+            decided_by INTEGER,
+            reason VARCHAR NOT NULL,
+            tally VARCHAR NOT NULL,
+            PRIMARY KEY (guideline_id, version)
+        )""",
+        """CREATE TABLE rules (
+            version INTEGER PRIMARY KEY,
+            body VARCHAR NOT NULL,
+            created_at TIMESTAMPTZ NOT NULL,
+            created_by INTEGER,
+            reason VARCHAR NOT NULL
+        )""",
+        "CREATE SEQUENCE event_ids START 1",
+        # The append-only log. actor_id NULL is the system; subject is a public id such as
+        # "G-0007", "stakeholder:12" or "rules".
+        """CREATE TABLE events (
+            id BIGINT PRIMARY KEY,
+            schema_version INTEGER NOT NULL,
+            occurred_at TIMESTAMPTZ NOT NULL,
+            actor_id INTEGER,
+            action VARCHAR NOT NULL,
+            subject VARCHAR NOT NULL,
+            reason VARCHAR NOT NULL,
+            before_state VARCHAR,
+            after_state VARCHAR
+        )""",
+    ]
+    for statement in statements:
+        cur.execute(statement)
+
+
+Migration = Callable[[Cursor], None]
+
+#: In order; the position (from 1) is the migration's number.
+MIGRATIONS: list[tuple[str, Migration]] = [
+    ("initial schema", _initial_schema),
+]
+
+
+def applied_versions(cur: Cursor) -> set[int]:
+    """Numbers of the migrations already applied."""
+    cur.execute(
+        """CREATE TABLE IF NOT EXISTS schema_migrations (
+            version INTEGER PRIMARY KEY,
+            name VARCHAR NOT NULL,
+            applied_at TIMESTAMPTZ NOT NULL
+        )"""
+    )
+    return {row[0] for row in cur.execute("SELECT version FROM schema_migrations").fetchall()}
+
+
+def migrate(cur: Cursor) -> list[int]:
+    """Apply every migration not yet applied, inside the caller's transaction.
+
+    Returns:
+        The numbers of the migrations applied now.
+
+    Raises:
+        RuntimeError: The database was migrated by a newer Charter than this one.
+    """
+    done = applied_versions(cur)
+    if done and max(done) > len(MIGRATIONS):
+        raise RuntimeError(
+            f"database schema is at migration {max(done)}, newer than this Charter"
+            f" ({len(MIGRATIONS)}); upgrade Charter"
+        )
+    applied = []
+    for number, (name, migration) in enumerate(MIGRATIONS, start=1):
+        if number in done:
+            continue
+        migration(cur)
+        cur.execute(
+            "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)",
+            [number, name, datetime.now(UTC)],
+        )
+        applied.append(number)
+    return applied

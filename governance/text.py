@@ -1,0 +1,92 @@
+"""Cleaning what people type, and rendering it safely.
+
+Validation lives here so the form, the CLI and the importers all apply the same rules.
+``safe_markdown`` is the one way user text reaches a page.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+#: Bidirectional embedding/override/isolate controls: legitimate right-to-left text does not
+#: need them, and they are the usual tool for making text read differently than it is stored.
+_BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
+def clean_text(value: str, *, max_length: int, multiline: bool, required: bool = True) -> str:
+    r"""Normalise and check one piece of user text.
+
+    Args:
+        value: The raw text.
+        max_length: Most characters allowed after normalisation.
+        multiline: Whether line breaks and tabs are allowed.
+        required: Whether empty (or whitespace-only) text is refused.
+
+    Returns:
+        The text in Unicode NFC with ``\\r\\n`` turned into ``\\n`` and outer whitespace removed.
+
+    Raises:
+        ValueError: With a message fit to show next to the field.
+    """
+    text = unicodedata.normalize("NFC", value.replace("\r\n", "\n").replace("\r", "\n")).strip()
+    if not text:
+        if required:
+            raise ValueError("must not be empty")
+        return ""
+    allowed = {"\n", "\t"} if multiline else set()
+    for char in text:
+        if char in allowed:
+            continue
+        if unicodedata.category(char) == "Cc" or char in _BIDI_CONTROLS:
+            name = "line break" if char == "\n" else f"U+{ord(char):04X}"
+            raise ValueError(f"contains a control character ({name}); remove it")
+    if len(text) > max_length:
+        raise ValueError(f"is {len(text):,} characters; the limit is {max_length:,}")
+    return text
+
+
+_HTML_SPECIALS = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"})
+# [label](target "title") and ![alt](target); targets may hold one level of parentheses.
+_INLINE_LINK = re.compile(
+    r"(!?)\[([^\]\n]*)\]\(\s*((?:[^()\s]|\([^()\s]*\))*)(?:\s+\"[^\"\n]*\")?\s*\)"
+)
+_REFERENCE_DEF = re.compile(r"^\s{0,3}\[[^\]\n]+\]:\s*(\S+).*$", re.MULTILINE)
+_SAFE_SCHEMES = ("http://", "https://", "mailto:")
+
+
+def _is_safe_target(target: str) -> bool:
+    lowered = "".join(target.split()).lower()
+    return lowered.startswith(_SAFE_SCHEMES) or lowered.startswith("#")
+
+
+def safe_markdown(text: str) -> str:
+    """Turn user text into markdown that renders no HTML and no unsafe links.
+
+    HTML is escaped so it shows as typed. Links keep working only for http(s), mailto and
+    in-page anchors; any other link (``javascript:``, ``data:``...) is reduced to its label.
+    Images are reduced to their alt text and a plain link, so reading a comment never loads
+    anything from elsewhere.
+    """
+
+    def link(match: re.Match[str]) -> str:
+        bang, label, target = match.group(1), match.group(2), match.group(3)
+        if not _is_safe_target(target):
+            return label or "link removed"
+        if bang:
+            return f"[image: {label or 'untitled'}]({target})"
+        return match.group(0)
+
+    escaped = text.translate(_HTML_SPECIALS)
+    escaped = _INLINE_LINK.sub(link, escaped)
+    escaped = _REFERENCE_DEF.sub(
+        lambda m: m.group(0) if _is_safe_target(m.group(1)) else "", escaped
+    )
+    # Streamlit renders $...$ as LaTeX; a price like "$5 or $10" should stay text.
+    return escaped.replace("$", "\\$")
+
+
+def plain_excerpt(text: str, limit: int = 160) -> str:
+    """A single-line excerpt for lists and activity feeds."""
+    flat = " ".join(text.split())
+    return flat if len(flat) <= limit else flat[: limit - 1].rstrip() + "…"
