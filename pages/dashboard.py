@@ -1,0 +1,53 @@
+"""Dashboard: what is happening, and what awaits the signed-in person."""
+
+import streamlit as st
+
+from governance import charts
+from governance.models import Status
+from pages import ui
+
+principal = ui.current_principal()
+board = ui.charter().dashboard(principal)
+
+st.title("Charter")
+st.caption("People affected by AI propose, deliberate and vote on the values it should hold.")
+
+people = board.participation
+cols = st.columns(5)
+cols[0].metric("Stakeholders", f"{people['stakeholders']:,}")
+cols[1].metric("Have voted", f"{people['voters']:,}")
+cols[2].metric("Ballots", f"{people['ballots']:,}")
+cols[3].metric("Comments", f"{people['comments']:,}")
+cols[4].metric("Open votes", board.status_counts.get(Status.VOTING, 0))
+
+left, right = st.columns(2)
+with left:
+    if principal is not None:
+        st.subheader("Awaiting your vote")
+        if principal.suspended:
+            st.info("Your account is suspended: you can read but not vote.")
+        elif not board.awaiting_my_vote:
+            st.success("You have voted on every open guideline.")
+        for g in board.awaiting_my_vote:
+            ui.guideline_link(g.id, g.text.title)
+            if g.voting:
+                st.caption(f"closes {g.voting.closes_at:%d %b %Y, %H:%M} UTC")
+    st.subheader("Closing soon")
+    if not board.closing_soon:
+        st.caption("No vote is open.")
+    for g in board.closing_soon:
+        ui.guideline_link(g.id, g.text.title)
+        if g.voting:
+            st.caption(f"closes {g.voting.closes_at:%d %b %Y, %H:%M} UTC")
+with right:
+    st.subheader("Recent activity")
+    for item in board.recent:
+        st.markdown(f"{ui.safe_markdown(item.text)}  \n:gray[{item.at:%d %b %Y, %H:%M} UTC]")
+
+left, right = st.columns(2)
+with left:
+    st.subheader("Guidelines by status")
+    st.plotly_chart(charts.status_figure(board.status_counts), key="status_chart")
+with right:
+    st.subheader("Ballots per day, by group")
+    st.plotly_chart(charts.participation_figure(board.ballots_per_day), key="participation_chart")

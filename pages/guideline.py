@@ -1,0 +1,105 @@
+"""Guideline: its text, a live tally with the vote buttons, discussion, versions and history."""
+
+import streamlit as st
+
+from governance import charts
+from governance.config import category_label
+from governance.errors import GovernanceError
+from governance.languages import language_label
+from governance.models import Status
+from pages import parts, ui
+
+charter = ui.charter()
+principal = ui.current_principal()
+requested = st.query_params.get("id", "")
+try:
+    detail = charter.guideline_detail(requested, principal)
+except GovernanceError as exc:
+    ui.show_error(exc)
+    st.page_link("pages/guidelines.py", label="All guidelines", icon=":material/list:")
+    st.stop()
+
+g, can = detail.guideline, detail.can
+facts = [g.id, f"version {g.version}", category_label(g.text.category)]
+st.caption(" · ".join([*facts, language_label(g.text.language)]))
+st.title(ui.safe_markdown(g.text.title), anchor=False)
+ui.status_badge(g.status)
+st.caption(ui.safe_markdown(f"Proposed by {g.author_name} on {g.created_at:%d %b %Y}"))
+ui.user_text(g.text.statement)
+with st.expander("Critique and revision requests, rationale"):
+    st.markdown("**Critique request**")
+    ui.user_text(g.text.critique_request)
+    st.markdown("**Revision request**")
+    ui.user_text(g.text.revision_request)
+    if g.text.rationale:
+        st.markdown("**Rationale**")
+        ui.user_text(g.text.rationale)
+    if g.text.tags:
+        st.caption("tags: " + ", ".join(g.text.tags))
+
+vote_tab, talk_tab, versions_tab, history_tab = st.tabs(
+    [
+        "Vote",
+        f"Discussion ({sum(1 + len(t.replies) for t in detail.threads)})",
+        f"Versions ({len(detail.versions)})",
+        "History",
+    ]
+)
+
+with vote_tab:
+    if detail.decision is not None:
+        d = detail.decision
+        outcome = "Approved" if d.outcome is Status.APPROVED else "Rejected"
+        st.subheader(f"{outcome} on {d.decided_at:%d %b %Y}", anchor=False)
+        st.caption(
+            f"Version {d.version}, decided under rules version {d.rules_version}"
+            f" by {detail.names.get(d.decided_by, '?')}" + (f": {d.reason}" if d.reason else "")
+        )
+        for line in d.tally.get("lines", []):
+            st.markdown(f"- {line}")
+    elif g.voting is not None and g.status is Status.VOTING:
+
+        @st.fragment(run_every="15s")
+        def live_tally() -> None:
+            result = charter.tally(g.id)
+            st.subheader("Live tally", anchor=False)
+            st.plotly_chart(charts.tally_figure(result), key="tally_chart")
+            for line in result.lines:
+                st.markdown(f"- {line}")
+            verdict = st.success if result.approved else st.warning
+            verdict(("If voting closed now: " + result.summary), icon=":material/how_to_vote:")
+            st.caption(
+                f"Decided under rules version {result.rules_version}; counts refresh every 15 s."
+            )
+
+        live_tally()
+        parts.ballot(charter, principal, detail)
+    else:
+        st.info(f"This guideline is {g.status.value}; it is not being voted on.")
+    if detail.ballots_on_earlier_versions:
+        st.caption(
+            f"{detail.ballots_on_earlier_versions} ballot(s) were cast on earlier versions."
+            " They do not count: each version is voted on afresh."
+        )
+    parts.lifecycle_actions(charter, principal, detail)
+
+with talk_tab:
+    parts.discussion(charter, principal, detail)
+
+with versions_tab:
+    parts.versions(detail)
+    if can.amend:
+        parts.amend_form(charter, principal, detail)
+
+with history_tab:
+    for event in detail.history:
+        after = event.after or {}
+        what = event.action.removeprefix("guideline.")
+        if event.action == "guideline.transitioned":
+            what = f"{(event.before or {}).get('status')} → {after.get('status')}"
+        st.markdown(
+            ui.safe_markdown(
+                f"**{event.at:%d %b %Y, %H:%M} UTC** · {detail.names.get(event.actor_id, '?')}"
+                f" · {what}" + (f" — {event.reason}" if event.reason else "")
+            )
+        )

@@ -1,0 +1,64 @@
+"""Propose: write a guideline, preview it as voters will read it, and submit it as a draft."""
+
+import streamlit as st
+
+from governance.errors import ValidationFailed
+from governance.validation import parse_guideline_text
+from pages import parts, ui
+
+KEY = "propose"
+PREFIX = "propose:field"
+
+charter = ui.charter()
+principal = ui.current_principal()
+st.title("Propose a guideline")
+st.caption(
+    "A guideline starts as a draft that only changes when you amend it. Submit it for"
+    " deliberation when you are ready; a moderator opens voting after discussion."
+)
+
+
+def propose() -> None:
+    raw = parts.field_values(PREFIX)
+    ui.run_action(
+        KEY, lambda: st.session_state.update(proposed=charter.propose(principal, raw).id), ""
+    )
+    if not ui.action_errors(KEY):
+        for field in raw:
+            st.session_state.pop(f"{PREFIX}:{field}", None)
+
+
+form, preview = st.columns([3, 2], gap="large")
+with form:
+    parts.guideline_fields(PREFIX, KEY)
+    st.button("Propose as draft", type="primary", on_click=propose, disabled=principal is None)
+    st.session_state.pop(f"{KEY}:ok", None)
+    ui.show_outcome(KEY)
+    if "proposed" in st.session_state:
+        new_id = st.session_state.pop("proposed")
+        st.success(f"Proposed {new_id} as a draft.", icon=":material/check_circle:")
+        st.page_link("pages/guideline.py", label=f"Open {new_id}", query_params={"id": new_id})
+
+with preview:
+    st.subheader("Preview", anchor=False)
+    raw = parts.field_values(PREFIX)
+    if not raw.get("title") and not raw.get("statement"):
+        st.caption("Start typing: the guideline appears here as voters will see it.")
+    else:
+        try:
+            text = parse_guideline_text(raw, ui.settings())
+        except ValidationFailed as exc:
+            st.caption(
+                "Not ready yet: "
+                + "; ".join(f"{f.replace('_', ' ')} {m}" for f, m in exc.errors.items())
+            )
+        else:
+            st.markdown(f"### {ui.safe_markdown(text.title)}")
+            ui.user_text(text.statement)
+            st.markdown("**Critique request**")
+            ui.user_text(text.critique_request)
+            st.markdown("**Revision request**")
+            ui.user_text(text.revision_request)
+            if text.rationale:
+                st.markdown("**Rationale**")
+                ui.user_text(text.rationale)

@@ -1,0 +1,191 @@
+"""What every page shares: the services, the signed-in person, and how errors are shown.
+
+This is the only place a ``GovernanceError`` becomes a message on a page.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Callable
+from typing import Any
+
+import streamlit as st
+
+from governance.auth import SignInMode, sign_in_mode
+from governance.config import Settings, category_label
+from governance.errors import GovernanceError, ValidationFailed
+from governance.languages import language_label
+from governance.models import Stakeholder, Status
+from governance.services import Charter
+from governance.storage import Database
+from governance.text import safe_markdown
+
+PRINCIPAL_KEY = "demo_stakeholder_id"
+
+STATUS_COLORS = {
+    Status.DRAFT: "gray",
+    Status.DELIBERATION: "blue",
+    Status.VOTING: "orange",
+    Status.APPROVED: "green",
+    Status.REJECTED: "red",
+    Status.WITHDRAWN: "gray",
+    Status.ADOPTED: "violet",
+    Status.RETIRED: "gray",
+}
+
+
+@st.cache_resource(show_spinner=False)
+def _charter(settings: Settings) -> Charter:
+    charter = Charter(Database(settings.db_path), settings)
+    charter.watch_deadlines()
+    return charter
+
+
+def settings() -> Settings:
+    """The deployment's settings (from the environment)."""
+    return Settings.from_env()
+
+
+def charter() -> Charter:
+    """The services, shared by every session of this process."""
+    return _charter(settings())
+
+
+def oidc_configured() -> bool:
+    """Whether ``[auth]`` sign-in is configured in ``.streamlit/secrets.toml``."""
+    try:
+        return "auth" in st.secrets
+    except Exception:  # no secrets file at all
+        return False
+
+
+def mode() -> SignInMode:
+    """How people sign in here; raises ``ConfigurationError`` for impossible settings."""
+    return sign_in_mode(demo_requested=settings().demo, oidc_configured=oidc_configured())
+
+
+def current_principal() -> Stakeholder | None:
+    """The signed-in person, or None. The sign-in work replaces only this function."""
+    if mode() is not SignInMode.DEMO:
+        return None
+    stakeholder_id = st.session_state.get(PRINCIPAL_KEY)
+    if stakeholder_id is None:
+        return None
+    try:
+        return charter().stakeholder(int(stakeholder_id))
+    except GovernanceError:
+        st.session_state.pop(PRINCIPAL_KEY, None)
+        return None
+
+
+def demo_sign_in(principal: Stakeholder | None) -> None:
+    """The demo sign-in in the sidebar: pick any seeded demo stakeholder."""
+    if principal is not None:
+        st.markdown(f"Signed in as **{escape(principal.display_name)}**")
+        st.caption(person_label(principal))
+        if st.button("Sign out", key="demo_sign_out"):
+            st.session_state.pop(PRINCIPAL_KEY, None)
+            st.rerun()
+        return
+    people = charter().demo_stakeholders()
+    if not people:
+        st.info("No demo stakeholders yet: run `python -m governance init --demo`.")
+        return
+    # People with roles first, so a moderator is easy to find.
+    people.sort(key=lambda p: (len(p.roles) == 1, p.display_name))
+    chosen = st.selectbox(
+        "Act as (demo)",
+        people,
+        index=None,
+        format_func=person_label,
+        placeholder="Pick a demo stakeholder",
+        key="demo_pick",
+    )
+    if st.button("Sign in", key="demo_sign_in", disabled=chosen is None, type="primary"):
+        assert chosen is not None
+        st.session_state[PRINCIPAL_KEY] = chosen.id
+        st.rerun()
+
+
+def person_label(person: Stakeholder) -> str:
+    """``Amara Okafor - ethicist, public - moderator``."""
+    roles = [r.value for r in person.roles if r.value != "participant"]
+    label = f"{person.display_name} - {', '.join(person.groups) or 'no group'}"
+    return label + (f" - {', '.join(roles)}" if roles else "")
+
+
+def show_error(exc: GovernanceError) -> None:
+    """Show a refused action's message."""
+    st.error(exc.message, icon=":material/block:")
+
+
+def run_action(key: str, action: Callable[[], Any], success: str) -> None:
+    """Call a service from a widget callback; keep its outcome for the next render."""
+    try:
+        action()
+    except ValidationFailed as exc:
+        st.session_state[f"{key}:errors"] = exc.errors
+        st.session_state.pop(f"{key}:ok", None)
+    except GovernanceError as exc:
+        st.session_state[f"{key}:errors"] = {"": exc.message}
+        st.session_state.pop(f"{key}:ok", None)
+    else:
+        st.session_state.pop(f"{key}:errors", None)
+        st.session_state[f"{key}:ok"] = success
+
+
+def action_errors(key: str) -> dict[str, str]:
+    """Messages from the last ``run_action(key, ...)``, keyed by field ("" for the action)."""
+    errors: dict[str, str] = st.session_state.get(f"{key}:errors", {})
+    return errors
+
+
+def show_outcome(key: str, *, with_fields: bool = False) -> None:
+    """Show, once, what the last ``run_action(key, ...)`` did.
+
+    Field messages are normally shown next to their fields by ``field_error``; pass
+    ``with_fields`` where the action has no fields of its own.
+    """
+    errors: dict[str, str] = st.session_state.pop(f"{key}:errors", {})
+    for field, message in errors.items():
+        if not field:
+            st.error(message, icon=":material/block:")
+        elif with_fields:
+            st.error(f"{field.replace('_', ' ')}: {message}", icon=":material/error:")
+    success = st.session_state.pop(f"{key}:ok", None)
+    if success:
+        st.success(success, icon=":material/check_circle:")
+
+
+def field_error(key: str, field: str) -> None:
+    """Show the message for one field, right below it."""
+    message = action_errors(key).get(field)
+    if message:
+        st.error(message, icon=":material/error:")
+
+
+def user_text(text: str) -> None:
+    """Render text a person wrote: markdown, but no HTML and no unsafe links."""
+    st.markdown(safe_markdown(text))
+
+
+def status_badge(status: Status) -> None:
+    """The status as a coloured badge."""
+    st.badge(status.value, color=STATUS_COLORS[status])  # type: ignore[arg-type]
+
+
+def guideline_link(guideline_id: str, title: str) -> None:
+    """A link to a guideline's page."""
+    st.page_link(
+        "pages/guideline.py", label=f"{guideline_id} · {title}", query_params={"id": guideline_id}
+    )
+
+
+def escape(text: str) -> str:
+    """HTML-escape user text for the few places Charter writes its own HTML."""
+    return html.escape(text, quote=True)
+
+
+def labels() -> tuple[Callable[[str], str], Callable[[str], str]]:
+    """Formatters for category and language codes."""
+    return category_label, language_label
