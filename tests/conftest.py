@@ -1,0 +1,127 @@
+"""Shared fixtures: real DuckDB files in tmp_path, a seeded demo database, a settable clock."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from governance.config import Settings
+from governance.demo import SimulatedClock, seed_demo
+from governance.models import Role, Stakeholder
+from governance.services import Charter, utc_now
+from governance.storage import Database
+
+START = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
+
+
+class FakeClock:
+    """A clock tests move by hand."""
+
+    def __init__(self, start: datetime = START) -> None:
+        self.now = start
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, **delta: float) -> None:
+        self.now += timedelta(**delta)
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock()
+
+
+@pytest.fixture
+def db_path(tmp_path: Path) -> Path:
+    return tmp_path / "charter.duckdb"
+
+
+@pytest.fixture
+def settings(db_path: Path) -> Settings:
+    return Settings(db_path=db_path)
+
+
+@pytest.fixture
+def db(db_path: Path) -> Iterator[Database]:
+    database = Database(db_path)
+    yield database
+    database.close()
+
+
+@pytest.fixture
+def charter(db: Database, settings: Settings, clock: FakeClock) -> Charter:
+    return Charter(db, settings, clock=clock)
+
+
+class Cast:
+    """A small community: a moderator, a steward, an author and voters in each group."""
+
+    def __init__(self, charter: Charter, voters_per_group: int = 12) -> None:
+        make = charter.create_stakeholder
+        self.moderator = make(None, display_name="Mo Derator", groups=("public",), roles=(Role.MODERATOR,))
+        self.steward = make(None, display_name="Stew Ard", groups=("ethicist",), roles=(Role.STEWARD,))
+        self.author = make(None, display_name="Au Thor", groups=("engineer",))
+        self.voters: dict[str, list[Stakeholder]] = {
+            group: [
+                make(None, display_name=f"{group} voter {i}", groups=(group,))
+                for i in range(voters_per_group)
+            ]
+            for group in charter.settings.groups
+        }
+
+    def everyone(self) -> list[Stakeholder]:
+        return [p for people in self.voters.values() for p in people]
+
+
+@pytest.fixture
+def cast(charter: Charter) -> Cast:
+    return Cast(charter)
+
+
+PROPOSAL = {
+    "title": "Admit uncertainty",
+    "statement": "The assistant says when it is not sure, instead of guessing confidently.",
+    "category": "honesty",
+    "tags": "calibration, uncertainty",
+}
+
+
+@pytest.fixture
+def in_voting(charter: Charter, cast: Cast) -> str:
+    """A guideline proposed by ``cast.author`` and opened for voting by the moderator."""
+    guideline = charter.propose(cast.author, PROPOSAL)
+    charter.submit(cast.author, guideline.id)
+    charter.open_voting(cast.moderator, guideline.id)
+    return guideline.id
+
+
+@pytest.fixture(scope="session")
+def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo dataset, seeded once per test session."""
+    path = tmp_path_factory.mktemp("demo") / "template.duckdb"
+    database = Database(path)
+    clock = SimulatedClock(utc_now())
+    seed_demo(Charter(database, Settings(db_path=path), clock=clock), clock)
+    database.checkpoint()
+    database.close()
+    return path
+
+
+@pytest.fixture
+def seeded_path(demo_template: Path, tmp_path: Path) -> Path:
+    """A private copy of the demo database."""
+    path = tmp_path / "seeded.duckdb"
+    shutil.copy(demo_template, path)
+    return path
+
+
+@pytest.fixture
+def seeded_db(seeded_path: Path) -> Iterator[Database]:
+    database = Database(seeded_path)
+    yield database
+    database.close()
