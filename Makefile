@@ -3,7 +3,6 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8501
-export CHARTER_DB ?= data/charter.duckdb
 
 .PHONY: run test check bench install clean-db
 
