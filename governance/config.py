@@ -7,7 +7,7 @@ import re
 from collections.abc import Mapping
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, field_validator
+from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 
 from governance.errors import ConfigurationError
 
@@ -30,6 +30,11 @@ DEFAULT_CATEGORIES: tuple[str, ...] = (
 #: Everyone belongs to this group from their first sign-in; other groups need verification.
 PUBLIC_GROUP = "public"
 
+_ENV_NAMES = {
+    "db_path": "CHARTER_DB",
+    "groups": "CHARTER_GROUPS",
+    "categories": "CHARTER_CATEGORIES",
+}
 _SLUG = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
 
 
@@ -81,8 +86,13 @@ class Settings(BaseModel):
         values["demo"] = env.get("CHARTER_DEMO", "").strip().lower() in {"1", "true", "yes", "on"}
         try:
             return cls.model_validate(values)
-        except ValueError as exc:
-            raise ConfigurationError(f"invalid settings: {exc}") from exc
+        except ValidationError as exc:
+            problems = "; ".join(
+                f"{_ENV_NAMES.get(str(e['loc'][0]), e['loc'][0])}: "
+                + str(e["msg"]).removeprefix("Value error, ")
+                for e in exc.errors()
+            )
+            raise ConfigurationError(f"invalid settings: {problems}") from None
 
 
 def category_label(slug: str) -> str:

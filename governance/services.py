@@ -28,6 +28,7 @@ from governance.lifecycle import AMENDABLE, TransitionContext, check_transition
 from governance.models import (
     COMMENT_MAX,
     NAME_MAX,
+    AccountStatus,
     Event,
     GovernanceRules,
     Guideline,
@@ -201,6 +202,36 @@ class Charter:
                 after={"groups": list(person.groups), "roles": [r.value for r in person.roles]},
             )
         return person
+
+    def set_account_status(
+        self, actor: Stakeholder, stakeholder_id: int, status: AccountStatus, reason: str
+    ) -> Stakeholder:
+        """Suspend or reinstate an account (a steward); a reason is required.
+
+        A suspended person can still sign in and read. Their earlier ballots stay counted.
+        """
+        why = parse_reason(reason, required=True)
+        now = self.clock()
+        with self.db.transaction() as store:
+            steward = self._acting(store, actor)
+            authorize(steward, Action.MANAGE_STAKEHOLDERS)
+            person = store.get_stakeholder(stakeholder_id)
+            if person is None:
+                raise NotFound(f"no stakeholder {stakeholder_id}")
+            if person.status is status:
+                raise ValidationFailed({"status": f"the account is already {status.value}"})
+            store.set_stakeholder_status(person.id, status)
+            self._log(
+                store,
+                actor_id=steward.id,
+                action="stakeholder.status_changed",
+                subject=stakeholder_subject(person.id),
+                at=now,
+                reason=why,
+                before={"status": person.status.value},
+                after={"status": status.value},
+            )
+        return person.model_copy(update={"status": status})
 
     def stakeholder(self, stakeholder_id: int) -> Stakeholder:
         """One stakeholder, or ``NotFound``."""

@@ -84,12 +84,21 @@ def parse_guideline_text(raw: Mapping[str, object], settings: Settings) -> Guide
     except ValidationError as exc:
         errors = field_errors(exc)
         text = None
+    for field in ("critique_request", "revision_request"):
+        if _blank(data.get(field)):
+            errors.pop(field, None)  # derived from the statement once that is fixed
     category = data.get("category")
-    if "category" not in errors and category not in settings.categories:
+    if _blank(category):
+        errors["category"] = "choose a category"
+    elif "category" not in errors and category not in settings.categories:
         errors["category"] = f"unknown category {category!r}; choose one of the list"
     if errors or text is None:
         raise ValidationFailed(errors)
     return text
+
+
+def _blank(value: object) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
 
 
 def _with_default_requests(data: dict[str, object]) -> dict[str, object]:
@@ -101,8 +110,7 @@ def _with_default_requests(data: dict[str, object]) -> dict[str, object]:
         ("critique_request", default_critique_request),
         ("revision_request", default_revision_request),
     ):
-        value = filled.get(field)
-        if value is None or (isinstance(value, str) and not value.strip()):
+        if _blank(filled.get(field)):
             filled[field] = derive(" ".join(statement.split()))
     return filled
 

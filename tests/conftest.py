@@ -59,20 +59,34 @@ def charter(db: Database, settings: Settings, clock: FakeClock) -> Charter:
 
 
 class Cast:
-    """A small community: a moderator, a steward, an author and voters in each group."""
+    """A small community: a moderator, a steward, an author and voters in each group.
 
-    def __init__(self, charter: Charter, voters_per_group: int = 12) -> None:
-        make = charter.create_stakeholder
-        self.moderator = make(None, display_name="Mo Derator", groups=("public",), roles=(Role.MODERATOR,))
-        self.steward = make(None, display_name="Stew Ard", groups=("ethicist",), roles=(Role.STEWARD,))
-        self.author = make(None, display_name="Au Thor", groups=("engineer",))
-        self.voters: dict[str, list[Stakeholder]] = {
-            group: [
-                make(None, display_name=f"{group} voter {i}", groups=(group,))
-                for i in range(voters_per_group)
-            ]
-            for group in charter.settings.groups
-        }
+    Written straight to storage in one transaction: it is set-up, not the thing under test.
+    """
+
+    def __init__(self, charter: Charter, voters_per_group: int = 20) -> None:
+        people: list[Stakeholder] = []
+        with charter.db.transaction() as store:
+
+            def make(name: str, groups: tuple[str, ...], *roles: Role) -> Stakeholder:
+                person = Stakeholder(
+                    id=store.next_stakeholder_id(),
+                    display_name=name,
+                    groups=groups,
+                    roles=(Role.PARTICIPANT, *roles),
+                    created_at=charter.clock(),
+                )
+                store.insert_stakeholder(person)
+                people.append(person)
+                return person
+
+            self.moderator = make("Mo Derator", ("public",), Role.MODERATOR)
+            self.steward = make("Stew Ard", ("ethicist",), Role.STEWARD)
+            self.author = make("Au Thor", ("engineer",))
+            self.voters: dict[str, list[Stakeholder]] = {
+                group: [make(f"{group} voter {i}", (group,)) for i in range(voters_per_group)]
+                for group in charter.settings.groups
+            }
 
     def everyone(self) -> list[Stakeholder]:
         return [p for people in self.voters.values() for p in people]

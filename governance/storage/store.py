@@ -201,26 +201,29 @@ class Store:
         if not wanted:
             return {}
         marks = _placeholders(wanted)
-        groups: dict[int, list[str]] = defaultdict(list)
-        for member, group in self._all(
-            "SELECT stakeholder_id, group_name FROM stakeholder_groups"
-            f" WHERE stakeholder_id IN ({marks}) ORDER BY group_name",
-            wanted,
-        ):
-            groups[member].append(group)
-        roles: dict[int, list[str]] = defaultdict(list)
-        for member, role in self._all(
-            "SELECT stakeholder_id, role FROM stakeholder_roles"
-            f" WHERE stakeholder_id IN ({marks}) ORDER BY role",
-            wanted,
-        ):
-            roles[member].append(role)
+        # One round trip; each branch filters one indexed column, so each uses its index.
         rows = self._all(
-            f"SELECT id, display_name, status, created_at FROM stakeholders WHERE id IN ({marks})",
-            wanted,
+            f"""SELECT id, 'person', display_name, status, created_at FROM stakeholders
+                WHERE id IN ({marks})
+                UNION ALL
+                SELECT stakeholder_id, 'group', group_name, NULL, NULL FROM stakeholder_groups
+                WHERE stakeholder_id IN ({marks})
+                UNION ALL
+                SELECT stakeholder_id, 'role', role, NULL, NULL FROM stakeholder_roles
+                WHERE stakeholder_id IN ({marks})""",
+            wanted * 3,
         )
+        people: dict[int, tuple[Any, ...]] = {}
+        groups: dict[int, list[str]] = defaultdict(list)
+        roles: dict[int, list[str]] = defaultdict(list)
+        for key, kind, value, status, created_at in rows:
+            if kind == "person":
+                people[key] = (key, value, status, created_at)
+            else:
+                (groups if kind == "group" else roles)[key].append(value)
         return {
-            r[0]: _stakeholder((*r, ",".join(groups[r[0]]), ",".join(roles[r[0]]))) for r in rows
+            key: _stakeholder((*row, ",".join(sorted(groups[key])), ",".join(sorted(roles[key]))))
+            for key, row in people.items()
         }
 
     def stakeholders(self, *, demo_only: bool = False, limit: int = 10_000) -> list[Stakeholder]:

@@ -1,0 +1,118 @@
+"""The command line: each command works, refuses bad input with one line, and exits non-zero."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from governance.cli import main
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def cli(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "governance", *args],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=300,
+    )
+
+
+@pytest.mark.parametrize(
+    "command",
+    [[], ["init"], ["rules"], ["guidelines"], ["tally"], ["events"], ["close-due"], ["bench", "votes"]],
+)
+def test_every_command_has_help(command: list[str]) -> None:
+    result = cli(*command, "--help")
+    assert result.returncode == 0
+    assert "usage: python -m governance" in result.stdout
+
+
+def test_init_creates_an_empty_database(tmp_path: Path) -> None:
+    path = tmp_path / "new" / "charter.duckdb"
+    result = cli("init", "--db", str(path))
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == f"{path}: ready"
+    rules = json.loads(cli("rules", "--db", str(path)).stdout)
+    assert rules["version"] == 1 and rules["overall_quorum"] == 50
+
+
+def test_reading_a_seeded_database(seeded_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["guidelines", "--db", str(seeded_path), "--status", "approved"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert len(lines) == 8 and all("\tapproved\t" in line for line in lines)
+
+    gid = lines[0].split("\t")[0]
+    assert main(["tally", gid, "--db", str(seeded_path)]) == 0
+    tally = capsys.readouterr().out.splitlines()
+    assert tally[0].startswith("overall: ") and tally[-1].startswith("Approved")
+
+    assert main(["events", "--db", str(seeded_path), "--subject", gid, "--limit", "3"]) == 0
+    events = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert [e["action"] for e in events][0] == "guideline.proposed"
+    assert all(e["schema_version"] == 1 for e in events)
+
+    assert main(["init", "--db", str(seeded_path), "--demo"]) == 0
+    assert "already has data; demo not seeded" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["tally", "G-9999"], "error: no guideline 'G-9999'"),
+        (["tally", "<script>"], "error: no guideline '<script>'"),
+        (["guidelines", "--status", "pending"], "error: --status: unknown status 'pending'"),
+        (["rules", "--version", "7"], "error: no rules version 7"),
+        (["rules", "--version", "0"], "error: argument --version: '0' must be at least 1"),
+        (["events", "--limit", "many"], "error: argument --limit: 'many' is not a whole number"),
+        (["bench", "votes", "--voters", "-5"], "error: argument --voters: '-5' must be at least 1"),
+        (["frobnicate"], "error: argument command: invalid choice: 'frobnicate'"),
+    ],
+)
+def test_errors_are_one_clear_line(seeded_path: Path, args: list[str], message: str) -> None:
+    if args[0] != "frobnicate" and args[0] != "bench":
+        args = [*args, "--db", str(seeded_path)]
+    result = cli(*args)
+    assert result.returncode != 0
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith(message)
+
+
+def test_bad_settings_are_reported_in_one_line(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "governance", "init", "--db", str(tmp_path / "x.duckdb")],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env={"PATH": "/usr/bin:/bin", "CHARTER_GROUPS": "ethicist,Engineers!"},
+        timeout=60,
+    )
+    assert result.returncode == 1
+    assert result.stderr.splitlines() == [
+        "error: invalid settings: CHARTER_GROUPS: 'Engineers!' is not a slug"
+        " (lowercase letters, digits, underscores)"
+    ]
+
+
+def test_close_due_with_nothing_due(seeded_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["close-due", "--db", str(seeded_path)]) == 0
+    assert capsys.readouterr().out == ""
+
+
+def test_small_benchmark_prints_one_json_line() -> None:
+    result = cli(
+        "bench", "votes", "--voters", "2000", "--guidelines", "40", "--votes", "20000", "--casts", "200"
+    )
+    assert result.returncode == 0, result.stderr
+    (line,) = result.stdout.splitlines()
+    figures = json.loads(line)
+    for key in ("load_s", "tally_all_s", "tally_one_ms", "cast_p50_ms", "cast_p99_ms"):
+        assert figures[key] > 0
+    assert figures["lost_votes"] == 0 and figures["cast_errors"] == 0

@@ -1,0 +1,124 @@
+"""Many threads voting at once through the service: every ballot stored exactly once."""
+
+from __future__ import annotations
+
+import random
+import threading
+from collections import Counter
+
+from governance.models import Stakeholder
+from governance.services import Charter
+from tests.conftest import PROPOSAL, Cast
+
+
+def run_threads(n: int, work) -> list[BaseException]:  # type: ignore[no-untyped-def]
+    errors: list[BaseException] = []
+    start = threading.Barrier(n)
+
+    def wrapped(i: int) -> None:
+        start.wait()
+        try:
+            work(i)
+        except BaseException as exc:  # collected and asserted on by the test
+            errors.append(exc)
+
+    threads = [threading.Thread(target=wrapped, args=(i,)) for i in range(n)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return errors
+
+
+def test_sixteen_threads_voting_on_three_guidelines(charter: Charter, cast: Cast) -> None:
+    ids = []
+    for n in range(3):
+        g = charter.propose(cast.author, {**PROPOSAL, "title": f"Guideline {n}"})
+        charter.submit(cast.author, g.id)
+        charter.open_voting(cast.moderator, g.id)
+        ids.append(g.id)
+    voters = cast.everyone()
+    # Every thread casts for its own slice of voters, including changed ballots.
+    plan: list[list[tuple[Stakeholder, str, str]]] = [[] for _ in range(16)]
+    rng = random.Random(5)
+    final: dict[tuple[int, str], str] = {}
+    casts = 0
+    for i, voter in enumerate(voters):
+        for gid in ids:
+            for choice in rng.sample(["approve", "reject", "abstain"], k=rng.choice([1, 2])):
+                plan[i % 16].append((voter, gid, choice))
+                final[(voter.id, gid)] = choice
+                casts += 1
+
+    errors = run_threads(16, lambda t: [charter.cast_vote(v, g, c) for v, g, c in plan[t]])
+
+    assert errors == []
+    with charter.db.read() as store:
+        assert store.count_votes() == len(final)
+        events = store.events(actions=["vote.cast"], limit=100_000)
+        stored = {
+            (v.stakeholder_id, v.guideline_id): v.choice.value
+            for voter in voters
+            for v in store.votes_of([voter.id]).values()
+        }
+    assert stored == final
+    assert len(events) == casts  # each distinct ballot is in the history once
+    for gid in ids:
+        tally = charter.tally(gid)
+        expected = Counter(c for (_, g), c in final.items() if g == gid)
+        assert tally.overall.approve == expected["approve"]
+        assert tally.overall.reject == expected["reject"]
+        assert tally.overall.abstain == expected["abstain"]
+
+
+def test_double_clicks_from_many_threads_count_once(charter: Charter, cast: Cast, in_voting: str) -> None:
+    voter = cast.voters["public"][0]
+    errors = run_threads(8, lambda _: charter.cast_vote(voter, in_voting, "approve", "sure"))
+    assert errors == []
+    with charter.db.read() as store:
+        assert store.count_votes() == 1
+        assert len(store.events(actions=["vote.cast"])) == 1
+
+
+def test_a_refused_ballot_in_a_batch_does_not_affect_the_others(
+    charter: Charter, cast: Cast, in_voting: str
+) -> None:
+    good = cast.voters["engineer"][:6]
+    nobody = charter.create_stakeholder(None, display_name="No Group", groups=())
+
+    def work(i: int) -> None:
+        if i < 6:
+            charter.cast_vote(good[i], in_voting, "approve")
+        else:
+            charter.cast_vote(nobody, in_voting, "approve")
+
+    errors = run_threads(8, work)
+    assert len(errors) == 2 and all("not in any stakeholder group" in str(e) for e in errors)
+    assert charter.tally(in_voting).overall.approve == 6
+
+
+def test_votes_and_closing_race_without_losing_or_sneaking_ballots(
+    charter: Charter, cast: Cast, in_voting: str
+) -> None:
+    voters = cast.everyone()
+    closed = threading.Event()
+
+    def work(i: int) -> None:
+        if i == 0:
+            charter.close_voting(cast.moderator, in_voting, "closing during a rush")
+            closed.set()
+            return
+        for voter in voters[i - 1 :: 7]:
+            try:
+                charter.cast_vote(voter, in_voting, "approve")
+            except Exception as exc:
+                assert "not open for voting" in str(exc)
+
+    assert run_threads(8, work) == []
+    detail = charter.guideline_detail(in_voting, None)
+    assert detail.decision is not None
+    recorded = detail.decision.tally["overall"]
+    with charter.db.read() as store:
+        stored = store.count_votes(in_voting)
+    # The decision counted exactly the ballots stored: none arrived after it.
+    assert recorded["approve"] + recorded["reject"] + recorded["abstain"] == stored

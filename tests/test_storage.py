@@ -1,0 +1,129 @@
+"""Storage on real DuckDB files: migrations, constraints, transactions, one process per file."""
+
+import re
+import subprocess
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from governance.errors import DatabaseBusy
+from governance.models import Choice, Event, Vote
+from governance.services import Charter
+from governance.storage import Database
+from governance.storage.migrations import MIGRATIONS
+
+ROOT = Path(__file__).resolve().parent.parent
+NOW = datetime(2026, 3, 1, tzinfo=UTC)
+
+
+def test_migrations_are_recorded_once(db_path: Path) -> None:
+    Database(db_path).close()
+    again = Database(db_path)
+    with again.read() as store:
+        rows = store.cursor.execute("SELECT version, name FROM schema_migrations").fetchall()
+    again.close()
+    assert rows == [(n, name) for n, (name, _) in enumerate(MIGRATIONS, start=1)]
+
+
+def test_a_database_from_a_newer_charter_is_refused(db_path: Path) -> None:
+    db = Database(db_path)
+    with db.transaction() as store:
+        store.cursor.execute(
+            "INSERT INTO schema_migrations VALUES (?, 'from the future', ?)", [99, NOW]
+        )
+    db.close()
+    with pytest.raises(RuntimeError, match="newer than this Charter"):
+        Database(db_path)
+
+
+def test_the_database_refuses_a_second_ballot_for_the_same_version(
+    charter: Charter, in_voting: str, cast
+) -> None:  # type: ignore[no-untyped-def]
+    voter = cast.voters["public"][0]
+    charter.cast_vote(voter, in_voting, "approve")
+    twin = Vote(
+        guideline_id=in_voting, version=1, stakeholder_id=voter.id, choice=Choice.REJECT, cast_at=NOW
+    )
+    with pytest.raises(duckdb.ConstraintException), charter.db.transaction() as store:
+        store.insert_votes([twin])
+    with charter.db.read() as store:
+        assert store.get_vote(in_voting, 1, voter.id).choice is Choice.APPROVE  # type: ignore[union-attr]
+        assert store.count_votes() == 1
+
+
+def test_the_database_refuses_an_unknown_choice(db: Database) -> None:
+    with pytest.raises(duckdb.ConstraintException), db.transaction() as store:
+        store.cursor.execute(
+            "INSERT INTO votes VALUES (1, 1, 1, 'maybe', '', ?)", [NOW]
+        )
+
+
+def test_a_failed_transaction_leaves_nothing(db: Database) -> None:
+    event = Event(at=NOW, actor_id=None, action="test.event", subject="rules")
+    with pytest.raises(RuntimeError), db.transaction() as store:
+        store.append_event(event)
+        raise RuntimeError("boom")
+    with db.read() as store:
+        assert store.events(actions=["test.event"]) == []
+
+
+def test_events_keep_order_and_content(db: Database) -> None:
+    with db.transaction() as store:
+        store.append_events(
+            [
+                Event(at=NOW, actor_id=7, action="a", subject="G-0001", before={"x": 1}),
+                Event(at=NOW, actor_id=None, action="b", subject="G-0001", after={"ü": "✓"}),
+            ]
+        )
+    with db.read() as store:
+        first, second = store.events(subject="G-0001", ascending=True)
+    assert (first.action, first.actor_id, first.before) == ("a", 7, {"x": 1})
+    assert (second.action, second.actor_id, second.after) == ("b", None, {"ü": "✓"})
+    assert first.id is not None and second.id is not None and first.id < second.id
+
+
+def test_a_second_process_is_told_the_database_is_busy(db: Database, db_path: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "governance", "rules", "--db", str(db_path)],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=60,
+    )
+    assert result.returncode == 1
+    assert result.stderr.strip().splitlines() == [
+        f"error: {db_path} is in use by another process (is the app running?); stop it and try again"
+    ]
+
+
+def test_busy_is_a_governance_error_in_process(tmp_path: Path) -> None:
+    # Same-process connections share the file, so a lock error can only come from another
+    # process; the message is checked above. Here: the error type carries the message.
+    assert issubclass(DatabaseBusy, Exception)
+    assert DatabaseBusy("x").message == "x"
+
+
+STORAGE = ROOT / "governance" / "storage"
+# DuckDB-only syntax that PostgreSQL would not run.
+NOT_POSTGRES = [
+    r"INSERT OR REPLACE",
+    r"INSERT OR IGNORE",
+    r"\bBY NAME\b",
+    r"\bQUALIFY\b",
+    r"::",
+    r"\bUSING SAMPLE\b",
+    r"\bPIVOT\b",
+    r"CREATE OR REPLACE TABLE",
+    r"\bSTRUCT\b",
+    r"\bLIST\(",
+]
+
+
+@pytest.mark.parametrize("path", sorted(STORAGE.glob("*.py")), ids=lambda p: p.name)
+def test_sql_stays_in_the_postgres_subset(path: Path) -> None:
+    source = path.read_text()
+    for pattern in NOT_POSTGRES:
+        assert not re.search(pattern, source), f"{path.name} uses {pattern}"
