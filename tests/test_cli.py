@@ -26,7 +26,16 @@ def cli(*args: str) -> subprocess.CompletedProcess[str]:
 
 @pytest.mark.parametrize(
     "command",
-    [[], ["init"], ["rules"], ["guidelines"], ["tally"], ["events"], ["close-due"], ["bench", "votes"]],
+    [
+        [],
+        ["init"],
+        ["rules"],
+        ["guidelines"],
+        ["tally"],
+        ["events"],
+        ["close-due"],
+        ["bench", "votes"],
+    ],
 )
 def test_every_command_has_help(command: list[str]) -> None:
     result = cli(*command, "--help")
@@ -108,7 +117,16 @@ def test_close_due_with_nothing_due(seeded_path: Path, capsys: pytest.CaptureFix
 
 def test_small_benchmark_prints_one_json_line() -> None:
     result = cli(
-        "bench", "votes", "--voters", "2000", "--guidelines", "40", "--votes", "20000", "--casts", "200"
+        "bench",
+        "votes",
+        "--voters",
+        "2000",
+        "--guidelines",
+        "40",
+        "--votes",
+        "20000",
+        "--casts",
+        "200",
     )
     assert result.returncode == 0, result.stderr
     (line,) = result.stdout.splitlines()

@@ -71,7 +71,9 @@ def test_sixteen_threads_voting_on_three_guidelines(charter: Charter, cast: Cast
         assert tally.overall.abstain == expected["abstain"]
 
 
-def test_double_clicks_from_many_threads_count_once(charter: Charter, cast: Cast, in_voting: str) -> None:
+def test_double_clicks_from_many_threads_count_once(
+    charter: Charter, cast: Cast, in_voting: str
+) -> None:
     voter = cast.voters["public"][0]
     errors = run_threads(8, lambda _: charter.cast_vote(voter, in_voting, "approve", "sure"))
     assert errors == []

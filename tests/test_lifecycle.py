@@ -65,4 +65,8 @@ def test_final_states_say_so() -> None:
     with pytest.raises(InvalidTransition, match="rejected is final"):
         check_transition(Status.REJECTED, Status.VOTING)
     assert next_states(Status.RETIRED) == []
-    assert set(next_states(Status.VOTING)) == {Status.APPROVED, Status.REJECTED, Status.DELIBERATION}
+    assert set(next_states(Status.VOTING)) == {
+        Status.APPROVED,
+        Status.REJECTED,
+        Status.DELIBERATION,
+    }

@@ -47,7 +47,9 @@ def changes_nothing(charter: Charter) -> Iterator[None]:
     assert snapshot(charter) == before
 
 
-def refused(charter: Charter, error: type[GovernanceError], action: Callable[[], object]) -> GovernanceError:
+def refused(
+    charter: Charter, error: type[GovernanceError], action: Callable[[], object]
+) -> GovernanceError:
     with changes_nothing(charter), pytest.raises(error) as caught:
         action()
     return caught.value
@@ -80,7 +82,9 @@ def test_propose_deliberate_vote_and_decide(charter: Charter, cast: Cast, clock:
     assert detail.decision.outcome is Status.APPROVED
     assert detail.decision.decided_by is None  # the system closed it when the window ended
     assert "groups with quorum: 3 of 3 (needs 2) - met" in detail.decision.tally["lines"]
-    moves = [(e.before or {}).get("status") for e in detail.history if e.action.endswith("transitioned")]
+    moves = [
+        (e.before or {}).get("status") for e in detail.history if e.action.endswith("transitioned")
+    ]
     assert moves == ["draft", "deliberation", "voting"]
 
 
@@ -156,16 +160,26 @@ def test_no_ballot_outside_voting(charter: Charter, cast: Cast, status: str) -> 
         charter.submit(cast.author, g.id)
     if status == "withdrawn":
         charter.withdraw(cast.author, g.id, "duplicate")
-    error = refused(charter, VotingClosed, lambda: charter.cast_vote(cast.voters["public"][0], g.id, "approve"))
+    error = refused(
+        charter, VotingClosed, lambda: charter.cast_vote(cast.voters["public"][0], g.id, "approve")
+    )
     assert f"{g.id} is {status}, not open for voting" in error.message
 
 
-def test_no_ballot_after_the_window(charter: Charter, cast: Cast, in_voting: str, clock: FakeClock) -> None:
+def test_no_ballot_after_the_window(
+    charter: Charter, cast: Cast, in_voting: str, clock: FakeClock
+) -> None:
     clock.advance(days=14, seconds=1)
-    refused(charter, VotingClosed, lambda: charter.cast_vote(cast.voters["public"][0], in_voting, "approve"))
+    refused(
+        charter,
+        VotingClosed,
+        lambda: charter.cast_vote(cast.voters["public"][0], in_voting, "approve"),
+    )
 
 
-def test_a_ballot_on_a_stale_version_is_refused(charter: Charter, cast: Cast, in_voting: str) -> None:
+def test_a_ballot_on_a_stale_version_is_refused(
+    charter: Charter, cast: Cast, in_voting: str
+) -> None:
     refused(
         charter,
         StaleVersion,
@@ -174,12 +188,20 @@ def test_a_ballot_on_a_stale_version_is_refused(charter: Charter, cast: Cast, in
 
 
 @pytest.mark.parametrize("choice", ["", "yes", "approve!", "<b>approve</b>", "a" * 10_000])
-def test_unknown_choices_are_refused(charter: Charter, cast: Cast, in_voting: str, choice: str) -> None:
-    error = refused(charter, ValidationFailed, lambda: charter.cast_vote(cast.voters["public"][0], in_voting, choice))
+def test_unknown_choices_are_refused(
+    charter: Charter, cast: Cast, in_voting: str, choice: str
+) -> None:
+    error = refused(
+        charter,
+        ValidationFailed,
+        lambda: charter.cast_vote(cast.voters["public"][0], in_voting, choice),
+    )
     assert "choice" in error.errors  # type: ignore[attr-defined]
 
 
-def test_a_suspended_account_reads_but_cannot_act(charter: Charter, cast: Cast, in_voting: str) -> None:
+def test_a_suspended_account_reads_but_cannot_act(
+    charter: Charter, cast: Cast, in_voting: str
+) -> None:
     voter = cast.voters["public"][0]
     charter.cast_vote(voter, in_voting, "approve")
     charter.set_account_status(cast.steward, voter.id, AccountStatus.SUSPENDED, "spam")
@@ -198,7 +220,11 @@ def test_someone_without_a_group_cannot_vote(charter: Charter, cast: Cast, in_vo
 
 def test_an_unknown_guideline(charter: Charter, cast: Cast) -> None:
     for ref in ["G-9999", "nonsense", "<script>", "G-0001; DROP TABLE votes", ""]:
-        refused(charter, NotFound, lambda ref=ref: charter.cast_vote(cast.voters["public"][0], ref, "approve"))
+        refused(
+            charter,
+            NotFound,
+            lambda ref=ref: charter.cast_vote(cast.voters["public"][0], ref, "approve"),
+        )
         with pytest.raises(NotFound):
             charter.guideline_detail(ref, None)
 
@@ -234,8 +260,14 @@ def test_an_amendment_during_voting_sends_it_back_and_ballots_do_not_carry_over(
 def test_amendment_rules(charter: Charter, cast: Cast, in_voting: str) -> None:
     other = cast.voters["public"][0]
     refused(charter, NotAllowed, lambda: charter.amend(other, in_voting, PROPOSAL, "mine now"))
-    refused(charter, ValidationFailed, lambda: charter.amend(cast.author, in_voting, PROPOSAL, "no change"))
-    refused(charter, ValidationFailed, lambda: charter.amend(cast.author, in_voting, PROPOSAL, "   "))
+    refused(
+        charter,
+        ValidationFailed,
+        lambda: charter.amend(cast.author, in_voting, PROPOSAL, "no change"),
+    )
+    refused(
+        charter, ValidationFailed, lambda: charter.amend(cast.author, in_voting, PROPOSAL, "   ")
+    )
     changed = {**PROPOSAL, "title": "Admit uncertainty, always"}
     refused(
         charter,
@@ -245,7 +277,9 @@ def test_amendment_rules(charter: Charter, cast: Cast, in_voting: str) -> None:
     charter.update_rules(None, {"overall_quorum": 1, "min_groups_with_quorum": 1}, "tiny")
     charter.cast_vote(cast.voters["public"][1], in_voting, "approve")
     charter.close_voting(cast.moderator, in_voting, "early, for the test")
-    error = refused(charter, NotAllowed, lambda: charter.amend(cast.author, in_voting, changed, "late"))
+    error = refused(
+        charter, NotAllowed, lambda: charter.amend(cast.author, in_voting, changed, "late")
+    )
     assert "can no longer be amended" in error.message
 
 
@@ -269,16 +303,24 @@ def test_who_may_move_a_guideline(charter: Charter, cast: Cast) -> None:
 
 
 def test_closing_early_needs_a_reason(charter: Charter, cast: Cast, in_voting: str) -> None:
-    error = refused(charter, ValidationFailed, lambda: charter.close_voting(cast.moderator, in_voting))
+    error = refused(
+        charter, ValidationFailed, lambda: charter.close_voting(cast.moderator, in_voting)
+    )
     assert "reason" in error.errors  # type: ignore[attr-defined]
 
 
 def test_only_stewards_change_rules_and_accounts(charter: Charter, cast: Cast) -> None:
-    refused(charter, NotAllowed, lambda: charter.update_rules(cast.moderator, {"overall_quorum": 5}, "x"))
     refused(
         charter,
         NotAllowed,
-        lambda: charter.set_account_status(cast.moderator, cast.author.id, AccountStatus.SUSPENDED, "x"),
+        lambda: charter.update_rules(cast.moderator, {"overall_quorum": 5}, "x"),
+    )
+    refused(
+        charter,
+        NotAllowed,
+        lambda: charter.set_account_status(
+            cast.moderator, cast.author.id, AccountStatus.SUSPENDED, "x"
+        ),
     )
     refused(
         charter,
@@ -329,13 +371,17 @@ def test_permissions_shown_to_each_viewer(charter: Charter, cast: Cast) -> None:
 def test_a_bad_proposal_is_refused_field_by_field(
     charter: Charter, cast: Cast, change: dict[str, object], field: str, message: str
 ) -> None:
-    error = refused(charter, ValidationFailed, lambda: charter.propose(cast.author, {**PROPOSAL, **change}))
+    error = refused(
+        charter, ValidationFailed, lambda: charter.propose(cast.author, {**PROPOSAL, **change})
+    )
     assert message in error.errors[field]  # type: ignore[attr-defined]
 
 
 def test_every_problem_is_reported_at_once(charter: Charter, cast: Cast) -> None:
     error = refused(
-        charter, ValidationFailed, lambda: charter.propose(cast.author, {"title": "", "category": "x"})
+        charter,
+        ValidationFailed,
+        lambda: charter.propose(cast.author, {"title": "", "category": "x"}),
     )
     assert set(error.errors) == {"title", "statement", "category"}  # type: ignore[attr-defined]
 
@@ -369,7 +415,10 @@ def test_comments_and_replies(charter: Charter, cast: Cast, in_voting: str) -> N
 
 def test_search_and_filters(charter: Charter, cast: Cast) -> None:
     charter.propose(cast.author, {**PROPOSAL, "title": "100% honest_answers"})
-    charter.propose(cast.author, {**PROPOSAL, "title": "Privacidad ante todo", "language": "es", "category": "privacy"})
+    charter.propose(
+        cast.author,
+        {**PROPOSAL, "title": "Privacidad ante todo", "language": "es", "category": "privacy"},
+    )
     assert charter.guideline_list(GuidelineFilter(text="100%")).total == 1
     assert charter.guideline_list(GuidelineFilter(text="%")).total == 1  # % is literal
     assert charter.guideline_list(GuidelineFilter(text="_")).total == 1
@@ -391,7 +440,9 @@ def test_dashboard_lists_what_awaits_my_vote(charter: Charter, cast: Cast, in_vo
 
 
 def test_roles_are_additive(charter: Charter) -> None:
-    person = charter.create_stakeholder(None, display_name="Both", groups=("public",), roles=(Role.STEWARD,))
+    person = charter.create_stakeholder(
+        None, display_name="Both", groups=("public",), roles=(Role.STEWARD,)
+    )
     assert set(person.roles) == {Role.PARTICIPANT, Role.STEWARD}
     with pytest.raises(ValidationFailed):
         charter.create_stakeholder(None, display_name="x", groups=("astronaut",))

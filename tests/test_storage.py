@@ -9,7 +9,6 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from governance.errors import DatabaseBusy
 from governance.models import Choice, Event, Vote
 from governance.services import Charter
 from governance.storage import Database
@@ -45,7 +44,11 @@ def test_the_database_refuses_a_second_ballot_for_the_same_version(
     voter = cast.voters["public"][0]
     charter.cast_vote(voter, in_voting, "approve")
     twin = Vote(
-        guideline_id=in_voting, version=1, stakeholder_id=voter.id, choice=Choice.REJECT, cast_at=NOW
+        guideline_id=in_voting,
+        version=1,
+        stakeholder_id=voter.id,
+        choice=Choice.REJECT,
+        cast_at=NOW,
     )
     with pytest.raises(duckdb.ConstraintException), charter.db.transaction() as store:
         store.insert_votes([twin])
@@ -56,9 +59,7 @@ def test_the_database_refuses_a_second_ballot_for_the_same_version(
 
 def test_the_database_refuses_an_unknown_choice(db: Database) -> None:
     with pytest.raises(duckdb.ConstraintException), db.transaction() as store:
-        store.cursor.execute(
-            "INSERT INTO votes VALUES (1, 1, 1, 'maybe', '', ?)", [NOW]
-        )
+        store.cursor.execute("INSERT INTO votes VALUES (1, 1, 1, 'maybe', '', ?)", [NOW])
 
 
 def test_a_failed_transaction_leaves_nothing(db: Database) -> None:
@@ -97,13 +98,6 @@ def test_a_second_process_is_told_the_database_is_busy(db: Database, db_path: Pa
     assert result.stderr.strip().splitlines() == [
         f"error: {db_path} is in use by another process (is the app running?); stop it and try again"
     ]
-
-
-def test_busy_is_a_governance_error_in_process(tmp_path: Path) -> None:
-    # Same-process connections share the file, so a lock error can only come from another
-    # process; the message is checked above. Here: the error type carries the message.
-    assert issubclass(DatabaseBusy, Exception)
-    assert DatabaseBusy("x").message == "x"
 
 
 STORAGE = ROOT / "governance" / "storage"

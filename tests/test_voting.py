@@ -98,8 +98,11 @@ def test_a_raw_majority_is_not_enough_when_a_group_objects() -> None:
     rules = GovernanceRules()
     result = tally(
         Counts(approve=430, reject=120),
-        {"public": Counts(approve=400, reject=40), "engineer": Counts(approve=12, reject=13),
-         "ethicist": Counts(approve=18, reject=67)},
+        {
+            "public": Counts(approve=400, reject=40),
+            "engineer": Counts(approve=12, reject=13),
+            "ethicist": Counts(approve=18, reject=67),
+        },
         rules,
         GROUPS,
     )
