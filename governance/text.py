@@ -86,6 +86,18 @@ def safe_markdown(text: str) -> str:
     return escaped.replace("$", "\\$")
 
 
+_MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()#+\-.!|~<>$:&])")
+
+
+def escape_markdown(text: str) -> str:
+    """Text that markdown renders exactly as written: every markup character is escaped.
+
+    For messages that quote input back (an unknown id, a refused value), where even a
+    well-formed link must not become clickable.
+    """
+    return _MARKDOWN_SPECIALS.sub(r"\\\1", text)
+
+
 def plain_excerpt(text: str, limit: int = 160) -> str:
     """A single-line excerpt for lists and activity feeds."""
     flat = " ".join(text.split())

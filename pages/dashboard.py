@@ -6,6 +6,8 @@ from governance import charts
 from governance.models import Status
 from pages import ui
 
+ui.page_gate(__file__)
+
 principal = ui.current_principal()
 board = ui.charter().dashboard(principal)
 

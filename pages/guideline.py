@@ -9,6 +9,8 @@ from governance.languages import language_label
 from governance.models import Status
 from pages import parts, ui
 
+ui.page_gate(__file__)
+
 charter = ui.charter()
 principal = ui.current_principal()
 requested = st.query_params.get("id", "")
@@ -75,7 +77,7 @@ with vote_tab:
         live_tally()
         parts.ballot(charter, principal, detail)
     else:
-        st.info(f"This guideline is {g.status.value}; it is not being voted on.")
+        st.info(f"Not being voted on (status: {g.status.value}).")
     if detail.ballots_on_earlier_versions:
         st.caption(
             f"{detail.ballots_on_earlier_versions} ballot(s) were cast on earlier versions."

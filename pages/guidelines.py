@@ -10,6 +10,8 @@ from governance.text import clean_text
 from governance.voting import share_text
 from pages import ui
 
+ui.page_gate(__file__)
+
 config = ui.settings()
 st.title("Guidelines")
 

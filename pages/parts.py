@@ -79,23 +79,31 @@ def lifecycle_actions(
         (can.withdraw, "Withdraw", charter.withdraw),
     ]
     allowed = [(label, act) for ok, label, act in moves if ok]
-    if principal is None or not allowed:
-        return
     key = f"move:{g.id}"
-    with st.expander("Move this guideline on", expanded=bool(ui.action_errors(key))):
-        st.text_input(
-            "Reason (recorded in the history; required to withdraw or to close early)",
-            key=f"{key}:reason",
-            max_chars=1000,
-        )
-        for label, act in allowed:
+    if principal is not None and allowed:
+        with st.expander("Move this guideline on", expanded=bool(ui.action_errors(key))):
+            st.text_input(
+                "Reason (recorded in the history; required to withdraw or to close early)",
+                key=f"{key}:reason",
+                max_chars=1000,
+            )
+            for label, act in allowed:
+                st.button(
+                    label,
+                    key=f"{key}:{label}",
+                    on_click=_move,
+                    args=(key, act, principal, g.id, label),
+                )
+    # Outside the expander: after a final move there is nothing left to offer, but the
+    # person should still see that it worked.
+    ui.show_outcome(key, with_fields=True)
 
-            def move(act=act, label=label) -> None:  # type: ignore[no-untyped-def]
-                reason = st.session_state.get(f"{key}:reason", "")
-                ui.run_action(key, lambda: act(principal, g.id, reason), f"Done: {label.lower()}.")
 
-            st.button(label, key=f"{key}:{label}", on_click=move)
-        ui.show_outcome(key, with_fields=True)
+def _move(key: str, act, principal: Stakeholder, guideline_id: str, label: str) -> None:  # type: ignore[no-untyped-def]
+    reason = st.session_state.get(f"{key}:reason", "")
+    ui.run_action(key, lambda: act(principal, guideline_id, reason), f"Done: {label.lower()}.")
+    if not ui.action_errors(key):
+        st.session_state[f"{key}:reason"] = ""
 
 
 def _comment_body(comment, replies_to: str | None = None) -> None:  # type: ignore[no-untyped-def]
@@ -290,3 +298,7 @@ def amend_form(charter: Charter, principal: Stakeholder | None, detail: Guidelin
 
         st.button("Save as a new version", key=f"{prefix}:save", on_click=amend, type="primary")
     ui.show_outcome(key)
+
+
+if __name__ == "__main__":  # Streamlit's old pages mode can run this helper module as a page
+    ui.page_gate(__file__)

@@ -6,6 +6,8 @@ from governance.errors import ValidationFailed
 from governance.validation import parse_guideline_text
 from pages import parts, ui
 
+ui.page_gate(__file__)
+
 KEY = "propose"
 PREFIX = "propose:field"
 

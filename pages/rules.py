@@ -4,6 +4,8 @@ import streamlit as st
 
 from pages import ui
 
+ui.page_gate(__file__)
+
 charter = ui.charter()
 history = charter.rules_history()
 current = history[0]

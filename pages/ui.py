@@ -7,18 +7,21 @@ from __future__ import annotations
 
 import html
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import streamlit as st
+from streamlit.navigation.page import StreamlitPage
+from streamlit.runtime.pages_manager import PagesManager
 
 from governance.auth import SignInMode, sign_in_mode
 from governance.config import Settings, category_label
-from governance.errors import GovernanceError, ValidationFailed
+from governance.errors import ConfigurationError, GovernanceError, ValidationFailed
 from governance.languages import language_label
 from governance.models import Stakeholder, Status
 from governance.services import Charter
 from governance.storage import Database
-from governance.text import safe_markdown
+from governance.text import escape_markdown, safe_markdown
 
 PRINCIPAL_KEY = "demo_stakeholder_id"
 
@@ -78,6 +81,70 @@ def current_principal() -> Stakeholder | None:
         return None
 
 
+def frame() -> Stakeholder | None:
+    """What surrounds every page: settings check, demo banner, sign-in. Returns the person."""
+    st.set_page_config(page_title="Charter", page_icon=":material/balance:", layout="wide")
+    try:
+        sign_in = mode()
+    except ConfigurationError as exc:
+        st.error(escape_markdown(exc.message))
+        st.stop()
+    if sign_in is SignInMode.DEMO:
+        st.warning(
+            "**Demo mode**: anyone can act as any demo stakeholder. Do not use for a real vote.",
+            icon=":material/science:",
+        )
+    principal = current_principal()
+    with st.sidebar:
+        if sign_in is SignInMode.DEMO:
+            demo_sign_in(principal)
+        elif sign_in is SignInMode.READ_ONLY:
+            st.caption("Sign-in is not configured: you can read everything but not act.")
+    return principal
+
+
+def _pages(principal: Stakeholder | None) -> list[tuple[str, dict[str, Any]]]:
+    pages: list[tuple[str, dict[str, Any]]] = [
+        ("pages/dashboard.py", {"title": "Dashboard", "icon": ":material/space_dashboard:"}),
+        ("pages/guidelines.py", {"title": "Guidelines", "icon": ":material/list:"}),
+        (
+            "pages/guideline.py",
+            {"title": "Guideline", "url_path": "guideline", "visibility": "hidden"},
+        ),
+        ("pages/rules.py", {"title": "Rules", "icon": ":material/gavel:"}),
+    ]
+    if principal is not None and not principal.suspended:
+        pages.insert(2, ("pages/propose.py", {"title": "Propose", "icon": ":material/edit_note:"}))
+    return pages
+
+
+def navigation(principal: Stakeholder | None) -> StreamlitPage:
+    """The pages this person may use; the dashboard is the default."""
+    return st.navigation(
+        [
+            st.Page(path, default=(i == 0), **options)
+            for i, (path, options) in enumerate(_pages(principal))
+        ]
+    )
+
+
+def page_gate(page_file: str) -> None:
+    """Make sure a page never runs without the frame, whoever started it.
+
+    Streamlit treats a folder named ``pages/`` beside the main script as old-style pages until
+    ``st.navigation`` has run once in the process, so the first request for ``/propose`` after a
+    restart (and every AppTest rerun) runs the page file alone, without app.py. Then draw the
+    frame here, register the navigation (which ends the old mode for the process) and leave
+    for the dashboard if this person may not use the page.
+    """
+    if not PagesManager.uses_pages_directory:
+        return
+    principal = frame()
+    navigation(principal)
+    if f"pages/{Path(page_file).name}" not in [path for path, _ in _pages(principal)]:
+        st.switch_page("pages/dashboard.py")
+
+
 def demo_sign_in(principal: Stakeholder | None) -> None:
     """The demo sign-in in the sidebar: pick any seeded demo stakeholder."""
     if principal is not None:
@@ -115,8 +182,8 @@ def person_label(person: Stakeholder) -> str:
 
 
 def show_error(exc: GovernanceError) -> None:
-    """Show a refused action's message."""
-    st.error(exc.message, icon=":material/block:")
+    """Show a refused action's message (it may quote input, so no markdown is honoured)."""
+    st.error(escape_markdown(exc.message), icon=":material/block:")
 
 
 def run_action(key: str, action: Callable[[], Any], success: str) -> None:
@@ -149,9 +216,10 @@ def show_outcome(key: str, *, with_fields: bool = False) -> None:
     errors: dict[str, str] = st.session_state.pop(f"{key}:errors", {})
     for field, message in errors.items():
         if not field:
-            st.error(message, icon=":material/block:")
+            st.error(escape_markdown(message), icon=":material/block:")
         elif with_fields:
-            st.error(f"{field.replace('_', ' ')}: {message}", icon=":material/error:")
+            text = f"{field.replace('_', ' ')}: {message}"
+            st.error(escape_markdown(text), icon=":material/error:")
     success = st.session_state.pop(f"{key}:ok", None)
     if success:
         st.success(success, icon=":material/check_circle:")
@@ -161,7 +229,7 @@ def field_error(key: str, field: str) -> None:
     """Show the message for one field, right below it."""
     message = action_errors(key).get(field)
     if message:
-        st.error(message, icon=":material/error:")
+        st.error(escape_markdown(message), icon=":material/error:")
 
 
 def user_text(text: str) -> None:
@@ -189,3 +257,7 @@ def escape(text: str) -> str:
 def labels() -> tuple[Callable[[str], str], Callable[[str], str]]:
     """Formatters for category and language codes."""
     return category_label, language_label
+
+
+if __name__ == "__main__":  # Streamlit's old pages mode can run this helper module as a page
+    page_gate(__file__)
