@@ -2,5 +2,5 @@
 
 from pages import ui
 
-principal = ui.frame()
+principal = ui.frame(entrypoint=True)
 ui.navigation(principal).run()

@@ -39,13 +39,9 @@ with st.expander("Critique and revision requests, rationale"):
     if g.text.tags:
         st.caption("tags: " + ", ".join(g.text.tags))
 
+# Fixed labels: a label that changes (a count) makes Streamlit reset to the first tab.
 vote_tab, talk_tab, versions_tab, history_tab = st.tabs(
-    [
-        "Vote",
-        f"Discussion ({sum(1 + len(t.replies) for t in detail.threads)})",
-        f"Versions ({len(detail.versions)})",
-        "History",
-    ]
+    ["Vote", "Discussion", "Versions", "History"], key=f"tabs:{g.id}"
 )
 
 with vote_tab:
@@ -86,9 +82,12 @@ with vote_tab:
     parts.lifecycle_actions(charter, principal, detail)
 
 with talk_tab:
+    comments = sum(1 + len(t.replies) for t in detail.threads)
+    st.caption(f"{comments} comment{'s' if comments != 1 else ''}")
     parts.discussion(charter, principal, detail)
 
 with versions_tab:
+    st.caption(f"{len(detail.versions)} version{'s' if len(detail.versions) != 1 else ''}")
     parts.versions(detail)
     if can.amend:
         parts.amend_form(charter, principal, detail)

@@ -81,8 +81,15 @@ def current_principal() -> Stakeholder | None:
         return None
 
 
-def frame() -> Stakeholder | None:
+def frame(*, entrypoint: bool = False) -> Stakeholder | None:
     """What surrounds every page: settings check, demo banner, sign-in. Returns the person."""
+    if entrypoint and PagesManager.uses_pages_directory:
+        # Widgets drawn while Streamlit is in its old pages mode (see page_gate) get other
+        # ids than in the run after, so the first choice of the first visitor after a restart
+        # would be lost: register the real navigation, which ends that mode for the process,
+        # and start again before drawing anything.
+        navigation(None)
+        st.rerun()
     st.set_page_config(page_title="Charter", page_icon=":material/balance:", layout="wide")
     try:
         sign_in = mode()

@@ -1,0 +1,431 @@
+"""End to end in a real browser: Debian's chromium, driven by Playwright, against `streamlit run`.
+
+The acceptance flow: demo sign-in -> propose -> submit -> open voting -> vote -> the tally
+shows the vote. Also: a visitor can neither propose nor vote, and comment text cannot run
+script.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, Dialog, Locator, Page, expect, sync_playwright
+
+from governance.models import Status
+from governance.storage import Database
+from governance.storage.store import GuidelineFilter
+
+pytestmark = pytest.mark.browser
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+#: The first render on a small machine is slow: every wait allows this many milliseconds.
+WAIT_MS = 30_000
+SERVER_START_S = 60.0
+
+
+# -- fixtures ---------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session", autouse=True)
+def chromium_available() -> None:
+    """Skip without Debian's chromium, except in CI, where a skipped browser test is a failure.
+
+    Session-scoped (it still applies to this module only) so it runs before the session-scoped
+    ``demo_template`` spends seconds seeding a database for tests that cannot run.
+    """
+    if CHROMIUM.exists():
+        return
+    message = f"{CHROMIUM} is missing: install Debian's chromium (apt-get install chromium)"
+    if os.environ.get("CI") == "true":
+        pytest.fail(f"CI=true and {message}; browser tests must run in CI", pytrace=False)
+    pytest.skip(message)
+
+
+@pytest.fixture(scope="module")
+def xdg_env(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
+    """Private XDG config and cache folders for this process, the browser and the server."""
+    base = tmp_path_factory.mktemp("xdg")
+    env = {"XDG_CONFIG_HOME": str(base / "config"), "XDG_CACHE_HOME": str(base / "cache")}
+    with pytest.MonkeyPatch.context() as patch:
+        for name, folder in env.items():
+            Path(folder).mkdir()
+            patch.setenv(name, folder)
+        yield env
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _healthy(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(url, timeout=2) as response:
+            return bool(response.read().decode().strip() == "ok")
+    except (urllib.error.URLError, OSError):
+        return False
+
+
+def _voting_guideline(db_path: Path) -> str:
+    """The id of a guideline open for voting (read before the server locks the file)."""
+    database = Database(db_path)
+    try:
+        with database.read() as store:
+            found, _ = store.search_guidelines(GuidelineFilter(statuses=(Status.VOTING,)), limit=1)
+    finally:
+        database.close()
+    assert found, "the demo data should have a guideline open for voting"
+    return found[0].id
+
+
+@contextmanager
+def running_app(db_path: Path, env: dict[str, str]) -> Iterator[str]:
+    """`streamlit run app.py` in demo mode on ``db_path``; yields the base URL."""
+    port = _free_port()
+    logs = db_path.parent
+    command = [
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        "app.py",
+        "--server.address",
+        "127.0.0.1",
+        "--server.port",
+        str(port),
+        "--server.headless",
+        "true",
+        "--browser.gatherUsageStats",
+        "false",
+    ]
+    server_env = {**os.environ, **env, "CHARTER_DEMO": "1", "CHARTER_DB": str(db_path)}
+    stderr = logs / "streamlit.stderr.log"
+    with (logs / "streamlit.stdout.log").open("wb") as out, stderr.open("wb") as err:
+        process = subprocess.Popen(command, cwd=REPO_ROOT, env=server_env, stdout=out, stderr=err)
+    try:
+        health = f"http://127.0.0.1:{port}/_stcore/health"
+        deadline = time.monotonic() + SERVER_START_S
+        while not _healthy(health):
+            if process.poll() is not None:
+                pytest.fail(
+                    f"streamlit exited with code {process.returncode}:\n{stderr.read_text()}",
+                    pytrace=False,
+                )
+            if time.monotonic() > deadline:
+                pytest.fail(
+                    f"streamlit did not answer {health} within {SERVER_START_S:.0f} s:\n"
+                    + stderr.read_text(),
+                    pytrace=False,
+                )
+            time.sleep(0.25)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=15)
+
+
+@dataclass(frozen=True)
+class App:
+    """The running app and what the tests need to know about its data."""
+
+    url: str
+    voting_id: str
+    """A seeded guideline that is open for voting."""
+
+
+def _fresh_database(demo_template: Path, folder: Path) -> Path:
+    db_path = folder / "charter.duckdb"
+    shutil.copy(demo_template, db_path)
+    return db_path
+
+
+@pytest.fixture(scope="module")
+def app(
+    demo_template: Path, tmp_path_factory: pytest.TempPathFactory, xdg_env: dict[str, str]
+) -> Iterator[App]:
+    """The app, shared by the tests of this module, on its own copy of the demo database."""
+    db_path = _fresh_database(demo_template, tmp_path_factory.mktemp("app"))
+    voting_id = _voting_guideline(db_path)
+    with running_app(db_path, xdg_env) as url:
+        yield App(url, voting_id)
+
+
+@pytest.fixture(scope="module")
+def browser(xdg_env: dict[str, str]) -> Iterator[Browser]:
+    expect.set_options(timeout=WAIT_MS)
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(
+            executable_path=str(CHROMIUM),
+            headless=True,
+            args=CHROMIUM_ARGS,
+            env={**os.environ, **xdg_env},
+        )
+        try:
+            yield launched
+        finally:
+            launched.close()
+
+
+@pytest.fixture
+def page(browser: Browser) -> Iterator[Page]:
+    """A fresh browser context, so a fresh Streamlit session, for each test."""
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    context.set_default_timeout(WAIT_MS)
+    try:
+        yield context.new_page()
+    finally:
+        context.close()
+
+
+def run_with_screenshot(page: Page, tmp_path: Path, name: str, body: Callable[[], None]) -> None:
+    """Run ``body``; if it fails, save a full-page screenshot in ``tmp_path`` and re-raise."""
+    try:
+        body()
+    except BaseException:
+        shot = tmp_path / f"{name}-failure.png"
+        try:
+            page.screenshot(path=str(shot), full_page=True)
+            print(f"screenshot of the failure: {shot}")
+        except Exception as exc:  # the browser may be gone; keep the original error
+            print(f"could not take a screenshot: {exc}")
+        raise
+
+
+# -- steps ------------------------------------------------------------------------------------
+
+
+def wait_idle(page: Page) -> None:
+    """Wait until the app is connected and no script run is in progress."""
+    app = page.get_by_test_id("stApp")
+    expect(app).to_have_attribute("data-test-connection-state", "CONNECTED", timeout=WAIT_MS)
+    expect(app).to_have_attribute("data-test-script-state", "notRunning", timeout=WAIT_MS)
+
+
+def open_page(page: Page, url: str) -> None:
+    """Load ``url`` (a new Streamlit session) and wait for the app shell to finish its run."""
+    page.goto(url)
+    expect(page.get_by_text("Demo mode")).to_be_visible(timeout=WAIT_MS)
+    wait_idle(page)
+
+
+def choose(box: Locator, typed: str, option: str | re.Pattern[str]) -> str:
+    """Pick the first ``option`` of the selectbox ``box`` after typing ``typed``; its label.
+
+    The caller checks the choice reached the server (by what the next run shows).
+    """
+    page = box.page
+    wait_idle(page)
+    box.click()
+    box.fill(typed)
+    choice = page.get_by_role("option", name=option).first
+    expect(choice).to_be_visible(timeout=WAIT_MS)
+    label = choice.inner_text().strip()
+    choice.click()
+    return label
+
+
+def sign_in_as_moderator(page: Page) -> str:
+    """Demo sign-in as the first moderator offered; returns that option's label."""
+    sidebar = page.get_by_test_id("stSidebar")
+    button = sidebar.get_by_role("button", name="Sign in", exact=True)
+    # The first pick on a freshly started server must count too (ui._leave_old_pages_mode).
+    box = sidebar.get_by_role("combobox", name="Act as (demo)")
+    label = choose(box, "moderator", re.compile("moderator"))
+    expect(button).to_be_enabled(timeout=10_000)
+    button.click()
+    expect(sidebar.get_by_text("Signed in as")).to_be_visible(timeout=WAIT_MS)
+    wait_idle(page)
+    return label
+
+
+def nav_link(page: Page, title: str) -> Locator:
+    return page.get_by_test_id("stSidebarNav").get_by_role("link", name=title, exact=True)
+
+
+def status_badge(page: Page, status: Status) -> Locator:
+    return page.get_by_test_id("stMain").get_by_text(status.value, exact=True)
+
+
+def move_on(page: Page, button_label: str) -> None:
+    """Click a button in the "Move this guideline on" expander, opening it if it is closed."""
+    wait_idle(page)
+    button = page.get_by_role("button", name=button_label, exact=True)
+    if not button.is_visible():
+        page.get_by_text("Move this guideline on", exact=True).click()
+    button.click()
+
+
+# -- tests ------------------------------------------------------------------------------------
+
+
+def test_demo_sign_in_propose_vote_and_tally(app: App, page: Page, tmp_path: Path) -> None:
+    title = f"Say when unsure {uuid.uuid4().hex[:8]}"
+
+    def flow() -> None:
+        open_page(page, app.url)
+        assert "moderator" in sign_in_as_moderator(page)
+
+        nav_link(page, "Propose").click()
+        expect(page.get_by_role("heading", name="Propose a guideline")).to_be_visible()
+        wait_idle(page)
+        title_box = page.get_by_label("Title", exact=True)
+        title_box.fill(title)
+        title_box.press("Tab")
+        statement = page.get_by_label("Value statement, in plain words", exact=True)
+        statement.fill("The assistant says when it is not sure, instead of guessing.")
+        statement.press("Tab")
+        choose(page.get_by_role("combobox", name="Category"), "Honesty", "Honesty")
+        # The preview shows the title once title, statement and category reached the server.
+        expect(page.get_by_role("heading", name=title)).to_be_visible()
+        page.get_by_role("button", name="Propose as draft").click()
+
+        proposed = page.get_by_text(re.compile(r"Proposed G-\d{4} as a draft\."))
+        expect(proposed).to_be_visible()
+        found = re.search(r"G-\d{4}", proposed.inner_text())
+        assert found is not None
+        gid = found.group(0)
+        page.get_by_role("link", name=f"Open {gid}").click()
+
+        expect(page.get_by_role("heading", name=title)).to_be_visible()
+        expect(status_badge(page, Status.DRAFT)).to_be_visible()
+        move_on(page, "Submit for deliberation")
+        expect(status_badge(page, Status.DELIBERATION)).to_be_visible()
+        move_on(page, "Open voting")
+        expect(status_badge(page, Status.VOTING)).to_be_visible()
+        expect(page.get_by_role("heading", name="Live tally")).to_be_visible()
+        expect(page.get_by_text("overall: - approve of 0 (0 abstain")).to_be_visible()
+
+        wait_idle(page)
+        page.get_by_role("button", name="Approve").click()
+        expect(page.get_by_text("Ballot recorded: approve.")).to_be_visible()
+        expect(page.get_by_text("overall: 100% approve of 1 (0 abstain")).to_be_visible()
+
+        # A reload starts a new Streamlit session: the ballot is stored, the sign-in is not.
+        page.reload()
+        expect(page.get_by_role("heading", name=title)).to_be_visible()
+        expect(page.get_by_text("overall: 100% approve of 1 (0 abstain")).to_be_visible()
+        wait_idle(page)
+        if not page.get_by_text("Signed in as").is_visible():
+            sign_in_as_moderator(page)
+        expect(page.get_by_text("You voted approve")).to_be_visible()
+
+    run_with_screenshot(page, tmp_path, "propose-vote", flow)
+
+
+def test_visitor_can_neither_propose_nor_vote(app: App, page: Page, tmp_path: Path) -> None:
+    def flow() -> None:
+        open_page(page, app.url)
+        expect(nav_link(page, "Guidelines")).to_be_visible()
+        expect(nav_link(page, "Dashboard")).to_be_visible()
+        expect(nav_link(page, "Propose")).to_have_count(0)
+        expect(page.get_by_role("combobox", name="Act as (demo)")).to_be_visible()
+
+        open_page(page, f"{app.url}/guideline?id={app.voting_id}")
+        expect(page.get_by_text(f"{app.voting_id} · version")).to_be_visible()
+        expect(status_badge(page, Status.VOTING)).to_be_visible()
+        expect(page.get_by_role("heading", name="Live tally")).to_be_visible()
+        expect(page.get_by_text("Sign in to vote.")).to_be_visible()
+        expect(page.get_by_role("button", name="Approve")).to_have_count(0)
+        expect(page.get_by_text("Move this guideline on")).to_have_count(0)
+        expect(nav_link(page, "Propose")).to_have_count(0)
+
+    run_with_screenshot(page, tmp_path, "visitor", flow)
+
+
+def test_comment_markup_is_shown_as_text(app: App, page: Page, tmp_path: Path) -> None:
+    dialogs: list[str] = []
+
+    def on_dialog(dialog: Dialog) -> None:
+        dialogs.append(dialog.message)
+        dialog.dismiss()
+
+    page.on("dialog", on_dialog)
+    marker = uuid.uuid4().hex[:8]
+    html = "<img src=x onerror=alert(1)>"
+    body = f"Check {marker}: {html} and [click](javascript:alert(1))"
+
+    def flow() -> None:
+        open_page(page, app.url)  # see test_fresh_server_deep_link_runs_the_app_shell
+        open_page(page, f"{app.url}/guideline?id={app.voting_id}")
+        sign_in_as_moderator(page)
+        tab = page.get_by_role("tab", name="Discussion", exact=True)
+        tab.click()
+        box = page.get_by_label("Add a comment (markdown; no HTML)", exact=True)
+        box.fill(body)
+        box.press("Tab")
+        wait_idle(page)
+        page.get_by_role("button", name="Post comment").click()
+        # The discussion stays open after posting: the tab labels do not change.
+        expect(page.get_by_text("Comment posted.")).to_be_visible()
+
+        posted = page.get_by_test_id("stMarkdownContainer").filter(has_text=marker)
+        expect(posted).to_have_count(1)
+        expect(posted).to_contain_text(f"Check {marker}: {html} and click")
+        expect(page.get_by_text(html)).to_be_visible()
+        expect(posted.locator("a, img")).to_have_count(0)
+        expect(page.locator('a[href^="javascript:"]')).to_have_count(0)
+        expect(page.locator('img[src="x"]')).to_have_count(0)
+        page.wait_for_timeout(500)  # time for a stray onerror handler to fire, if there were one
+        assert dialogs == []
+
+    run_with_screenshot(page, tmp_path, "comment", flow)
+
+
+def test_fresh_server_deep_link_runs_the_app_shell(
+    demo_template: Path,
+    tmp_path: Path,
+    xdg_env: dict[str, str],
+    browser: Browser,
+) -> None:
+    db_path = _fresh_database(demo_template, tmp_path)
+    voting_id = _voting_guideline(db_path)
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    context.set_default_timeout(WAIT_MS)
+    page = context.new_page()
+    try:
+        with running_app(db_path, xdg_env) as url:
+
+            def flow() -> None:
+                # The very first request to this server is a link to a guideline. Streamlit
+                # treats a pages/ folder beside app.py as old-style pages until st.navigation
+                # has run once, so without care this runs pages/guideline.py alone.
+                page.goto(f"{url}/guideline?id={voting_id}")
+                expect(page.get_by_text(f"{voting_id} · version")).to_be_visible()
+                expect(page.get_by_text("Demo mode")).to_be_visible()
+                wait_idle(page)
+                expect(nav_link(page, "Guidelines")).to_be_visible()
+                for helper in ("ui", "parts", "app"):
+                    expect(nav_link(page, helper)).to_have_count(0)
+                expect(page.get_by_text("Sign in to vote.")).to_be_visible()
+
+            run_with_screenshot(page, tmp_path, "deep-link", flow)
+    finally:
+        context.close()
