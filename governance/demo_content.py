@@ -43,7 +43,7 @@ class DemoGuideline:
     critique_request: str  # CAI-style critique request
     revision_request: str  # CAI-style revision request
     rationale: str  # why this matters, 2-4 sentences
-    category: str  # one of CATEGORIES
+    category: str  # one of governance.config.DEFAULT_CATEGORIES
     tags: tuple[str, ...]  # 2-4 lowercase tags, letters/digits/hyphens only
     language: str  # ISO 639-1 code, "en" mostly
     status: str  # "draft", "deliberation", "voting", "approved", "rejected" or "withdrawn"
@@ -52,20 +52,6 @@ class DemoGuideline:
     amendments: tuple[DemoAmendment, ...] = ()
     comments: tuple[DemoComment, ...] = ()
     withdraw_reason: str | None = None  # required when status == "withdrawn"
-
-
-CATEGORIES = (
-    "harm_avoidance",
-    "honesty",
-    "privacy",
-    "fairness",
-    "autonomy",
-    "child_safety",
-    "transparency",
-    "wellbeing",
-    "security",
-    "civic_integrity",
-)
 
 
 GUIDELINES: tuple[DemoGuideline, ...] = (

@@ -3,10 +3,18 @@
 import streamlit as st
 
 from governance import charts
-from governance.models import Status
+from governance.models import Guideline, Status
 from pages import ui
 
 ui.page_gate(__file__)
+
+
+def closing_list(guidelines: tuple[Guideline, ...]) -> None:
+    for g in guidelines:
+        ui.guideline_link(g.id, g.text.title)
+        if g.voting:
+            st.caption(f"closes {g.voting.closes_at:%d %b %Y, %H:%M} UTC")
+
 
 principal = ui.current_principal()
 board = ui.charter().dashboard(principal)
@@ -30,17 +38,11 @@ with left:
             st.info("Your account is suspended: you can read but not vote.")
         elif not board.awaiting_my_vote:
             st.success("You have voted on every open guideline.")
-        for g in board.awaiting_my_vote:
-            ui.guideline_link(g.id, g.text.title)
-            if g.voting:
-                st.caption(f"closes {g.voting.closes_at:%d %b %Y, %H:%M} UTC")
+        closing_list(board.awaiting_my_vote)
     st.subheader("Closing soon")
     if not board.closing_soon:
         st.caption("No vote is open.")
-    for g in board.closing_soon:
-        ui.guideline_link(g.id, g.text.title)
-        if g.voting:
-            st.caption(f"closes {g.voting.closes_at:%d %b %Y, %H:%M} UTC")
+    closing_list(board.closing_soon)
 with right:
     st.subheader("Recent activity")
     for item in board.recent:
