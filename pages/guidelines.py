@@ -39,6 +39,9 @@ where = GuidelineFilter(
 )
 page_number = st.session_state.get("f_page", 1)
 result = ui.charter().guideline_list(where, page_number)
+if page_number > result.pages:  # the filters changed under a later page: start again
+    st.session_state["f_page"] = page_number = 1
+    result = ui.charter().guideline_list(where, page_number)
 st.caption(f"{result.total} guideline{'s' if result.total != 1 else ''}")
 
 for item in result.items:

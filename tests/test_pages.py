@@ -6,11 +6,10 @@ reads the database directly to check what the page stored.
 Two AppTest facts shape these tests:
 
 * The pages live in a folder named ``pages/``. AppTest resets Streamlit's "pages directory"
-  flag before every run, and only ``st.navigation`` clears it, so every run after the first
-  executes the requested page file directly, without ``app.py``. The banner and sidebar drawn
-  by ``app.py`` are therefore only inspected on the first run, and a person is signed in by
-  putting their id in session state before that first run. (A fresh server has the same
-  problem for real; see ``test_first_request_for_a_page_goes_through_app_py``.)
+  flag before every run, so every run after the first executes the requested page file
+  directly; ``ui.page_gate`` then draws the frame (banner, sign-in) itself, as it does for
+  the first request to a fresh server. A person is signed in by putting their id in session
+  state before the first run.
 * The navigation is registered on the first run, so ``switch_page`` refuses a page the
   navigation did not offer: that is how these tests see that a visitor has no Propose page.
 """
@@ -386,6 +385,20 @@ def test_vote_updates_tally_and_a_changed_vote_counts_once(
 
 
 # -- visitors and sign-in modes -----------------------------------------------------------
+
+
+def test_filtering_from_a_later_page_starts_again_at_page_one(demo_env: Path, app_db: Database):
+    at = open_page(start(), "pages/guidelines.py")
+    listed = [p.label for p in at.page_link]
+    assert len(listed) == 25 and "34 guidelines" in texts(at.caption)
+    at.get("pagination")[0].set_value(2)
+    rerun(at)
+    assert len(at.page_link) == 34 - 25
+    at.multiselect(key="f_status").select(Status.VOTING)
+    rerun(at)
+    voting = guidelines_in(app_db, Status.VOTING)
+    assert len(at.page_link) == len(voting) == 9
+    assert "9 guidelines" in texts(at.caption)
 
 
 def test_visitor_dashboard_shows_the_stored_numbers(demo_env: Path, app_db: Database):
