@@ -49,10 +49,11 @@ with vote_tab:
         d = detail.decision
         outcome = "Approved" if d.outcome is Status.APPROVED else "Rejected"
         st.subheader(f"{outcome} on {d.decided_at:%d %b %Y}", anchor=False)
-        st.caption(
+        decided = (
             f"Version {d.version}, decided under rules version {d.rules_version}"
             f" by {detail.names.get(d.decided_by, '?')}" + (f": {d.reason}" if d.reason else "")
         )
+        st.caption(ui.safe_markdown(decided))
         for line in d.tally.get("lines", []):
             st.markdown(f"- {line}")
     elif g.voting is not None and g.status is Status.VOTING:

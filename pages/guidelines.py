@@ -59,7 +59,7 @@ for item in result.items:
             facts.append(f"{c.total} ballots, {share_text(c.approve, c.decisive)} approve")
         if g.text.tags:
             facts.append("tags: " + ", ".join(g.text.tags))
-        st.caption(" · ".join(facts))
+        st.caption(ui.safe_markdown(" · ".join(facts)))
 
 if result.pages > 1:
     st.pagination(result.pages, default=min(page_number, result.pages), key="f_page")

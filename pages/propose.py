@@ -50,10 +50,8 @@ with preview:
         try:
             text = parse_guideline_text(raw, ui.settings())
         except ValidationFailed as exc:
-            st.caption(
-                "Not ready yet: "
-                + "; ".join(f"{f.replace('_', ' ')} {m}" for f, m in exc.errors.items())
-            )
+            problems = "; ".join(f"{f.replace('_', ' ')} {m}" for f, m in exc.errors.items())
+            st.caption(ui.escape_markdown(f"Not ready yet: {problems}"))
         else:
             st.markdown(f"### {ui.safe_markdown(text.title)}")
             ui.user_text(text.statement)

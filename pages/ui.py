@@ -155,8 +155,8 @@ def page_gate(page_file: str) -> None:
 def demo_sign_in(principal: Stakeholder | None) -> None:
     """The demo sign-in in the sidebar: pick any seeded demo stakeholder."""
     if principal is not None:
-        st.markdown(f"Signed in as **{escape(principal.display_name)}**")
-        st.caption(person_label(principal))
+        st.markdown(safe_markdown(f"Signed in as **{principal.display_name}**"))
+        st.caption(safe_markdown(person_label(principal)))
         if st.button("Sign out", key="demo_sign_out"):
             st.session_state.pop(PRINCIPAL_KEY, None)
             st.rerun()

@@ -662,3 +662,15 @@ def test_unknown_guideline_error_does_not_render_links_from_the_url(demo_env: Pa
     # The id is quoted back, but as text: no unescaped link syntax reaches the markdown.
     assert "evil\\.example" in error
     assert re.search(r"(?<!\\)\]\(", error) is None, error
+
+
+def test_names_people_chose_are_shown_as_text(demo_env: Path, services: Charter):
+    name = "Eve [pay here](javascript:alert(1)) <b>x</b>"
+    eve = services.create_stakeholder(None, display_name=name, groups=("public",), is_demo=True)
+    proposed = services.propose(eve, {"title": "A title", "statement": "A statement.", "category": "honesty"})
+    at = open_page(start(eve), "pages/guidelines.py")
+    [facts] = [c for c in texts(at.caption) if "A title" not in c and "by Eve" in c]
+    assert "javascript:" not in facts and "<b>" not in facts
+    at = open_guideline(at, proposed.id)
+    shown = [str(c.value) for c in at.caption if "Eve" in str(c.value)]
+    assert shown and all("javascript:" not in c and "<b>" not in c for c in shown)
