@@ -667,7 +667,9 @@ def test_unknown_guideline_error_does_not_render_links_from_the_url(demo_env: Pa
 def test_names_people_chose_are_shown_as_text(demo_env: Path, services: Charter):
     name = "Eve [pay here](javascript:alert(1)) <b>x</b>"
     eve = services.create_stakeholder(None, display_name=name, groups=("public",), is_demo=True)
-    proposed = services.propose(eve, {"title": "A title", "statement": "A statement.", "category": "honesty"})
+    proposed = services.propose(
+        eve, {"title": "A title", "statement": "A statement.", "category": "honesty"}
+    )
     at = open_page(start(eve), "pages/guidelines.py")
     [facts] = [c for c in texts(at.caption) if "A title" not in c and "by Eve" in c]
     assert "javascript:" not in facts and "<b>" not in facts
