@@ -99,8 +99,3 @@ def check_transition(
     if refusal is not None:
         raise InvalidTransition(from_status.value, to_status.value, refusal)
     return row
-
-
-def next_states(from_status: Status) -> list[Status]:
-    """States the table allows from ``from_status`` (guards not applied)."""
-    return [to for (frm, to) in TRANSITIONS if frm is from_status]

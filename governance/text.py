@@ -96,9 +96,3 @@ def escape_markdown(text: str) -> str:
     well-formed link must not become clickable.
     """
     return _MARKDOWN_SPECIALS.sub(r"\\\1", text)
-
-
-def plain_excerpt(text: str, limit: int = 160) -> str:
-    """A single-line excerpt for lists and activity feeds."""
-    flat = " ".join(text.split())
-    return flat if len(flat) <= limit else flat[: limit - 1].rstrip() + "…"

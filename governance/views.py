@@ -13,7 +13,6 @@ from governance.models import (
     Event,
     Guideline,
     GuidelineVersion,
-    RulesRecord,
     Stakeholder,
     Status,
     Vote,
@@ -259,8 +258,3 @@ def dashboard(store: Store, viewer: Stakeholder | None, now: datetime) -> Dashbo
         recent=tuple(recent[:15]),
         ballots_per_day=tuple(store.ballots_per_day(60, now)),
     )
-
-
-def rules_view(store: Store) -> list[RulesRecord]:
-    """Every rules version, newest first."""
-    return store.rules_history()

@@ -200,6 +200,21 @@ def versions(detail: GuidelineDetail) -> None:
         st.html(f'<div class="charter-diff">{_diff_html(field_diff.segments)}</div>')
 
 
+_OPTIONAL_TEXTS = (
+    (
+        "critique_request",
+        "Critique request (optional: derived from the statement when blank)",
+        5500,
+    ),
+    (
+        "revision_request",
+        "Revision request (optional: derived from the statement when blank)",
+        5500,
+    ),
+    ("rationale", "Rationale (optional)", 5000),
+)
+
+
 def guideline_fields(prefix: str, error_key: str, current: dict[str, object] | None = None) -> None:
     """The guideline text widgets, each with its error message below it."""
     config = ui.settings()
@@ -247,24 +262,11 @@ def guideline_fields(prefix: str, error_key: str, current: dict[str, object] | N
         key=f"{prefix}:tags",
     )
     ui.field_error(error_key, "tags")
-    st.text_area(
-        "Critique request (optional: derived from the statement when blank)",
-        value=str(current.get("critique_request", "")),
-        key=f"{prefix}:critique_request",
-        max_chars=5500,
-    )
-    ui.field_error(error_key, "critique_request")
-    st.text_area(
-        "Revision request (optional: derived from the statement when blank)",
-        value=str(current.get("revision_request", "")),
-        key=f"{prefix}:revision_request",
-        max_chars=5500,
-    )
-    ui.field_error(error_key, "revision_request")
-    st.text_area(
-        "Rationale (optional)", value=str(current.get("rationale", "")), key=f"{prefix}:rationale"
-    )
-    ui.field_error(error_key, "rationale")
+    for field, label, limit in _OPTIONAL_TEXTS:
+        st.text_area(
+            label, value=str(current.get(field, "")), key=f"{prefix}:{field}", max_chars=limit
+        )
+        ui.field_error(error_key, field)
 
 
 def field_values(prefix: str) -> dict[str, object]:

@@ -2,7 +2,7 @@
 
 import pytest
 
-from governance.text import clean_text, plain_excerpt, safe_markdown
+from governance.text import clean_text, safe_markdown
 
 
 @pytest.mark.parametrize("value", ["", "   ", "\n\t \n"])
@@ -65,8 +65,3 @@ def test_safe_markdown_keeps_what_people_mean() -> None:
     assert safe_markdown("5 < 6 & 7 > 3") == "5 &lt; 6 &amp; 7 &gt; 3"
     assert safe_markdown("costs $5 or $10") == "costs \\$5 or \\$10"
     assert safe_markdown("[label](javascript:alert(1))") == "label"
-
-
-def test_excerpt_is_one_line_and_bounded() -> None:
-    assert plain_excerpt("a\n\nb   c") == "a b c"
-    assert len(plain_excerpt("word " * 100, limit=40)) == 40
