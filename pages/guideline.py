@@ -57,10 +57,11 @@ with vote_tab:
         for line in d.tally.get("lines", []):
             st.markdown(f"- {line}")
     elif g.voting is not None and g.status is Status.VOTING:
+        first = [detail.tally]  # this run already counted; later refreshes count anew
 
         @st.fragment(run_every="15s")
         def live_tally() -> None:
-            result = charter.tally(g.id)
+            result = first.pop() if first else charter.tally(g.id)
             st.subheader("Live tally", anchor=False)
             st.plotly_chart(charts.tally_figure(result), key="tally_chart")
             for line in result.lines:

@@ -17,7 +17,6 @@ Two AppTest facts shape these tests:
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -65,16 +64,8 @@ def read_only_env(seeded_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 @pytest.fixture
-def app_db(seeded_path: Path) -> Iterator[Database]:
-    """The database the pages write to, opened by the test to check what they stored."""
-    database = Database(seeded_path)
-    yield database
-    database.close()
-
-
-@pytest.fixture
-def services(app_db: Database, seeded_path: Path) -> Charter:
-    return Charter(app_db, Settings(db_path=seeded_path))
+def services(seeded_db: Database, seeded_path: Path) -> Charter:
+    return Charter(seeded_db, Settings(db_path=seeded_path))
 
 
 # -- finding people and guidelines in the demo data ---------------------------------------
@@ -232,10 +223,10 @@ def share(line: OverallLine) -> float:
 
 
 def test_proposal_is_stored_as_draft_and_listed(
-    demo_env: Path, app_db: Database, services: Charter
+    demo_env: Path, seeded_db: Database, services: Charter
 ):
     author = a_plain_participant(services)
-    before = guideline_count(app_db)
+    before = guideline_count(seeded_db)
     at = start(author)
     assert "propose.py" in registered_pages(at)
     open_page(at, "pages/propose.py")
@@ -265,13 +256,13 @@ def test_proposal_is_stored_as_draft_and_listed(
     assert at.text_input(key="propose:field:title").value == ""
     assert at.selectbox(key="propose:field:category").value is None
 
-    guideline = stored(app_db, new_id)
+    guideline = stored(seeded_db, new_id)
     assert guideline.status is Status.DRAFT
     assert guideline.version == 1
     assert guideline.author_id == author.id
     assert guideline.text.title == title
     assert guideline.text.category == "honesty"
-    assert guideline_count(app_db) == before + 1
+    assert guideline_count(seeded_db) == before + 1
 
     open_page(at, "pages/guidelines.py")
     assert f"{before + 1} guidelines" in texts(at.caption)
@@ -299,7 +290,7 @@ def test_proposal_is_stored_as_draft_and_listed(
 )
 def test_invalid_proposal_shows_error_at_field_and_stores_nothing(
     demo_env: Path,
-    app_db: Database,
+    seeded_db: Database,
     services: Charter,
     field: str,
     key: str,
@@ -307,7 +298,7 @@ def test_invalid_proposal_shows_error_at_field_and_stores_nothing(
     message: str,
 ):
     author = a_moderator(services)
-    before = guideline_count(app_db)
+    before = guideline_count(seeded_db)
     at = open_page(start(author), "pages/propose.py")
     good_title = "Cite sources for factual claims"
     at.text_input(key="propose:field:title").input(good_title)
@@ -330,7 +321,7 @@ def test_invalid_proposal_shows_error_at_field_and_stores_nothing(
     # Only the broken field is flagged: blank optional requests are derived, not "required".
     assert texts(at.error) == [below]
     assert not at.success
-    assert guideline_count(app_db) == before
+    assert guideline_count(seeded_db) == before
     # What was typed stays, so it can be corrected.
     assert at.text_input(key="propose:field:title").value == (
         value if field == "title" else good_title
@@ -341,14 +332,14 @@ def test_invalid_proposal_shows_error_at_field_and_stores_nothing(
 
 
 def test_vote_updates_tally_and_a_changed_vote_counts_once(
-    demo_env: Path, app_db: Database, services: Charter
+    demo_env: Path, seeded_db: Database, services: Charter
 ):
-    guideline, voter = voter_without_ballot(app_db, services)
+    guideline, voter = voter_without_ballot(seeded_db, services)
     assert guideline.voting is not None
     at = open_guideline(start(voter), guideline.id)
     assert "Live tally" in texts(at.subheader)
     before = overall_line(at)
-    counts_before = counts_under_vote(app_db, guideline)
+    counts_before = counts_under_vote(seeded_db, guideline)
     assert before.decisive == counts_before.decisive
     assert before.abstain == counts_before.abstain
 
@@ -359,10 +350,10 @@ def test_vote_updates_tally_and_a_changed_vote_counts_once(
     assert after_approve.ballots == before.ballots + 1
     assert after_approve.decisive == before.decisive + 1
     assert share(after_approve) >= share(before)
-    with app_db.read() as store:
+    with seeded_db.read() as store:
         vote = store.get_vote(guideline.id, guideline.voting.version, voter.id)
     assert vote is not None and vote.choice is Choice.APPROVE
-    counts = counts_under_vote(app_db, guideline)
+    counts = counts_under_vote(seeded_db, guideline)
     assert counts.approve == counts_before.approve + 1
     assert counts.total == counts_before.total + 1
     # The page now shows the ballot as this person's.
@@ -375,11 +366,11 @@ def test_vote_updates_tally_and_a_changed_vote_counts_once(
     assert after_reject.ballots == after_approve.ballots, "a changed ballot never counts twice"
     assert after_reject.decisive == after_approve.decisive
     assert share(after_reject) < share(after_approve)
-    counts = counts_under_vote(app_db, guideline)
+    counts = counts_under_vote(seeded_db, guideline)
     assert counts.approve == counts_before.approve
     assert counts.reject == counts_before.reject + 1
     assert counts.total == counts_before.total + 1
-    with app_db.read() as store:
+    with seeded_db.read() as store:
         vote = store.get_vote(guideline.id, guideline.voting.version, voter.id)
     assert vote is not None and vote.choice is Choice.REJECT
 
@@ -387,7 +378,7 @@ def test_vote_updates_tally_and_a_changed_vote_counts_once(
 # -- visitors and sign-in modes -----------------------------------------------------------
 
 
-def test_filtering_from_a_later_page_starts_again_at_page_one(demo_env: Path, app_db: Database):
+def test_filtering_from_a_later_page_starts_again_at_page_one(demo_env: Path, seeded_db: Database):
     at = open_page(start(), "pages/guidelines.py")
     listed = [p.label for p in at.page_link]
     assert len(listed) == 25 and "34 guidelines" in texts(at.caption)
@@ -396,15 +387,15 @@ def test_filtering_from_a_later_page_starts_again_at_page_one(demo_env: Path, ap
     assert len(at.page_link) == 34 - 25
     at.multiselect(key="f_status").select(Status.VOTING)
     rerun(at)
-    voting = guidelines_in(app_db, Status.VOTING)
+    voting = guidelines_in(seeded_db, Status.VOTING)
     assert len(at.page_link) == len(voting) == 9
     assert "9 guidelines" in texts(at.caption)
 
 
-def test_visitor_dashboard_shows_the_stored_numbers(demo_env: Path, app_db: Database):
+def test_visitor_dashboard_shows_the_stored_numbers(demo_env: Path, seeded_db: Database):
     at = start()
     metrics = {m.label: m.value for m in at.metric}
-    with app_db.read() as store:
+    with seeded_db.read() as store:
         ballots = store.count_votes()
         people = store.count_stakeholders()
         open_votes = store.status_counts().get(Status.VOTING, 0)
@@ -428,8 +419,8 @@ def test_visitor_cannot_propose(demo_env: Path):
         at.switch_page("pages/propose.py")
 
 
-def test_visitor_cannot_vote_or_comment(demo_env: Path, app_db: Database):
-    guideline = guidelines_in(app_db, Status.VOTING)[0]
+def test_visitor_cannot_vote_or_comment(demo_env: Path, seeded_db: Database):
+    guideline = guidelines_in(seeded_db, Status.VOTING)[0]
     at = open_guideline(start(), guideline.id)
     assert "Live tally" in texts(at.subheader)
     assert "Sign in to vote." in texts(at.info)
@@ -453,7 +444,7 @@ def test_demo_refused_while_real_sign_in_is_configured(demo_env: Path):
 
 
 def test_read_only_mode_offers_reading_only(
-    read_only_env: Path, app_db: Database, services: Charter
+    read_only_env: Path, seeded_db: Database, services: Charter
 ):
     moderator = a_moderator(services)
     # Even a demo id left in the session does not sign anyone in.
@@ -467,7 +458,7 @@ def test_read_only_mode_offers_reading_only(
     with pytest.raises(ValueError):
         at.switch_page("pages/propose.py")
 
-    guideline = guidelines_in(app_db, Status.DELIBERATION)[0]
+    guideline = guidelines_in(seeded_db, Status.DELIBERATION)[0]
     open_guideline(at, guideline.id)
     assert at.title
     assert "Sign in to take part." in texts(at.caption)
@@ -489,11 +480,11 @@ def test_unknown_guideline_shows_error_and_way_back(demo_env: Path, requested: s
 
 
 def test_comment_is_stored_and_rendered_without_html_or_unsafe_links(
-    demo_env: Path, app_db: Database, services: Charter
+    demo_env: Path, seeded_db: Database, services: Charter
 ):
-    guideline = guidelines_in(app_db, Status.DELIBERATION)[0]
+    guideline = guidelines_in(seeded_db, Status.DELIBERATION)[0]
     person = a_plain_participant(services, not_author_of=guideline)
-    with app_db.read() as store:
+    with seeded_db.read() as store:
         comments_before = len(store.comments(guideline.id))
     at = open_guideline(start(person), guideline.id)
     body = "<script>alert(1)</script> and [x](javascript:alert(1))"
@@ -509,7 +500,7 @@ def test_comment_is_stored_and_rendered_without_html_or_unsafe_links(
     assert "<script>" not in rendered[0]
     assert "javascript:" not in rendered[0]
     assert any(f"**{person.display_name}**" in m for m in texts(at.markdown))
-    with app_db.read() as store:
+    with seeded_db.read() as store:
         comments = store.comments(guideline.id)
     assert len(comments) == comments_before + 1
     newest = max(comments, key=lambda c: c.id)
@@ -517,10 +508,12 @@ def test_comment_is_stored_and_rendered_without_html_or_unsafe_links(
     assert newest.author_id == person.id
 
 
-def test_empty_comment_is_refused_at_the_field(demo_env: Path, app_db: Database, services: Charter):
-    guideline = guidelines_in(app_db, Status.DELIBERATION)[0]
+def test_empty_comment_is_refused_at_the_field(
+    demo_env: Path, seeded_db: Database, services: Charter
+):
+    guideline = guidelines_in(seeded_db, Status.DELIBERATION)[0]
     person = a_plain_participant(services, not_author_of=guideline)
-    with app_db.read() as store:
+    with seeded_db.read() as store:
         comments_before = len(store.comments(guideline.id))
     at = open_guideline(start(person), guideline.id)
     at.text_area(key=f"comment:{guideline.id}:body").input("   ")
@@ -528,12 +521,14 @@ def test_empty_comment_is_refused_at_the_field(demo_env: Path, app_db: Database,
     rerun(at)
     assert message_below(at, f"comment:{guideline.id}:body") == "must not be empty"
     assert not at.success
-    with app_db.read() as store:
+    with seeded_db.read() as store:
         assert len(store.comments(guideline.id)) == comments_before
 
 
-def test_participant_has_no_lifecycle_actions(demo_env: Path, app_db: Database, services: Charter):
-    guideline = guidelines_in(app_db, Status.DELIBERATION)[0]
+def test_participant_has_no_lifecycle_actions(
+    demo_env: Path, seeded_db: Database, services: Charter
+):
+    guideline = guidelines_in(seeded_db, Status.DELIBERATION)[0]
     person = a_plain_participant(services, not_author_of=guideline)
     at = open_guideline(start(person), guideline.id)
     keys = {b.key for b in at.button}
@@ -541,8 +536,8 @@ def test_participant_has_no_lifecycle_actions(demo_env: Path, app_db: Database, 
     assert f"comment:{guideline.id}:post" in keys, "but they may comment"
 
 
-def test_moderator_opens_voting(demo_env: Path, app_db: Database, services: Charter):
-    guideline = guidelines_in(app_db, Status.DELIBERATION)[0]
+def test_moderator_opens_voting(demo_env: Path, seeded_db: Database, services: Charter):
+    guideline = guidelines_in(seeded_db, Status.DELIBERATION)[0]
     at = open_guideline(start(a_moderator(services)), guideline.id)
     assert "Live tally" not in texts(at.subheader)
     at.button(key=f"move:{guideline.id}:Open voting").click()
@@ -550,7 +545,7 @@ def test_moderator_opens_voting(demo_env: Path, app_db: Database, services: Char
 
     assert "Done: open voting." in texts(at.success)
     assert not at.error
-    moved = stored(app_db, guideline.id)
+    moved = stored(seeded_db, guideline.id)
     assert moved.status is Status.VOTING
     assert moved.voting is not None and moved.voting.version == guideline.version
     assert "Live tally" in texts(at.subheader)
@@ -561,8 +556,8 @@ def test_moderator_opens_voting(demo_env: Path, app_db: Database, services: Char
     assert f"move:{guideline.id}:Close voting and record the decision" in keys
 
 
-def test_withdraw_needs_a_reason(demo_env: Path, app_db: Database, services: Charter):
-    guideline = guidelines_in(app_db, Status.DELIBERATION)[0]
+def test_withdraw_needs_a_reason(demo_env: Path, seeded_db: Database, services: Charter):
+    guideline = guidelines_in(seeded_db, Status.DELIBERATION)[0]
     at = open_guideline(start(a_moderator(services)), guideline.id)
     at.button(key=f"move:{guideline.id}:Withdraw").click()
     rerun(at)
@@ -570,17 +565,17 @@ def test_withdraw_needs_a_reason(demo_env: Path, app_db: Database, services: Cha
     errors = texts(at.error)
     assert any("reason" in e for e in errors), errors
     assert not at.success
-    assert stored(app_db, guideline.id).status is Status.DELIBERATION
+    assert stored(seeded_db, guideline.id).status is Status.DELIBERATION
 
     at.text_input(key=f"move:{guideline.id}:reason").input("duplicate of another guideline")
     at.button(key=f"move:{guideline.id}:Withdraw").click()
     rerun(at)
     assert not at.error
-    assert stored(app_db, guideline.id).status is Status.WITHDRAWN
+    assert stored(seeded_db, guideline.id).status is Status.WITHDRAWN
     assert ":gray-badge[withdrawn]" in texts(at.markdown)
     assert "Discussion is closed here." in texts(at.caption)
     assert not any(str(b.key).startswith("move:") for b in at.button), "nothing left to do"
-    with app_db.read() as store:
+    with seeded_db.read() as store:
         [event] = [
             e
             for e in store.events(subject=guideline.id, actions=("guideline.transitioned",))
@@ -590,9 +585,9 @@ def test_withdraw_needs_a_reason(demo_env: Path, app_db: Database, services: Cha
 
 
 def test_author_amending_during_voting_sends_back_to_deliberation(
-    demo_env: Path, app_db: Database, services: Charter
+    demo_env: Path, seeded_db: Database, services: Charter
 ):
-    guideline, author = authored_in_voting(app_db, services)
+    guideline, author = authored_in_voting(seeded_db, services)
     prefix = f"amend:{guideline.id}:v{guideline.version}"
     at = open_guideline(start(author), guideline.id)
     assert any("back to deliberation" in w for w in texts(at.warning))
@@ -603,13 +598,13 @@ def test_author_amending_during_voting_sends_back_to_deliberation(
     rerun(at)
 
     assert "Amended: a new version is recorded." in texts(at.success)
-    amended = stored(app_db, guideline.id)
+    amended = stored(seeded_db, guideline.id)
     assert amended.status is Status.DELIBERATION
     assert amended.version == guideline.version + 1
     assert amended.voting is None
     assert amended.text.statement == new_statement
     assert amended.text.title == guideline.text.title, "untouched fields are kept"
-    with app_db.read() as store:
+    with seeded_db.read() as store:
         versions = store.versions(guideline.id)
     assert [v.version for v in versions][-2:] == [guideline.version, guideline.version + 1]
     assert versions[-1].reason == "say it more plainly"
@@ -620,15 +615,15 @@ def test_author_amending_during_voting_sends_back_to_deliberation(
     assert f"amend:{guideline.id}:v{guideline.version + 1}:save" in {b.key for b in at.button}
 
 
-def test_amend_without_reason_is_refused(demo_env: Path, app_db: Database, services: Charter):
-    guideline, author = authored_in_voting(app_db, services)
+def test_amend_without_reason_is_refused(demo_env: Path, seeded_db: Database, services: Charter):
+    guideline, author = authored_in_voting(seeded_db, services)
     prefix = f"amend:{guideline.id}:v{guideline.version}"
     at = open_guideline(start(author), guideline.id)
     at.text_area(key=f"{prefix}:statement").input("A different statement altogether.")
     at.button(key=f"{prefix}:save").click()
     rerun(at)
     assert message_below(at, f"{prefix}:reason") == "must not be empty"
-    unchanged = stored(app_db, guideline.id)
+    unchanged = stored(seeded_db, guideline.id)
     assert unchanged.status is Status.VOTING
     assert unchanged.version == guideline.version
 
@@ -645,13 +640,13 @@ def test_first_request_for_a_page_goes_through_app_py(demo_env: Path):
     assert any("Demo mode" in w for w in texts(at.warning))
 
 
-def test_final_move_is_confirmed(demo_env: Path, app_db: Database, services: Charter):
-    guideline = guidelines_in(app_db, Status.DELIBERATION)[0]
+def test_final_move_is_confirmed(demo_env: Path, seeded_db: Database, services: Charter):
+    guideline = guidelines_in(seeded_db, Status.DELIBERATION)[0]
     at = open_guideline(start(a_moderator(services)), guideline.id)
     at.text_input(key=f"move:{guideline.id}:reason").input("duplicate of another guideline")
     at.button(key=f"move:{guideline.id}:Withdraw").click()
     rerun(at)
-    assert stored(app_db, guideline.id).status is Status.WITHDRAWN
+    assert stored(seeded_db, guideline.id).status is Status.WITHDRAWN
     assert "Done: withdraw." in texts(at.success)
 
 
