@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8501
 
-.PHONY: run test check bench install clean-db
+.PHONY: run run-oidc test check bench install clean-db
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -22,6 +22,9 @@ install: $(VENV)/.dev
 run: $(VENV)/.runtime
 	CHARTER_DEMO=1 $(BIN)/python -m governance init --demo
 	CHARTER_DEMO=1 $(BIN)/streamlit run app.py --server.address 127.0.0.1 --server.port $(PORT)
+
+run-oidc: $(VENV)/.dev
+	$(BIN)/python tests/oidc_stack.py --port $(PORT)
 
 check: $(VENV)/.dev
 	$(BIN)/ruff check .

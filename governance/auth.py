@@ -20,12 +20,21 @@ class Action(StrEnum):
     AMEND = "amend a guideline"
     COMMENT = "comment"
     VOTE = "vote"
+    EDIT_PROFILE = "edit your profile"
+    REQUEST_GROUP = "ask to join a group"
     SUBMIT = "submit a draft for deliberation"
     WITHDRAW = "withdraw a guideline"
     OPEN_VOTING = "open voting"
     CLOSE_VOTING = "close voting"
+    HIDE_COMMENT = "hide or restore a comment"
     EDIT_RULES = "edit the rules"
-    MANAGE_STAKEHOLDERS = "manage stakeholders"
+    VERIFY_GROUPS = "decide group membership"
+    MANAGE_ROLES = "grant or revoke roles"
+    REGISTER_PEOPLE = "register a stakeholder"
+    SUSPEND_ACCOUNTS = "suspend or reinstate accounts"
+    VOID_VOTES = "void ballots"
+    RELEASE_CONSTITUTION = "release a constitution"
+    REVIEW_AUDITS = "review audit verdicts"
 
 
 @dataclass(frozen=True)
@@ -36,18 +45,33 @@ class Permission:
     author: bool = False
 
 
-_P = Role.PARTICIPANT
+def _roles(*roles: Role, author: bool = False) -> Permission:
+    return Permission(frozenset(roles), author=author)
+
+
+_P, _M, _S, _A = Role.PARTICIPANT, Role.MODERATOR, Role.STEWARD, Role.AUDITOR
+#: The permission table. Every stakeholder holds the participant role; the other roles are
+#: granted by a steward or by a claim from a trusted identity provider.
 PERMISSIONS: dict[Action, Permission] = {
-    Action.PROPOSE: Permission(frozenset({_P})),
-    Action.AMEND: Permission(frozenset(), author=True),
-    Action.COMMENT: Permission(frozenset({_P})),
-    Action.VOTE: Permission(frozenset({_P})),
-    Action.SUBMIT: Permission(frozenset({Role.MODERATOR}), author=True),
-    Action.WITHDRAW: Permission(frozenset({Role.MODERATOR}), author=True),
-    Action.OPEN_VOTING: Permission(frozenset({Role.MODERATOR})),
-    Action.CLOSE_VOTING: Permission(frozenset({Role.MODERATOR})),
-    Action.EDIT_RULES: Permission(frozenset({Role.STEWARD})),
-    Action.MANAGE_STAKEHOLDERS: Permission(frozenset({Role.STEWARD})),
+    Action.PROPOSE: _roles(_P),
+    Action.AMEND: _roles(author=True),
+    Action.COMMENT: _roles(_P),
+    Action.VOTE: _roles(_P),
+    Action.EDIT_PROFILE: _roles(_P),
+    Action.REQUEST_GROUP: _roles(_P),
+    Action.SUBMIT: _roles(_M, author=True),
+    Action.WITHDRAW: _roles(_M, author=True),
+    Action.OPEN_VOTING: _roles(_M),
+    Action.CLOSE_VOTING: _roles(_M),
+    Action.HIDE_COMMENT: _roles(_M),
+    Action.EDIT_RULES: _roles(_S),
+    Action.VERIFY_GROUPS: _roles(_S),
+    Action.MANAGE_ROLES: _roles(_S),
+    Action.REGISTER_PEOPLE: _roles(_S),
+    Action.SUSPEND_ACCOUNTS: _roles(_S),
+    Action.VOID_VOTES: _roles(_S),
+    Action.RELEASE_CONSTITUTION: _roles(_S),
+    Action.REVIEW_AUDITS: _roles(_A),
 }
 
 

@@ -19,8 +19,9 @@ import pandas as pd
 
 from governance.config import Settings
 from governance.models import AccountStatus, Role, Stakeholder
-from governance.services import Charter, utc_now
+from governance.services import Charter
 from governance.storage import Database
+from governance.usecase import utc_now
 
 #: Share of the synthetic electorate in each group, and of experts also in "public".
 _GROUP_SHARES = {"ethicist": 0.1, "engineer": 0.2, "public": 0.7}

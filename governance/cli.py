@@ -9,16 +9,24 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import tomllib
 from collections.abc import Sequence
+from enum import StrEnum
 from pathlib import Path
-from typing import NoReturn
+from typing import NoReturn, TypeVar
 
-from governance.config import Settings
-from governance.errors import GovernanceError, ValidationFailed
-from governance.models import Status
-from governance.services import Charter, utc_now
+from governance.auth import sign_in_mode
+from governance.config import PROJECT_ROOT, Settings
+from governance.errors import ConfigurationError, GovernanceError, ValidationFailed
+from governance.identity import sign_in_config
+from governance.models import Role, Status
+from governance.services import Charter
 from governance.storage import Database
 from governance.storage.store import GuidelineFilter
+from governance.usecase import utc_now
+
+#: Where Streamlit reads the app's secrets when started from the project folder.
+SECRETS_FILE = PROJECT_ROOT / ".streamlit" / "secrets.toml"
 
 
 class _Parser(argparse.ArgumentParser):
@@ -77,6 +85,70 @@ def cmd_init(args: argparse.Namespace) -> int:
     Charter(db, settings)
     print(f"{settings.db_path}: ready")
     return 0
+
+
+def _read_secrets(paths: Sequence[Path]) -> dict[str, object]:
+    merged: dict[str, object] = {}
+    for path in paths:
+        if not path.is_file():
+            continue
+        try:
+            merged.update(tomllib.loads(path.read_text(encoding="utf-8")))
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+            raise ConfigurationError(f"{path}: not valid TOML ({exc})") from None
+    return merged
+
+
+def cmd_check_config(args: argparse.Namespace) -> int:
+    """Check the settings and the sign-in set-up the app would start with."""
+    settings = Settings.from_env()
+    default_files = [Path.home() / ".streamlit" / "secrets.toml", SECRETS_FILE]
+    files = [Path(f) for f in args.secrets] if args.secrets else default_files
+    setup = sign_in_config(_read_secrets(files), settings.groups)
+    mode = sign_in_mode(demo_requested=settings.demo, oidc_configured=setup is not None)
+    line = f"ok: sign-in {mode.value}"
+    if setup is not None:
+        line += f"; providers: {', '.join(setup.providers)}"
+        if setup.mapping is not None:
+            trusted = ", ".join(sorted(setup.mapping.providers))
+            line += f"; groups and roles from claim {setup.mapping.claim!r} of {trusted}"
+    print(line)
+    return 0
+
+
+def cmd_people(args: argparse.Namespace) -> int:
+    """List stakeholders, one per line: number, name, groups, roles, status."""
+    charter = _charter(args)
+    role = _choice(Role, args.role, "--role") if args.role else None
+    with charter.db.read() as store:
+        people, _ = store.search_stakeholders(
+            text=args.search or "", group=args.group, role=role, limit=1_000_000
+        )
+    for p in people:
+        roles = ",".join(r.value for r in p.roles)
+        print(f"{p.id}\t{p.display_name}\t{','.join(p.groups)}\t{roles}\t{p.status.value}")
+    return 0
+
+
+def cmd_grant_role(args: argparse.Namespace) -> int:
+    """Give a stakeholder a role as the operator (how the first steward is made)."""
+    charter = _charter(args)
+    role = _choice(Role, args.role, "role")
+    person = charter.accounts.grant_role_as_operator(args.stakeholder, role, args.reason)
+    print(f"{person.display_name} (#{person.id}) is now {role.value}")
+    return 0
+
+
+E = TypeVar("E", bound=StrEnum)
+
+
+def _choice(enum: type[E], value: str, field: str) -> E:
+    try:
+        return enum(value)
+    except ValueError:
+        raise ValidationFailed(
+            {field: f"unknown value {value!r}; one of {', '.join(e.value for e in enum)}"}
+        ) from None
 
 
 def cmd_rules(args: argparse.Namespace) -> int:
@@ -204,6 +276,33 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--subject", help="only events about this guideline or stakeholder")
     p.add_argument("--limit", type=_positive, default=1000, help="at most this many (default 1000)")
     p.set_defaults(func=cmd_events)
+
+    p = sub.add_parser(
+        "check-config", help="check the settings and sign-in set-up the app would start with"
+    )
+    p.add_argument(
+        "--secrets",
+        action="append",
+        help="a secrets.toml to read (repeatable; default: ~/.streamlit/secrets.toml and"
+        " .streamlit/secrets.toml, as Streamlit reads them)",
+    )
+    p.set_defaults(func=cmd_check_config)
+
+    p = sub.add_parser("people", help="list stakeholders")
+    p.add_argument("--db", help=db_help)
+    p.add_argument("--search", help="part of a name, or a number")
+    p.add_argument("--group", help="only members of this group")
+    p.add_argument("--role", help="only holders of this role")
+    p.set_defaults(func=cmd_people)
+
+    p = sub.add_parser(
+        "grant-role", help="give a stakeholder a role as the operator (e.g. the first steward)"
+    )
+    p.add_argument("stakeholder", type=_positive, help="the stakeholder's number (see people)")
+    p.add_argument("role", help="moderator, steward or auditor")
+    p.add_argument("--reason", required=True, help="why (recorded in the event log)")
+    p.add_argument("--db", help=db_help)
+    p.set_defaults(func=cmd_grant_role)
 
     p = sub.add_parser("close-due", help="close every vote whose window has ended")
     p.add_argument("--db", help=db_help)

@@ -99,7 +99,7 @@ def _create_people(charter: Charter, clock: SimulatedClock, rng: random.Random) 
             if group == "ethicist" and i == 1:
                 roles = (Role.STEWARD, Role.MODERATOR)
             clock.at(start + timedelta(minutes=len(primary)))
-            person = charter.create_stakeholder(
+            person = charter.accounts.create_stakeholder(
                 None, display_name=next(names), groups=(group,), roles=roles, is_demo=True
             )
             by_group[group].append(person)
@@ -112,7 +112,7 @@ def _create_people(charter: Charter, clock: SimulatedClock, rng: random.Random) 
     for i in range(DUAL_MEMBERS):
         group = "ethicist" if i % 2 == 0 else "engineer"
         clock.at(start + timedelta(minutes=len(primary) + i))
-        person = charter.create_stakeholder(
+        person = charter.accounts.create_stakeholder(
             None, display_name=next(names), groups=(group, "public"), is_demo=True
         )
         by_group[group].append(person)

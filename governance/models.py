@@ -82,6 +82,28 @@ class AccountStatus(StrEnum):
     SUSPENDED = "suspended"
 
 
+class Source(StrEnum):
+    """Where a group membership or a role came from."""
+
+    SEED = "seed"
+    """Set up by the system (first start, demo data, the command line)."""
+    SIGNUP = "signup"
+    """The public group, given at first sign-in."""
+    CLAIM = "claim"
+    """A claim in the identity provider's token; re-checked at every sign-in."""
+    STEWARD = "steward"
+    """Granted by a steward, with a reason in the event log."""
+
+
+class RequestStatus(StrEnum):
+    """Where a request to join a group stands."""
+
+    PENDING = "pending"
+    APPROVED = "approved"
+    DECLINED = "declined"
+    WITHDRAWN = "withdrawn"
+
+
 def _single_line(limit: int, required: bool = True) -> AfterValidator:
     return AfterValidator(
         lambda v: clean_text(v, max_length=limit, multiline=False, required=required)
@@ -245,6 +267,19 @@ class GuidelineVersion(BaseModel):
     """When this version was made (UTC)."""
 
 
+class HiddenNote(BaseModel):
+    """Why and by whom a comment was hidden."""
+
+    model_config = _frozen()
+
+    by_name: str
+    """The moderator's display name."""
+    at: datetime
+    """When (UTC)."""
+    reason: str
+    """The moderator's reason, shown in place of the comment."""
+
+
 class Comment(BaseModel):
     """A comment on a guideline, or a reply to one (one level deep)."""
 
@@ -268,6 +303,8 @@ class Comment(BaseModel):
     """The text, rendered as safe markdown."""
     created_at: datetime
     """When it was written (UTC)."""
+    hidden: HiddenNote | None = None
+    """Set when a moderator hid the comment; the text stays stored for the record."""
 
 
 class Vote(BaseModel):
@@ -381,3 +418,79 @@ class Event(BaseModel):
     """The relevant state before, if any."""
     after: dict[str, object] | None = None
     """The relevant state after, if any."""
+
+
+class Grant(BaseModel):
+    """One group membership or role and where it came from."""
+
+    model_config = _frozen()
+
+    name: str
+    """The group or role."""
+    source: Source
+    """How it was granted."""
+
+
+class LinkedIdentity(BaseModel):
+    """A sign-in identity linked to a stakeholder."""
+
+    model_config = _frozen()
+
+    issuer: str
+    """The provider's issuer URL."""
+    subject: str
+    """The provider's stable id for the person."""
+    provider: str
+    """The provider's name in ``[auth]``."""
+    first_seen_at: datetime
+    """First sign-in (UTC)."""
+    last_seen_at: datetime
+    """Latest sign-in (UTC)."""
+
+
+class GroupRequest(BaseModel):
+    """A person's request to be recognised as a member of a group; a steward decides."""
+
+    model_config = _frozen()
+
+    id: int
+    """Identifier."""
+    stakeholder_id: int
+    """Who asks."""
+    stakeholder_name: str
+    """Their display name."""
+    group: str
+    """The group asked for."""
+    justification: str
+    """Why, in the person's words (shown to stewards as safe markdown)."""
+    status: RequestStatus
+    """Pending until a steward decides (or the person withdraws it)."""
+    requested_at: datetime
+    """When asked (UTC)."""
+    decided_by: int | None = None
+    """The steward who decided."""
+    decided_at: datetime | None = None
+    """When decided (UTC)."""
+    decision_reason: str = ""
+    """The steward's reason."""
+
+
+class VoidedVote(BaseModel):
+    """A ballot a steward removed from the count; kept on record."""
+
+    model_config = _frozen()
+
+    guideline_id: str
+    """The guideline."""
+    version: int
+    """The version voted on."""
+    choice: Choice
+    """The ballot as cast."""
+    cast_at: datetime
+    """When it was cast (UTC)."""
+    voided_by: int
+    """The steward."""
+    voided_at: datetime
+    """When voided (UTC)."""
+    void_reason: str
+    """The steward's reason."""

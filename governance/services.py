@@ -9,10 +9,11 @@ raises a ``GovernanceError`` and changes nothing.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Mapping
-from datetime import UTC, datetime, timedelta
+from collections.abc import Mapping
+from datetime import datetime, timedelta
 
 from governance import views
+from governance.accounts import Accounts
 from governance.auth import SYSTEM_ACTOR, Action, authorize
 from governance.ballot_box import Ballot, BallotBox
 from governance.config import Settings
@@ -27,14 +28,10 @@ from governance.errors import (
 from governance.lifecycle import AMENDABLE, TransitionContext, check_transition
 from governance.models import (
     COMMENT_MAX,
-    NAME_MAX,
-    AccountStatus,
-    Event,
     GovernanceRules,
     Guideline,
     GuidelineText,
     GuidelineVersion,
-    Role,
     RulesRecord,
     Stakeholder,
     Status,
@@ -42,30 +39,24 @@ from governance.models import (
     VotingWindow,
     guideline_number,
     guideline_ref,
-    stakeholder_subject,
 )
 from governance.models import Comment as CommentModel
 from governance.storage import Database, Store
 from governance.storage.store import DecisionRecord, GuidelineFilter
 from governance.text import clean_text
+from governance.usecase import Clock, UseCases, utc_now
 from governance.validation import parse_choice, parse_guideline_text, parse_reason
 from governance.views import Dashboard, GuidelineDetail, GuidelinePage
 from governance.voting import Counts, Tally, tally
-
-Clock = Callable[[], datetime]
-
-
-def utc_now() -> datetime:
-    """The current time, timezone-aware UTC."""
-    return datetime.now(UTC)
-
 
 #: Guidelines in these states are closed for discussion.
 _NO_COMMENTS = frozenset({Status.WITHDRAWN, Status.RETIRED})
 
 
-class Charter:
-    """Charter's use cases over one database.
+class Charter(UseCases):
+    """Charter's use cases over one database: guidelines, discussion, votes and rules.
+
+    People (sign-in, groups, roles, suspension) are ``charter.accounts``.
 
     Args:
         db: The database.
@@ -75,9 +66,8 @@ class Charter:
 
     def __init__(self, db: Database, settings: Settings, *, clock: Clock = utc_now) -> None:
         """Bind the use cases to a database; publish the default rules if none exist."""
-        self.db = db
-        self.settings = settings
-        self.clock = clock
+        super().__init__(db, settings, clock=clock)
+        self.accounts = Accounts(db, settings, clock=clock)
         self._ballots = BallotBox(db, settings.groups)
         self._rules_cache: dict[int, GovernanceRules] = {}
         with db.transaction() as store:
@@ -93,43 +83,12 @@ class Charter:
 
     # -- helpers --------------------------------------------------------------------------
 
-    def _acting(self, store: Store, actor: Stakeholder) -> Stakeholder:
-        # The page's copy of the person may be stale: the stored record decides.
-        person = store.get_stakeholder(actor.id)
-        if person is None:
-            raise NotAllowed("unknown account; sign in again")
-        return person
-
     @staticmethod
     def _guideline(store: Store, guideline_id: str) -> Guideline:
         found = store.get_guideline(guideline_id)
         if found is None:
             raise NotFound(f"no guideline {guideline_id!r}")
         return found
-
-    def _log(
-        self,
-        store: Store,
-        *,
-        actor_id: int | None,
-        action: str,
-        subject: str,
-        at: datetime,
-        reason: str = "",
-        before: dict[str, object] | None = None,
-        after: dict[str, object] | None = None,
-    ) -> None:
-        store.append_event(
-            Event(
-                at=at,
-                actor_id=actor_id,
-                action=action,
-                subject=subject,
-                reason=reason,
-                before=before,
-                after=after,
-            )
-        )
 
     def _move(
         self,
@@ -156,95 +115,6 @@ class Charter:
             after={"status": to.value, "version": moved.version, "verb": row.verb},
         )
         return moved
-
-    # -- stakeholders ---------------------------------------------------------------------
-
-    def create_stakeholder(
-        self,
-        actor: Stakeholder | None,
-        *,
-        display_name: str,
-        groups: tuple[str, ...],
-        roles: tuple[Role, ...] = (Role.PARTICIPANT,),
-        is_demo: bool = False,
-    ) -> Stakeholder:
-        """Register a stakeholder. ``actor`` None means the system (set-up and seeding)."""
-        unknown = sorted(set(groups) - set(self.settings.groups))
-        errors = {}
-        if unknown:
-            errors["groups"] = f"unknown group(s): {', '.join(unknown)}"
-        try:
-            name = clean_text(display_name, max_length=NAME_MAX, multiline=False)
-        except ValueError as exc:
-            errors["display_name"] = str(exc)
-        if errors:
-            raise ValidationFailed(errors)
-        now = self.clock()
-        with self.db.transaction() as store:
-            actor_id: int | None = SYSTEM_ACTOR
-            if actor is not None:
-                authorize(self._acting(store, actor), Action.MANAGE_STAKEHOLDERS)
-                actor_id = actor.id
-            person = Stakeholder(
-                id=store.next_stakeholder_id(),
-                display_name=name,
-                groups=tuple(g for g in self.settings.groups if g in groups),
-                roles=tuple(dict.fromkeys((Role.PARTICIPANT, *roles))),
-                created_at=now,
-            )
-            store.insert_stakeholder(person, is_demo=is_demo)
-            self._log(
-                store,
-                actor_id=actor_id,
-                action="stakeholder.created",
-                subject=stakeholder_subject(person.id),
-                at=now,
-                after={"groups": list(person.groups), "roles": [r.value for r in person.roles]},
-            )
-        return person
-
-    def set_account_status(
-        self, actor: Stakeholder, stakeholder_id: int, status: AccountStatus, reason: str
-    ) -> Stakeholder:
-        """Suspend or reinstate an account (a steward); a reason is required.
-
-        A suspended person can still sign in and read. Their earlier ballots stay counted.
-        """
-        why = parse_reason(reason, required=True)
-        now = self.clock()
-        with self.db.transaction() as store:
-            steward = self._acting(store, actor)
-            authorize(steward, Action.MANAGE_STAKEHOLDERS)
-            person = store.get_stakeholder(stakeholder_id)
-            if person is None:
-                raise NotFound(f"no stakeholder {stakeholder_id}")
-            if person.status is status:
-                raise ValidationFailed({"status": f"the account is already {status.value}"})
-            store.set_stakeholder_status(person.id, status)
-            self._log(
-                store,
-                actor_id=steward.id,
-                action="stakeholder.status_changed",
-                subject=stakeholder_subject(person.id),
-                at=now,
-                reason=why,
-                before={"status": person.status.value},
-                after={"status": status.value},
-            )
-        return person.model_copy(update={"status": status})
-
-    def stakeholder(self, stakeholder_id: int) -> Stakeholder:
-        """One stakeholder, or ``NotFound``."""
-        with self.db.read() as store:
-            person = store.get_stakeholder(stakeholder_id)
-        if person is None:
-            raise NotFound(f"no stakeholder {stakeholder_id}")
-        return person
-
-    def demo_stakeholders(self) -> list[Stakeholder]:
-        """The seeded demo accounts, for the demo sign-in."""
-        with self.db.read() as store:
-            return store.stakeholders(demo_only=True)
 
     # -- proposing and amending -----------------------------------------------------------
 
@@ -528,6 +398,48 @@ class Charter:
                 after={"comment_id": new_id, "parent_id": parent_id},
             )
         return draft.model_copy(update={"id": new_id})
+
+    def hide_comment(self, actor: Stakeholder, comment_id: int, reason: str) -> CommentModel:
+        """Hide an abusive comment, with a reason (a moderator).
+
+        The text stays stored for the record; readers see who hid it and why.
+        """
+        return self._moderate(actor, comment_id, reason, hide=True)
+
+    def restore_comment(self, actor: Stakeholder, comment_id: int, reason: str) -> CommentModel:
+        """Show a hidden comment again, with a reason (a moderator)."""
+        return self._moderate(actor, comment_id, reason, hide=False)
+
+    def _moderate(
+        self, actor: Stakeholder, comment_id: int, reason: str, *, hide: bool
+    ) -> CommentModel:
+        why = parse_reason(reason, required=True)
+        now = self.clock()
+        with self.db.transaction() as store:
+            person = self._acting(store, actor)
+            authorize(person, Action.HIDE_COMMENT)
+            where = store.comment_location(comment_id)
+            if where is None:
+                raise NotFound(f"no comment {comment_id}")
+            (comment,) = store.comments(where, comment_id=comment_id)
+            if hide == (comment.hidden is not None):
+                state = "hidden" if hide else "visible"
+                raise ValidationFailed({"reason": f"the comment is already {state}"})
+            if hide:
+                store.set_comment_hidden(comment_id, by=person.id, at=now, reason=why)
+            else:
+                store.set_comment_hidden(comment_id, by=None, at=None, reason=None)
+            self._log(
+                store,
+                actor_id=person.id,
+                action="comment.hidden" if hide else "comment.restored",
+                subject=where,
+                at=now,
+                reason=why,
+                after={"comment_id": comment_id},
+            )
+            (changed,) = store.comments(where, comment_id=comment_id)
+            return changed
 
     def cast_vote(
         self,

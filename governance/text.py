@@ -46,6 +46,22 @@ def clean_text(value: str, *, max_length: int, multiline: bool, required: bool =
     return text
 
 
+def tidy_line(value: str, *, max_length: int) -> str:
+    """Text from elsewhere (an identity provider) made fit to show: never refused.
+
+    Control and bidirectional characters are dropped, runs of whitespace become one space,
+    and text over ``max_length`` is cut with an ellipsis.
+    """
+    text = unicodedata.normalize("NFC", value[: max_length * 8])
+    kept = "".join(
+        " " if char.isspace() else char
+        for char in text
+        if char.isspace() or (unicodedata.category(char) != "Cc" and char not in _BIDI_CONTROLS)
+    )
+    line = " ".join(kept.split())
+    return line if len(line) <= max_length else line[: max_length - 1].rstrip() + "…"
+
+
 _HTML_SPECIALS = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"})
 # [label](target "title") and ![alt](target); targets may hold one level of parentheses.
 _INLINE_LINK = re.compile(

@@ -43,6 +43,8 @@ class Permissions:
     withdraw: bool = False
     open_voting: bool = False
     close_voting: bool = False
+    moderate: bool = False
+    """Hide or restore comments."""
 
 
 @dataclass(frozen=True)
@@ -121,6 +123,7 @@ def permissions_for(viewer: Stakeholder | None, guideline: Guideline, now: datet
         and may(viewer, Action.WITHDRAW, author_id=author),
         open_voting=status is Status.DELIBERATION and may(viewer, Action.OPEN_VOTING),
         close_voting=status is Status.VOTING and may(viewer, Action.CLOSE_VOTING),
+        moderate=may(viewer, Action.HIDE_COMMENT),
     )
 
 

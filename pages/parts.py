@@ -9,10 +9,10 @@ import streamlit as st
 
 from governance.diff import Op, diff_texts
 from governance.languages import LANGUAGES
-from governance.models import Choice, Stakeholder
+from governance.models import Choice, Comment, Stakeholder
 from governance.services import Charter
 from governance.validation import GUIDELINE_FIELDS
-from governance.views import GuidelineDetail, Thread
+from governance.views import GuidelineDetail, Permissions, Thread
 from pages import ui
 
 _CHOICE_ICONS = {
@@ -106,23 +106,62 @@ def _move(key: str, act, principal: Stakeholder, guideline_id: str, label: str) 
         st.session_state[f"{key}:reason"] = ""
 
 
-def _comment_body(comment, replies_to: str | None = None) -> None:  # type: ignore[no-untyped-def]
+def _comment_body(comment: Comment, moderator: bool) -> None:
     groups = ", ".join(comment.author_groups) or "no group"
     when = f"{comment.created_at:%d %b %Y, %H:%M} UTC · v{comment.guideline_version}"
     st.markdown(ui.safe_markdown(f"**{comment.author_name}**") + f" :gray[({groups}) · {when}]")
-    ui.user_text(comment.body)
+    if comment.hidden is None:
+        ui.user_text(comment.body)
+        return
+    note = comment.hidden
+    st.caption(ui.safe_markdown(f"Hidden by {note.by_name} on {note.at:%d %b %Y}: {note.reason}"))
+    if moderator:
+        with st.expander("Hidden text (moderators only)"):
+            ui.user_text(comment.body)
+
+
+def _moderation(charter: Charter, principal: Stakeholder | None, comment: Comment) -> None:
+    key = f"moderate:{comment.id}"
+    hide = comment.hidden is None
+    with st.popover("Hide" if hide else "Restore", icon=":material/visibility_off:"):
+        st.text_input("Reason (shown to everyone)", key=f"{key}:reason", max_chars=1000)
+
+        def act() -> None:
+            reason = st.session_state.get(f"{key}:reason", "")
+            ui.run_action(
+                key,
+                lambda: (charter.hide_comment if hide else charter.restore_comment)(
+                    principal, comment.id, reason
+                ),
+                "Comment hidden." if hide else "Comment restored.",
+            )
+
+        st.button("Hide comment" if hide else "Restore comment", key=f"{key}:go", on_click=act)
+    ui.show_outcome(key, with_fields=True)
+
+
+def _comment(
+    charter: Charter, principal: Stakeholder | None, comment: Comment, moderator: bool
+) -> None:
+    _comment_body(comment, moderator)
+    if moderator:
+        _moderation(charter, principal, comment)
 
 
 def _thread(
-    charter: Charter, principal: Stakeholder | None, gid: str, thread: Thread, can_reply: bool
+    charter: Charter,
+    principal: Stakeholder | None,
+    gid: str,
+    thread: Thread,
+    can: Permissions,
 ) -> None:
     with st.container(border=True):
-        _comment_body(thread.comment)
+        _comment(charter, principal, thread.comment, can.moderate)
         for reply in thread.replies:
             _, body = st.columns([1, 14])
             with body:
-                _comment_body(reply)
-        if can_reply:
+                _comment(charter, principal, reply, can.moderate)
+        if can.comment:
             key = f"reply:{thread.comment.id}"
             with st.popover("Reply", icon=":material/reply:"):
                 st.text_area("Your reply", key=f"{key}:body", max_chars=5000)
@@ -147,7 +186,7 @@ def discussion(charter: Charter, principal: Stakeholder | None, detail: Guidelin
     if not detail.threads:
         st.caption("No comments yet.")
     for thread in detail.threads:
-        _thread(charter, principal, g.id, thread, detail.can.comment)
+        _thread(charter, principal, g.id, thread, detail.can)
     if not detail.can.comment:
         st.caption("Sign in to take part." if principal is None else "Discussion is closed here.")
         return

@@ -56,7 +56,7 @@ for record in history:
     who = (
         "Charter"
         if record.created_by is None
-        else charter.stakeholder(record.created_by).display_name
+        else charter.accounts.stakeholder(record.created_by).display_name
     )
     line = f"**Version {record.rules.version}** · {record.created_at:%d %b %Y} · {who}"
     st.markdown(ui.safe_markdown(f"{line} — {record.reason}"))

@@ -14,9 +14,10 @@ import streamlit as st
 from streamlit.navigation.page import StreamlitPage
 from streamlit.runtime.pages_manager import PagesManager
 
-from governance.auth import SignInMode, sign_in_mode
+from governance.auth import Action, SignInMode, may, sign_in_mode
 from governance.config import Settings, category_label
 from governance.errors import ConfigurationError, GovernanceError, ValidationFailed
+from governance.identity import DEFAULT_PROVIDER, SignInConfig, identity_from_claims, sign_in_config
 from governance.languages import language_label
 from governance.models import Stakeholder, Status
 from governance.services import Charter
@@ -24,6 +25,17 @@ from governance.storage import Database
 from governance.text import escape_markdown, safe_markdown
 
 PRINCIPAL_KEY = "demo_stakeholder_id"
+#: (issuer, subject, stakeholder id) of the OpenID Connect sign-in this session synced.
+IDENTITY_KEY = "oidc_identity"
+#: Claim values from this sign-in that map to nothing here (shown on the profile).
+IGNORED_CLAIMS_KEY = "oidc_ignored_claims"
+#: A person who may take any of these sees the People page.
+STEWARD_PAGE_ACTIONS = (
+    Action.VERIFY_GROUPS,
+    Action.MANAGE_ROLES,
+    Action.SUSPEND_ACCOUNTS,
+    Action.VOID_VOTES,
+)
 
 STATUS_COLORS = {
     Status.DRAFT: "gray",
@@ -54,31 +66,62 @@ def charter() -> Charter:
     return _charter(settings())
 
 
-def oidc_configured() -> bool:
-    """Whether ``[auth]`` sign-in is configured in ``.streamlit/secrets.toml``."""
+def _secrets() -> dict[str, Any]:
     try:
-        return "auth" in st.secrets
-    except Exception:  # no secrets file at all
-        return False
+        return st.secrets.to_dict()
+    except Exception:  # no secrets file at all, or one Streamlit cannot parse
+        return {}
+
+
+def sign_in_setup() -> SignInConfig | None:
+    """The validated ``[auth]`` set-up, or None; raises ``ConfigurationError`` if half-done."""
+    return sign_in_config(_secrets(), settings().groups)
 
 
 def mode() -> SignInMode:
     """How people sign in here; raises ``ConfigurationError`` for impossible settings."""
-    return sign_in_mode(demo_requested=settings().demo, oidc_configured=oidc_configured())
+    setup = sign_in_setup()
+    return sign_in_mode(demo_requested=settings().demo, oidc_configured=setup is not None)
 
 
 def current_principal() -> Stakeholder | None:
-    """The signed-in person, or None. The sign-in work replaces only this function."""
-    if mode() is not SignInMode.DEMO:
+    """The signed-in person, or None: from ``st.user`` (OpenID Connect) or the demo pick."""
+    sign_in = mode()
+    if sign_in is SignInMode.OIDC:
+        return _oidc_principal()
+    if sign_in is not SignInMode.DEMO:
         return None
     stakeholder_id = st.session_state.get(PRINCIPAL_KEY)
     if stakeholder_id is None:
         return None
     try:
-        return charter().stakeholder(int(stakeholder_id))
+        return charter().accounts.stakeholder(int(stakeholder_id))
     except GovernanceError:
         st.session_state.pop(PRINCIPAL_KEY, None)
         return None
+
+
+def _oidc_principal() -> Stakeholder | None:
+    if not st.user.is_logged_in:
+        st.session_state.pop(IDENTITY_KEY, None)
+        return None
+    setup = sign_in_setup()
+    identity = identity_from_claims(st.user.to_dict(), setup.mapping if setup else None)
+    if identity is None:
+        st.error("Your identity provider did not say who you are (no issuer or subject).")
+        return None
+    # Sign in (create, or sync claims) once per session; afterwards read the stored record,
+    # which a steward's change or a suspension updates at once.
+    known = st.session_state.get(IDENTITY_KEY)
+    if known and known[:2] == (identity.issuer, identity.subject):
+        try:
+            return charter().accounts.stakeholder(int(known[2]))
+        except GovernanceError:
+            pass
+    person = charter().accounts.sign_in(identity)
+    st.session_state[IDENTITY_KEY] = (identity.issuer, identity.subject, person.id)
+    st.session_state[IGNORED_CLAIMS_KEY] = identity.grants.ignored
+    return person
 
 
 def frame(*, entrypoint: bool = False) -> Stakeholder | None:
@@ -102,10 +145,14 @@ def frame(*, entrypoint: bool = False) -> Stakeholder | None:
             icon=":material/science:",
         )
     principal = current_principal()
+    if principal is not None and principal.suspended:
+        st.warning("Your account is suspended: you can read but not act.", icon=":material/block:")
     with st.sidebar:
         if sign_in is SignInMode.DEMO:
             demo_sign_in(principal)
-        elif sign_in is SignInMode.READ_ONLY:
+        elif sign_in is SignInMode.OIDC:
+            oidc_sign_in(principal)
+        else:
             st.caption("Sign-in is not configured: you can read everything but not act.")
     return principal
 
@@ -120,8 +167,13 @@ def _pages(principal: Stakeholder | None) -> list[tuple[str, dict[str, Any]]]:
         ),
         ("pages/rules.py", {"title": "Rules", "icon": ":material/gavel:"}),
     ]
-    if principal is not None and not principal.suspended:
+    if principal is None:
+        return pages
+    if may(principal, Action.PROPOSE):
         pages.insert(2, ("pages/propose.py", {"title": "Propose", "icon": ":material/edit_note:"}))
+    pages.append(("pages/profile.py", {"title": "Profile", "icon": ":material/person:"}))
+    if any(may(principal, a) for a in STEWARD_PAGE_ACTIONS):
+        pages.append(("pages/people.py", {"title": "People", "icon": ":material/groups:"}))
     return pages
 
 
@@ -152,6 +204,23 @@ def page_gate(page_file: str) -> None:
         st.switch_page("pages/dashboard.py")
 
 
+def oidc_sign_in(principal: Stakeholder | None) -> None:
+    """The sidebar's sign-in buttons (one per provider) or the signed-in person and sign-out."""
+    if principal is not None:
+        st.markdown(safe_markdown(f"Signed in as **{principal.display_name}**"))
+        st.caption(safe_markdown(person_label(principal)))
+        if st.button("Sign out", key="oidc_sign_out"):
+            st.session_state.pop(IDENTITY_KEY, None)
+            st.logout()
+        return
+    setup = sign_in_setup()
+    for provider in setup.providers if setup else ():
+        label = "Sign in" if provider == DEFAULT_PROVIDER else f"Sign in with {provider.title()}"
+        if st.button(label, key=f"sign_in:{provider}", type="primary", width="stretch"):
+            st.login() if provider == DEFAULT_PROVIDER else st.login(provider)
+    st.caption("Anyone can read. Sign in to propose, discuss and vote.")
+
+
 def demo_sign_in(principal: Stakeholder | None) -> None:
     """The demo sign-in in the sidebar: pick any seeded demo stakeholder."""
     if principal is not None:
@@ -161,7 +230,7 @@ def demo_sign_in(principal: Stakeholder | None) -> None:
             st.session_state.pop(PRINCIPAL_KEY, None)
             st.rerun()
         return
-    people = charter().demo_stakeholders()
+    people = charter().accounts.demo_stakeholders()
     if not people:
         st.info("No demo stakeholders yet: run `python -m governance init --demo`.")
         return

@@ -12,8 +12,9 @@ import pytest
 from governance.config import Settings
 from governance.demo import SimulatedClock, seed_demo
 from governance.models import Role, Stakeholder
-from governance.services import Charter, utc_now
+from governance.services import Charter
 from governance.storage import Database
+from governance.usecase import utc_now
 
 START = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
 

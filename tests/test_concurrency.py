@@ -86,7 +86,7 @@ def test_a_refused_ballot_in_a_batch_does_not_affect_the_others(
     charter: Charter, cast: Cast, in_voting: str
 ) -> None:
     good = cast.voters["engineer"][:6]
-    nobody = charter.create_stakeholder(None, display_name="No Group", groups=())
+    nobody = charter.accounts.create_stakeholder(None, display_name="No Group", groups=())
 
     def work(i: int) -> None:
         if i < 6:

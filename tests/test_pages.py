@@ -34,7 +34,7 @@ APP = Path(__file__).resolve().parent.parent / "app.py"
 PRINCIPAL_KEY = "demo_stakeholder_id"
 AUTH_SECRETS = {
     "redirect_uri": "http://localhost:8501/oauth2callback",
-    "cookie_secret": "x",
+    "cookie_secret": "x" * 40,
     "client_id": "a",
     "client_secret": "b",
     "server_metadata_url": "http://127.0.0.1:1/.well-known/openid-configuration",
@@ -80,7 +80,9 @@ def guidelines_in(db: Database, status: Status) -> list[Guideline]:
 
 def a_moderator(services: Charter) -> Stakeholder:
     return next(
-        p for p in services.demo_stakeholders() if Role.MODERATOR in p.roles and not p.suspended
+        p
+        for p in services.accounts.demo_stakeholders()
+        if Role.MODERATOR in p.roles and not p.suspended
     )
 
 
@@ -90,7 +92,7 @@ def a_plain_participant(
     """A demo stakeholder with a group and no role beyond taking part."""
     return next(
         p
-        for p in services.demo_stakeholders()
+        for p in services.accounts.demo_stakeholders()
         if p.roles == (Role.PARTICIPANT,)
         and not p.suspended
         and p.groups
@@ -101,7 +103,7 @@ def a_plain_participant(
 def authored_in_voting(db: Database, services: Charter) -> tuple[Guideline, Stakeholder]:
     """A guideline open for voting and its (active) author."""
     for guideline in guidelines_in(db, Status.VOTING):
-        author = services.stakeholder(guideline.author_id)
+        author = services.accounts.stakeholder(guideline.author_id)
         if not author.suspended:
             return guideline, author
     raise AssertionError("no guideline in voting has an active author")
@@ -109,7 +111,7 @@ def authored_in_voting(db: Database, services: Charter) -> tuple[Guideline, Stak
 
 def voter_without_ballot(db: Database, services: Charter) -> tuple[Guideline, Stakeholder]:
     """A guideline open for voting and a demo voter who has not voted on it yet."""
-    people = [p for p in services.demo_stakeholders() if p.groups and not p.suspended]
+    people = [p for p in services.accounts.demo_stakeholders() if p.groups and not p.suspended]
     open_now = guidelines_in(db, Status.VOTING)
     with db.read() as store:
         for guideline in open_now:
@@ -661,7 +663,9 @@ def test_unknown_guideline_error_does_not_render_links_from_the_url(demo_env: Pa
 
 def test_names_people_chose_are_shown_as_text(demo_env: Path, services: Charter):
     name = "Eve [pay here](javascript:alert(1)) <b>x</b>"
-    eve = services.create_stakeholder(None, display_name=name, groups=("public",), is_demo=True)
+    eve = services.accounts.create_stakeholder(
+        None, display_name=name, groups=("public",), is_demo=True
+    )
     proposed = services.propose(
         eve, {"title": "A title", "statement": "A statement.", "category": "honesty"}
     )

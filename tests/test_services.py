@@ -143,7 +143,9 @@ def test_the_same_ballot_twice_is_harmless(charter: Charter, cast: Cast, in_voti
 def test_a_person_in_two_groups_counts_in_both_and_once_overall(
     charter: Charter, cast: Cast, in_voting: str
 ) -> None:
-    both = charter.create_stakeholder(None, display_name="Dual", groups=("engineer", "public"))
+    both = charter.accounts.create_stakeholder(
+        None, display_name="Dual", groups=("engineer", "public")
+    )
     charter.cast_vote(both, in_voting, "approve")
     result = charter.tally(in_voting)
     assert result.overall.total == 1
@@ -205,7 +207,7 @@ def test_a_suspended_account_reads_but_cannot_act(
 ) -> None:
     voter = cast.voters["public"][0]
     charter.cast_vote(voter, in_voting, "approve")
-    charter.set_account_status(cast.steward, voter.id, AccountStatus.SUSPENDED, "spam")
+    charter.accounts.set_account_status(cast.steward, voter.id, AccountStatus.SUSPENDED, "spam")
     error = refused(charter, NotAllowed, lambda: charter.cast_vote(voter, in_voting, "reject"))
     assert "suspended" in error.message
     refused(charter, NotAllowed, lambda: charter.propose(voter, PROPOSAL))
@@ -215,7 +217,7 @@ def test_a_suspended_account_reads_but_cannot_act(
 
 
 def test_someone_without_a_group_cannot_vote(charter: Charter, cast: Cast, in_voting: str) -> None:
-    nobody = charter.create_stakeholder(None, display_name="No Group", groups=())
+    nobody = charter.accounts.create_stakeholder(None, display_name="No Group", groups=())
     refused(charter, NotAllowed, lambda: charter.cast_vote(nobody, in_voting, "approve"))
 
 
@@ -319,7 +321,7 @@ def test_only_stewards_change_rules_and_accounts(charter: Charter, cast: Cast) -
     refused(
         charter,
         NotAllowed,
-        lambda: charter.set_account_status(
+        lambda: charter.accounts.set_account_status(
             cast.moderator, cast.author.id, AccountStatus.SUSPENDED, "x"
         ),
     )
@@ -441,14 +443,14 @@ def test_dashboard_lists_what_awaits_my_vote(charter: Charter, cast: Cast, in_vo
 
 
 def test_roles_are_additive(charter: Charter) -> None:
-    person = charter.create_stakeholder(
+    person = charter.accounts.create_stakeholder(
         None, display_name="Both", groups=("public",), roles=(Role.STEWARD,)
     )
     assert set(person.roles) == {Role.PARTICIPANT, Role.STEWARD}
     with pytest.raises(ValidationFailed):
-        charter.create_stakeholder(None, display_name="x", groups=("astronaut",))
+        charter.accounts.create_stakeholder(None, display_name="x", groups=("astronaut",))
     with pytest.raises(ValidationFailed):
-        charter.create_stakeholder(None, display_name="x" * 121, groups=("public",))
+        charter.accounts.create_stakeholder(None, display_name="x" * 121, groups=("public",))
 
 
 def test_the_app_closes_votes_whose_window_ended(

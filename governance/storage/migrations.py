@@ -132,11 +132,66 @@ def _initial_schema(cur: Cursor) -> None:
         cur.execute(statement)
 
 
+def _sign_in(cur: Cursor) -> None:
+    # Sign-in, verified groups, role grants, comment moderation and voided ballots.
+    # ADD COLUMN stays nullable: DuckDB cannot add a NOT NULL column to an indexed table.
+    statements = [
+        # A person is keyed by (issuer, subject) from their identity provider.
+        """CREATE TABLE identities (
+            issuer VARCHAR NOT NULL,
+            subject VARCHAR NOT NULL,
+            stakeholder_id INTEGER NOT NULL,
+            provider VARCHAR NOT NULL,
+            first_seen_at TIMESTAMPTZ NOT NULL,
+            last_seen_at TIMESTAMPTZ NOT NULL,
+            PRIMARY KEY (issuer, subject)
+        )""",
+        "CREATE INDEX identities_by_stakeholder ON identities (stakeholder_id)",
+        # Where a membership or role came from: 'seed' (set-up), 'signup' (public at first
+        # sign-in), 'claim' (the provider's token, re-checked at each sign-in), 'steward'.
+        "ALTER TABLE stakeholder_groups ADD COLUMN source VARCHAR DEFAULT 'seed'",
+        "ALTER TABLE stakeholder_roles ADD COLUMN source VARCHAR DEFAULT 'seed'",
+        "CREATE SEQUENCE group_request_ids START 1",
+        """CREATE TABLE group_requests (
+            id INTEGER PRIMARY KEY,
+            stakeholder_id INTEGER NOT NULL,
+            group_name VARCHAR NOT NULL,
+            justification VARCHAR NOT NULL,
+            status VARCHAR NOT NULL
+                CHECK (status IN ('pending', 'approved', 'declined', 'withdrawn')),
+            requested_at TIMESTAMPTZ NOT NULL,
+            decided_by INTEGER,
+            decided_at TIMESTAMPTZ,
+            decision_reason VARCHAR
+        )""",
+        "ALTER TABLE comments ADD COLUMN hidden_by INTEGER",
+        "ALTER TABLE comments ADD COLUMN hidden_at TIMESTAMPTZ",
+        "ALTER TABLE comments ADD COLUMN hidden_reason VARCHAR",
+        # A voided ballot leaves the count but stays on record, with who voided it and why.
+        "CREATE SEQUENCE voided_vote_ids START 1",
+        """CREATE TABLE voided_votes (
+            id INTEGER PRIMARY KEY,
+            guideline_id INTEGER NOT NULL,
+            version INTEGER NOT NULL,
+            stakeholder_id INTEGER NOT NULL,
+            choice VARCHAR NOT NULL,
+            reason VARCHAR NOT NULL,
+            cast_at TIMESTAMPTZ NOT NULL,
+            voided_by INTEGER NOT NULL,
+            voided_at TIMESTAMPTZ NOT NULL,
+            void_reason VARCHAR NOT NULL
+        )""",
+    ]
+    for statement in statements:
+        cur.execute(statement)
+
+
 Migration = Callable[[Cursor], None]
 
 #: In order; the position (from 1) is the migration's number.
 MIGRATIONS: list[tuple[str, Migration]] = [
     ("initial schema", _initial_schema),
+    ("sign-in, verified groups, moderation", _sign_in),
 ]
 
 

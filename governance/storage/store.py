@@ -13,10 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-import duckdb
-
 from governance.models import (
-    AccountStatus,
     Choice,
     Comment,
     Event,
@@ -24,15 +21,17 @@ from governance.models import (
     Guideline,
     GuidelineText,
     GuidelineVersion,
-    Role,
+    HiddenNote,
     RulesRecord,
-    Stakeholder,
     Status,
     Vote,
     VotingWindow,
     guideline_number,
     guideline_ref,
 )
+from governance.storage.base import like_pattern
+from governance.storage.base import placeholders as _placeholders
+from governance.storage.people import PeopleStore
 from governance.voting import Counts
 
 _GUIDELINE_COLUMNS = """
@@ -56,10 +55,6 @@ def _key(ref: str) -> int:
     # An id that cannot be a guideline matches nothing, like an unknown number.
     number = guideline_number(ref)
     return -1 if number is None else number
-
-
-def _placeholders(values: Sequence[object]) -> str:
-    return ", ".join("?" for _ in values)
 
 
 def _text(row: Sequence[Any]) -> GuidelineText:
@@ -96,25 +91,8 @@ def _guideline(row: Sequence[Any]) -> Guideline:
     )
 
 
-def _stakeholder(row: Sequence[Any]) -> Stakeholder:
-    return Stakeholder.model_construct(
-        id=row[0],
-        display_name=row[1],
-        status=AccountStatus(row[2]),
-        created_at=row[3],
-        groups=tuple(row[4].split(",")) if row[4] else (),
-        roles=tuple(Role(x) for x in row[5].split(",")) if row[5] else (),
-    )
-
-
 def _dump(value: dict[str, object] | None) -> str | None:
     return None if value is None else json.dumps(value, sort_keys=True, default=str)
-
-
-def like_pattern(text: str) -> str:
-    """A LIKE pattern matching ``text`` anywhere, with ``%`` and ``_`` taken literally."""
-    escaped = text.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
 
 
 @dataclass(frozen=True)
@@ -146,114 +124,11 @@ class DecisionRecord:
     tally: dict[str, Any]
 
 
-class Store:
-    """Queries over one cursor; create through ``Database.transaction()`` or ``.read()``."""
+class Store(PeopleStore):
+    """Queries over one cursor; create through ``Database.transaction()`` or ``.read()``.
 
-    def __init__(self, cursor: duckdb.DuckDBPyConnection) -> None:
-        """Wrap ``cursor``; the caller owns the transaction."""
-        self.cursor = cursor
-
-    def _all(self, sql: str, params: Sequence[object] = ()) -> list[tuple[Any, ...]]:
-        return self.cursor.execute(sql, list(params)).fetchall()
-
-    def _one(self, sql: str, params: Sequence[object] = ()) -> tuple[Any, ...] | None:
-        return self.cursor.execute(sql, list(params)).fetchone()
-
-    def _scalar(self, sql: str, params: Sequence[object] = ()) -> Any:
-        row = self._one(sql, params)
-        return None if row is None else row[0]
-
-    # -- stakeholders ---------------------------------------------------------------------
-
-    def next_stakeholder_id(self) -> int:
-        """A fresh stakeholder number."""
-        return int(self._scalar("SELECT nextval('stakeholder_ids')"))
-
-    def insert_stakeholder(self, person: Stakeholder, *, is_demo: bool = False) -> None:
-        """Store a new stakeholder with their groups and roles."""
-        self._all(
-            "INSERT INTO stakeholders (id, display_name, status, is_demo, created_at)"
-            " VALUES (?, ?, ?, ?, ?)",
-            [person.id, person.display_name, person.status.value, is_demo, person.created_at],
-        )
-        for group in person.groups:
-            self._all(
-                "INSERT INTO stakeholder_groups (stakeholder_id, group_name) VALUES (?, ?)",
-                [person.id, group],
-            )
-        for role in person.roles:
-            self._all(
-                "INSERT INTO stakeholder_roles (stakeholder_id, role) VALUES (?, ?)",
-                [person.id, role.value],
-            )
-
-    def set_stakeholder_status(self, stakeholder_id: int, status: AccountStatus) -> None:
-        """Suspend or reinstate."""
-        self._all("UPDATE stakeholders SET status = ? WHERE id = ?", [status.value, stakeholder_id])
-
-    def get_stakeholder(self, stakeholder_id: int) -> Stakeholder | None:
-        """One stakeholder with groups and roles, or None."""
-        return self.stakeholders_by_id([stakeholder_id]).get(stakeholder_id)
-
-    def stakeholders_by_id(self, ids: Sequence[int]) -> dict[int, Stakeholder]:
-        """The given stakeholders with groups and roles (on the path of every action)."""
-        wanted = sorted(set(ids))
-        if not wanted:
-            return {}
-        marks = _placeholders(wanted)
-        # One round trip; each branch filters one indexed column, so each uses its index.
-        rows = self._all(
-            f"""SELECT id, 'person', display_name, status, created_at FROM stakeholders
-                WHERE id IN ({marks})
-                UNION ALL
-                SELECT stakeholder_id, 'group', group_name, NULL, NULL FROM stakeholder_groups
-                WHERE stakeholder_id IN ({marks})
-                UNION ALL
-                SELECT stakeholder_id, 'role', role, NULL, NULL FROM stakeholder_roles
-                WHERE stakeholder_id IN ({marks})""",
-            wanted * 3,
-        )
-        people: dict[int, tuple[Any, ...]] = {}
-        groups: dict[int, list[str]] = defaultdict(list)
-        roles: dict[int, list[str]] = defaultdict(list)
-        for key, kind, value, status, created_at in rows:
-            if kind == "person":
-                people[key] = (key, value, status, created_at)
-            else:
-                (groups if kind == "group" else roles)[key].append(value)
-        return {
-            key: _stakeholder((*row, ",".join(sorted(groups[key])), ",".join(sorted(roles[key]))))
-            for key, row in people.items()
-        }
-
-    def stakeholders(self, *, demo_only: bool = False, limit: int = 10_000) -> list[Stakeholder]:
-        """Stakeholders ordered by name, optionally only the demo accounts."""
-        rows = self._all(
-            f"""SELECT s.id, s.display_name, s.status, s.created_at,
-                    (SELECT string_agg(group_name, ',' ORDER BY group_name)
-                       FROM stakeholder_groups WHERE stakeholder_id = s.id),
-                    (SELECT string_agg(role, ',' ORDER BY role)
-                       FROM stakeholder_roles WHERE stakeholder_id = s.id)
-                FROM stakeholders s WHERE {"s.is_demo" if demo_only else "TRUE"}
-                ORDER BY s.display_name, s.id LIMIT ?""",
-            [limit],
-        )
-        return [_stakeholder(r) for r in rows]
-
-    def names(self, ids: Iterable[int | None]) -> dict[int | None, str]:
-        """Display names of the given stakeholders (None and unknown ids are left out)."""
-        wanted = sorted({i for i in ids if i is not None})
-        if not wanted:
-            return {}
-        rows = self._all(
-            f"SELECT id, display_name FROM stakeholders WHERE id IN ({_placeholders(wanted)})",
-            wanted,
-        )
-        return {r[0]: r[1] for r in rows}
-
-    def count_stakeholders(self) -> int:
-        """How many stakeholders exist."""
-        return int(self._scalar("SELECT count(*) FROM stakeholders"))
+    The people side (stakeholders, identities, groups, roles) lives in ``PeopleStore``.
+    """
 
     # -- guidelines -----------------------------------------------------------------------
 
@@ -481,8 +356,9 @@ class Store:
                     s.display_name,
                     (SELECT string_agg(group_name, ',' ORDER BY group_name)
                        FROM stakeholder_groups WHERE stakeholder_id = c.author_id),
-                    c.body, c.created_at
+                    c.body, c.created_at, c.hidden_at, c.hidden_reason, h.display_name
                 FROM comments c LEFT JOIN stakeholders s ON s.id = c.author_id
+                LEFT JOIN stakeholders h ON h.id = c.hidden_by
                 WHERE {where} ORDER BY c.created_at, c.id""",
             params,
         )
@@ -497,9 +373,26 @@ class Store:
                 author_groups=tuple(r[6].split(",")) if r[6] else (),
                 body=r[7],
                 created_at=r[8],
+                hidden=None
+                if r[9] is None
+                else HiddenNote(by_name=r[11] or "a moderator", at=r[9], reason=r[10] or ""),
             )
             for r in rows
         ]
+
+    def comment_location(self, comment_id: int) -> str | None:
+        """The guideline a comment belongs to, or None."""
+        key = self._scalar("SELECT guideline_id FROM comments WHERE id = ?", [comment_id])
+        return None if key is None else guideline_ref(int(key))
+
+    def set_comment_hidden(
+        self, comment_id: int, *, by: int | None, at: datetime | None, reason: str | None
+    ) -> None:
+        """Hide a comment (with who, when and why) or, with all None, show it again."""
+        self._all(
+            "UPDATE comments SET hidden_by = ?, hidden_at = ?, hidden_reason = ? WHERE id = ?",
+            [by, at, reason, comment_id],
+        )
 
     # -- votes ----------------------------------------------------------------------------
 

@@ -1,0 +1,567 @@
+"""People: sign-in, profiles, verified groups, roles, suspension and voided ballots.
+
+A stakeholder is created at their first sign-in, keyed by the provider's (issuer, subject),
+in the public group. Any other group is either asserted by a trusted provider's claim
+(re-checked at every sign-in) or requested by the person and decided by a steward. Pending
+requests never count: only rows in ``stakeholder_groups`` do. Every change is logged with
+who, when and why.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from governance.auth import SYSTEM_ACTOR, Action, authorize
+from governance.config import PUBLIC_GROUP
+from governance.errors import NotAllowed, NotFound, ValidationFailed
+from governance.identity import Identity
+from governance.models import (
+    NAME_MAX,
+    AccountStatus,
+    Event,
+    Grant,
+    GroupRequest,
+    LinkedIdentity,
+    RequestStatus,
+    Role,
+    Source,
+    Stakeholder,
+    VoidedVote,
+    guideline_ref,
+    stakeholder_subject,
+)
+from governance.storage import Store
+from governance.text import clean_text
+from governance.usecase import UseCases
+from governance.validation import parse_reason
+
+#: Roles a steward (or a claim) can grant; everyone is a participant.
+GRANTABLE_ROLES = (Role.MODERATOR, Role.STEWARD, Role.AUDITOR)
+_FROM_PROVIDER = (
+    "comes from the identity provider's claims and returns at the next sign-in;"
+    " change it at the provider or in [charter.claims]"
+)
+
+
+@dataclass(frozen=True)
+class Profile:
+    """Everything Charter stores about one person, for them and for stewards."""
+
+    person: Stakeholder
+    identities: list[LinkedIdentity]
+    groups: list[Grant]
+    roles: list[Grant]
+    requests: list[GroupRequest]
+    voided: list[VoidedVote]
+    proposals: int
+    comments: int
+    ballots: int
+    history: list[Event]
+    """Event-log entries about the person (sign-ups, grants, decisions), latest first."""
+
+
+@dataclass(frozen=True)
+class PeoplePage:
+    """One page of the people list."""
+
+    people: list[Stakeholder]
+    total: int
+    page: int
+    pages: int
+
+
+class Accounts(UseCases):
+    """Use cases about people. Reached as ``Charter.accounts``."""
+
+    # -- sign-in ------------------------------------------------------------------------------
+
+    def sign_in(self, identity: Identity) -> Stakeholder:
+        """The stakeholder for ``identity``: created at first sign-in, claims synced after.
+
+        A suspended person signs in as usual: they can read but not act.
+        """
+        now = self.clock()
+        with self.db.transaction() as store:
+            owner = store.identity_owner(identity.issuer, identity.subject)
+            if owner is None:
+                owner = self._sign_up(store, identity)
+            else:
+                store.touch_identity(identity.issuer, identity.subject, now)
+            self._sync_claims(store, owner, identity)
+            return self._person(store, owner)
+
+    def _sign_up(self, store: Store, identity: Identity) -> int:
+        now = self.clock()
+        new_id = store.next_stakeholder_id()
+        person = Stakeholder(
+            id=new_id,
+            display_name=identity.name or f"Participant {new_id}",
+            groups=(PUBLIC_GROUP,),
+            roles=(Role.PARTICIPANT,),
+            created_at=now,
+        )
+        store.insert_stakeholder(person, source=Source.SIGNUP)
+        store.insert_identity(new_id, identity.issuer, identity.subject, identity.provider, now)
+        self._log(
+            store,
+            actor_id=new_id,
+            action="stakeholder.signed_up",
+            subject=stakeholder_subject(new_id),
+            at=now,
+            reason=f"first sign-in through {identity.provider}",
+            after={"issuer": identity.issuer, "groups": [PUBLIC_GROUP], "roles": ["participant"]},
+        )
+        return new_id
+
+    def _sync_claims(self, store: Store, person_id: int, identity: Identity) -> None:
+        # Claim-sourced grants follow the token: added when present, removed when gone.
+        # Grants from a steward or the set-up are never touched here.
+        now = self.clock()
+        groups, roles = store.grants(person_id)
+        why = f"claim from identity provider {identity.provider}"
+        wanted_groups = {g for g in identity.grants.groups if g in self.settings.groups}
+        held_groups = {g.name: g.source for g in groups}
+        for group in sorted(wanted_groups - set(held_groups)):
+            store.add_group(person_id, group, Source.CLAIM)
+            self._grant_logged(store, person_id, "group.granted", group, why, now)
+            for request in store.group_requests(
+                status=RequestStatus.PENDING, stakeholder_id=person_id
+            ):
+                if request.group == group:
+                    store.decide_group_request(
+                        request.id, RequestStatus.APPROVED, by=SYSTEM_ACTOR, at=now, reason=why
+                    )
+        for group, source in sorted(held_groups.items()):
+            if source is Source.CLAIM and group not in wanted_groups:
+                store.remove_group(person_id, group)
+                self._grant_logged(
+                    store, person_id, "group.removed", group, "no longer in the claims", now
+                )
+        wanted_roles = set(identity.grants.roles)
+        held_roles = {Role(r.name): r.source for r in roles}
+        for role in sorted(wanted_roles - set(held_roles)):
+            store.add_role(person_id, role, Source.CLAIM)
+            self._grant_logged(store, person_id, "role.granted", role.value, why, now)
+        for role, source in sorted(held_roles.items()):
+            if source is Source.CLAIM and role not in wanted_roles:
+                store.remove_role(person_id, role)
+                self._grant_logged(
+                    store, person_id, "role.revoked", role.value, "no longer in the claims", now
+                )
+
+    def _grant_logged(
+        self,
+        store: Store,
+        person_id: int,
+        action: str,
+        name: str,
+        reason: str,
+        at: datetime,
+        actor_id: int | None = SYSTEM_ACTOR,
+    ) -> None:
+        key = "role" if action.startswith("role.") else "group"
+        self._log(
+            store,
+            actor_id=actor_id,
+            action=action,
+            subject=stakeholder_subject(person_id),
+            at=at,
+            reason=reason,
+            after={key: name},
+        )
+
+    # -- reading --------------------------------------------------------------------------------
+
+    def stakeholder(self, stakeholder_id: int) -> Stakeholder:
+        """One stakeholder, or ``NotFound``."""
+        with self.db.read() as store:
+            return self._person(store, stakeholder_id)
+
+    def demo_stakeholders(self) -> list[Stakeholder]:
+        """The seeded demo accounts, for the demo sign-in."""
+        with self.db.read() as store:
+            return store.stakeholders(demo_only=True)
+
+    def profile(self, viewer: Stakeholder, stakeholder_id: int | None = None) -> Profile:
+        """What Charter stores about a person: your own, or anyone's for a steward."""
+        with self.db.read() as store:
+            me = self._acting(store, viewer)
+            target = me.id if stakeholder_id is None else stakeholder_id
+            if target != me.id and Role.STEWARD not in me.roles:
+                raise NotAllowed("only stewards may see another person's profile")
+            person = self._person(store, target)
+            groups, roles = store.grants(target)
+            proposals, comments, ballots = store.activity_counts(target)
+            return Profile(
+                person=person,
+                identities=store.identities(target),
+                groups=groups,
+                roles=roles,
+                requests=store.group_requests(stakeholder_id=target),
+                voided=store.voided_votes(target),
+                proposals=proposals,
+                comments=comments,
+                ballots=ballots,
+                history=store.events(subject=stakeholder_subject(target), limit=100),
+            )
+
+    def people(
+        self,
+        viewer: Stakeholder,
+        *,
+        text: str = "",
+        group: str | None = None,
+        role: Role | None = None,
+        status: AccountStatus | None = None,
+        page: int = 1,
+        per_page: int = 25,
+    ) -> PeoplePage:
+        """Stakeholders matching a search, for stewards."""
+        with self.db.read() as store:
+            steward = self._acting(store, viewer)
+            if Role.STEWARD not in steward.roles:
+                raise NotAllowed("only stewards may list people")
+            people, total = store.search_stakeholders(
+                text=text[:NAME_MAX],
+                group=group,
+                role=role,
+                status=status,
+                limit=per_page,
+                offset=(max(page, 1) - 1) * per_page,
+            )
+        pages = max(1, -(-total // per_page))
+        return PeoplePage(people=people, total=total, page=min(max(page, 1), pages), pages=pages)
+
+    def pending_requests(self, viewer: Stakeholder) -> list[GroupRequest]:
+        """Group requests waiting for a steward, oldest first."""
+        with self.db.read() as store:
+            steward = self._acting(store, viewer)
+            if Role.STEWARD not in steward.roles:
+                raise NotAllowed("only stewards may see group requests")
+            return store.group_requests(status=RequestStatus.PENDING)
+
+    # -- the person's own changes ---------------------------------------------------------------
+
+    def rename(self, actor: Stakeholder, display_name: str) -> Stakeholder:
+        """Change your display name."""
+        try:
+            name = clean_text(display_name, max_length=NAME_MAX, multiline=False)
+        except ValueError as exc:
+            raise ValidationFailed({"display_name": str(exc)}) from None
+        now = self.clock()
+        with self.db.transaction() as store:
+            person = self._acting(store, actor)
+            authorize(person, Action.EDIT_PROFILE)
+            if name == person.display_name:
+                return person
+            store.set_display_name(person.id, name)
+            self._log(
+                store,
+                actor_id=person.id,
+                action="stakeholder.renamed",
+                subject=stakeholder_subject(person.id),
+                at=now,
+                before={"display_name": person.display_name},
+                after={"display_name": name},
+            )
+            return self._person(store, person.id)
+
+    def request_group(self, actor: Stakeholder, group: str, justification: str) -> GroupRequest:
+        """Ask to be recognised as a member of ``group``; a steward decides."""
+        why = parse_reason(justification, field="justification", required=True)
+        verifiable = [g for g in self.settings.groups if g != PUBLIC_GROUP]
+        if group not in verifiable:
+            raise ValidationFailed(
+                {"group": f"choose one of: {', '.join(verifiable)}" if verifiable else "none"}
+            )
+        now = self.clock()
+        with self.db.transaction() as store:
+            person = self._acting(store, actor)
+            authorize(person, Action.REQUEST_GROUP)
+            if group in person.groups:
+                raise ValidationFailed({"group": f"you are already in the {group} group"})
+            pending = store.group_requests(status=RequestStatus.PENDING, stakeholder_id=person.id)
+            if any(r.group == group for r in pending):
+                raise ValidationFailed({"group": f"you already asked to join {group}; wait"})
+            request_id = store.insert_group_request(person.id, group, why, now)
+            self._log(
+                store,
+                actor_id=person.id,
+                action="group.requested",
+                subject=stakeholder_subject(person.id),
+                at=now,
+                reason=why,
+                after={"group": group, "request": request_id},
+            )
+            return store.group_requests(request_id=request_id)[0]
+
+    def withdraw_request(self, actor: Stakeholder, request_id: int) -> GroupRequest:
+        """Withdraw your own pending group request."""
+        now = self.clock()
+        with self.db.transaction() as store:
+            person = self._acting(store, actor)
+            authorize(person, Action.REQUEST_GROUP)
+            request = self._request(store, request_id)
+            if request.stakeholder_id != person.id:
+                raise NotAllowed("you can withdraw only your own requests")
+            store.decide_group_request(
+                request.id, RequestStatus.WITHDRAWN, by=person.id, at=now, reason="withdrawn"
+            )
+            self._log(
+                store,
+                actor_id=person.id,
+                action="group.request_withdrawn",
+                subject=stakeholder_subject(person.id),
+                at=now,
+                after={"group": request.group, "request": request.id},
+            )
+            return store.group_requests(request_id=request.id)[0]
+
+    @staticmethod
+    def _request(store: Store, request_id: int) -> GroupRequest:
+        found = store.group_requests(request_id=request_id)
+        if not found:
+            raise NotFound(f"no group request #{request_id}")
+        if found[0].status is not RequestStatus.PENDING:
+            raise ValidationFailed(
+                {"request": f"request #{request_id} is already {found[0].status.value}"}
+            )
+        return found[0]
+
+    # -- stewards -------------------------------------------------------------------------------
+
+    def decide_request(
+        self, actor: Stakeholder, request_id: int, *, approve: bool, reason: str
+    ) -> GroupRequest:
+        """Approve or decline a pending group request, with a reason (a steward)."""
+        why = parse_reason(reason, required=True)
+        now = self.clock()
+        with self.db.transaction() as store:
+            steward = self._acting(store, actor)
+            authorize(steward, Action.VERIFY_GROUPS)
+            request = self._request(store, request_id)
+            if request.stakeholder_id == steward.id:
+                raise NotAllowed("another steward must decide your own request")
+            outcome = RequestStatus.APPROVED if approve else RequestStatus.DECLINED
+            person = self._person(store, request.stakeholder_id)
+            if approve and request.group not in person.groups:
+                store.add_group(person.id, request.group, Source.STEWARD)
+            store.decide_group_request(request.id, outcome, by=steward.id, at=now, reason=why)
+            self._log(
+                store,
+                actor_id=steward.id,
+                action=f"group.request_{outcome.value}",
+                subject=stakeholder_subject(person.id),
+                at=now,
+                reason=why,
+                after={"group": request.group, "request": request.id},
+            )
+            return store.group_requests(request_id=request.id)[0]
+
+    def remove_group(
+        self, actor: Stakeholder, stakeholder_id: int, group: str, reason: str
+    ) -> Stakeholder:
+        """End someone's membership of a verified group, with a reason (a steward)."""
+        why = parse_reason(reason, required=True)
+        now = self.clock()
+        with self.db.transaction() as store:
+            steward = self._acting(store, actor)
+            authorize(steward, Action.VERIFY_GROUPS)
+            person = self._person(store, stakeholder_id)
+            if group == PUBLIC_GROUP:
+                raise ValidationFailed({"group": "everyone stays in the public group"})
+            held = {g.name: g.source for g in store.grants(person.id)[0]}
+            if group not in held:
+                raise ValidationFailed({"group": f"{person.display_name} is not in {group}"})
+            if held[group] is Source.CLAIM:
+                raise ValidationFailed({"group": f"{group} {_FROM_PROVIDER}"})
+            store.remove_group(person.id, group)
+            self._grant_logged(store, person.id, "group.removed", group, why, now, steward.id)
+            return self._person(store, person.id)
+
+    def grant_role(
+        self, actor: Stakeholder, stakeholder_id: int, role: Role, reason: str
+    ) -> Stakeholder:
+        """Give someone a role, with a reason (a steward)."""
+        return self._change_role(actor, stakeholder_id, role, reason, grant=True)
+
+    def revoke_role(
+        self, actor: Stakeholder, stakeholder_id: int, role: Role, reason: str
+    ) -> Stakeholder:
+        """Take a role away, with a reason (a steward). The last active steward stays."""
+        return self._change_role(actor, stakeholder_id, role, reason, grant=False)
+
+    def grant_role_as_operator(self, stakeholder_id: int, role: Role, reason: str) -> Stakeholder:
+        """Give a role as the operator who holds the database file (the command line).
+
+        This is how the first steward is made; after that, stewards grant roles in the app.
+        """
+        return self._change_role(None, stakeholder_id, role, reason, grant=True)
+
+    def _change_role(
+        self,
+        actor: Stakeholder | None,
+        stakeholder_id: int,
+        role: Role,
+        reason: str,
+        *,
+        grant: bool,
+    ) -> Stakeholder:
+        why = parse_reason(reason, required=True)
+        if role not in GRANTABLE_ROLES:
+            raise ValidationFailed(
+                {"role": f"choose one of: {', '.join(r.value for r in GRANTABLE_ROLES)}"}
+            )
+        now = self.clock()
+        with self.db.transaction() as store:
+            actor_id = SYSTEM_ACTOR
+            if actor is not None:
+                steward = self._acting(store, actor)
+                authorize(steward, Action.MANAGE_ROLES)
+                actor_id = steward.id
+            person = self._person(store, stakeholder_id)
+            held = {Role(r.name): r.source for r in store.grants(person.id)[1]}
+            if grant:
+                if role in held:
+                    raise ValidationFailed({"role": f"{person.display_name} is already {role}"})
+                store.add_role(person.id, role, Source.STEWARD if actor else Source.SEED)
+            else:
+                if role not in held:
+                    raise ValidationFailed({"role": f"{person.display_name} is not {role}"})
+                if held[role] is Source.CLAIM:
+                    raise ValidationFailed({"role": f"{role} {_FROM_PROVIDER}"})
+                if role is Role.STEWARD and store.count_with_role(Role.STEWARD) <= 1:
+                    raise ValidationFailed(
+                        {
+                            "role": "this is the last active steward; grant the role to someone"
+                            " else first"
+                        }
+                    )
+                store.remove_role(person.id, role)
+            action = "role.granted" if grant else "role.revoked"
+            self._grant_logged(store, person.id, action, role.value, why, now, actor_id)
+            return self._person(store, person.id)
+
+    def create_stakeholder(
+        self,
+        actor: Stakeholder | None,
+        *,
+        display_name: str,
+        groups: tuple[str, ...],
+        roles: tuple[Role, ...] = (Role.PARTICIPANT,),
+        is_demo: bool = False,
+    ) -> Stakeholder:
+        """Register a stakeholder without a sign-in (set-up, seeding, a steward).
+
+        ``actor`` None means the system.
+        """
+        unknown = sorted(set(groups) - set(self.settings.groups))
+        errors = {}
+        if unknown:
+            errors["groups"] = f"unknown group(s): {', '.join(unknown)}"
+        try:
+            name = clean_text(display_name, max_length=NAME_MAX, multiline=False)
+        except ValueError as exc:
+            errors["display_name"] = str(exc)
+        if errors:
+            raise ValidationFailed(errors)
+        now = self.clock()
+        with self.db.transaction() as store:
+            actor_id: int | None = SYSTEM_ACTOR
+            if actor is not None:
+                authorize(self._acting(store, actor), Action.REGISTER_PEOPLE)
+                actor_id = actor.id
+            person = Stakeholder(
+                id=store.next_stakeholder_id(),
+                display_name=name,
+                groups=tuple(g for g in self.settings.groups if g in groups),
+                roles=tuple(dict.fromkeys((Role.PARTICIPANT, *roles))),
+                created_at=now,
+            )
+            store.insert_stakeholder(
+                person, is_demo=is_demo, source=Source.SEED if actor is None else Source.STEWARD
+            )
+            self._log(
+                store,
+                actor_id=actor_id,
+                action="stakeholder.created",
+                subject=stakeholder_subject(person.id),
+                at=now,
+                after={"groups": list(person.groups), "roles": [r.value for r in person.roles]},
+            )
+        return person
+
+    def set_account_status(
+        self, actor: Stakeholder, stakeholder_id: int, status: AccountStatus, reason: str
+    ) -> Stakeholder:
+        """Suspend or reinstate an account (a steward); a reason is required.
+
+        A suspended person can still sign in and read. Their earlier ballots stay counted
+        unless a steward voids them (``void_ballots``).
+        """
+        why = parse_reason(reason, required=True)
+        now = self.clock()
+        with self.db.transaction() as store:
+            steward = self._acting(store, actor)
+            authorize(steward, Action.SUSPEND_ACCOUNTS)
+            person = self._person(store, stakeholder_id)
+            if person.id == steward.id:
+                raise NotAllowed("you cannot change the status of your own account")
+            if person.status is status:
+                raise ValidationFailed({"status": f"the account is already {status.value}"})
+            store.set_stakeholder_status(person.id, status)
+            self._log(
+                store,
+                actor_id=steward.id,
+                action="stakeholder.status_changed",
+                subject=stakeholder_subject(person.id),
+                at=now,
+                reason=why,
+                before={"status": person.status.value},
+                after={"status": status.value},
+            )
+        return person.model_copy(update={"status": status})
+
+    def void_ballots(self, actor: Stakeholder, stakeholder_id: int, reason: str) -> list[str]:
+        """Remove a person's ballots from every vote still open, with a reason (a steward).
+
+        Voided ballots leave the count but stay on record (``voided_votes`` and the event
+        log). Decided votes are final and keep their recorded tallies.
+
+        Returns:
+            The ids of the guidelines whose ballots were voided.
+        """
+        why = parse_reason(reason, required=True)
+        now = self.clock()
+        with self.db.transaction() as store:
+            steward = self._acting(store, actor)
+            authorize(steward, Action.VOID_VOTES)
+            person = self._person(store, stakeholder_id)
+            ballots = store.open_ballots_of(person.id)
+            if not ballots:
+                raise ValidationFailed(
+                    {"ballots": f"{person.display_name} has no ballots in a vote still open"}
+                )
+            store.void_ballots(person.id, ballots, by=steward.id, at=now, reason=why)
+            voided = [guideline_ref(key) for key, _ in ballots]
+            for (_, version), ref in zip(ballots, voided, strict=True):
+                self._log(
+                    store,
+                    actor_id=steward.id,
+                    action="vote.voided",
+                    subject=ref,
+                    at=now,
+                    reason=why,
+                    before={"voter": person.id, "version": version},
+                )
+            self._log(
+                store,
+                actor_id=steward.id,
+                action="stakeholder.ballots_voided",
+                subject=stakeholder_subject(person.id),
+                at=now,
+                reason=why,
+                after={"guidelines": voided},
+            )
+            return voided

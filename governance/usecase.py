@@ -1,0 +1,73 @@
+"""What every group of use cases shares: the database, the clock, the acting person, the log."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+from governance.config import Settings
+from governance.errors import NotAllowed, NotFound
+from governance.models import Event, Stakeholder
+from governance.storage import Database, Store
+
+Clock = Callable[[], datetime]
+
+
+def utc_now() -> datetime:
+    """The current time, timezone-aware UTC."""
+    return datetime.now(UTC)
+
+
+class UseCases:
+    """Use cases over one database.
+
+    Args:
+        db: The database.
+        settings: Groups, categories and the rest of the deployment's settings.
+        clock: Where "now" comes from; tests and the demo seeder pass their own.
+    """
+
+    def __init__(self, db: Database, settings: Settings, *, clock: Clock = utc_now) -> None:
+        """Bind the use cases to a database."""
+        self.db = db
+        self.settings = settings
+        self.clock = clock
+
+    @staticmethod
+    def _acting(store: Store, actor: Stakeholder) -> Stakeholder:
+        # The page's copy of the person may be stale: the stored record decides.
+        person = store.get_stakeholder(actor.id)
+        if person is None:
+            raise NotAllowed("unknown account; sign in again")
+        return person
+
+    @staticmethod
+    def _person(store: Store, stakeholder_id: int) -> Stakeholder:
+        person = store.get_stakeholder(stakeholder_id)
+        if person is None:
+            raise NotFound(f"no stakeholder #{stakeholder_id}")
+        return person
+
+    @staticmethod
+    def _log(
+        store: Store,
+        *,
+        actor_id: int | None,
+        action: str,
+        subject: str,
+        at: datetime,
+        reason: str = "",
+        before: dict[str, object] | None = None,
+        after: dict[str, object] | None = None,
+    ) -> None:
+        store.append_event(
+            Event(
+                at=at,
+                actor_id=actor_id,
+                action=action,
+                subject=subject,
+                reason=reason,
+                before=before,
+                after=after,
+            )
+        )
