@@ -20,6 +20,7 @@ $(VENV)/.dev: requirements-dev.txt $(VENV)/.runtime
 install: $(VENV)/.dev
 
 run: $(VENV)/.runtime
+	CHARTER_DEMO=1 $(BIN)/python -m governance check-config
 	CHARTER_DEMO=1 $(BIN)/python -m governance init --demo
 	CHARTER_DEMO=1 $(BIN)/streamlit run app.py --server.address 127.0.0.1 --server.port $(PORT)
 

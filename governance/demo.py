@@ -21,7 +21,7 @@ from governance.demo_content import (
     LAST_NAMES,
     DemoGuideline,
 )
-from governance.models import Choice, Role, Stakeholder, Status
+from governance.models import AccountStatus, Choice, Role, Stakeholder, Status
 from governance.services import Charter
 
 #: How many demo accounts each group starts with (some people are in two groups).
@@ -173,6 +173,9 @@ class _Seeder:
             self.clock.at(moment)
             writer = self.pick(comment.group)
             posted = self.charter.comment(writer, gid, comment.body)
+            if comment.hidden:
+                moderator = self.rng.choice(self.cast.moderators)
+                self.charter.hide_comment(moderator, posted.id, comment.hidden)
             for reply in comment.replies:
                 moment += step
                 self.clock.at(moment)
@@ -297,4 +300,64 @@ def seed_demo(charter: Charter, clock: SimulatedClock, *, seed: int = 2026) -> N
     for item in GUIDELINES:
         if item not in decided:
             seeder.seed(item)
+    _seed_accounts(seeder)
     clock.at(clock.end)
+
+
+#: (group asked for, justification, steward's decision or "" while pending, reason).
+GROUP_REQUESTS = (
+    (
+        "ethicist",
+        "I teach a graduate seminar on the ethics of automated decision-making and have "
+        "reviewed AI deployments for a hospital ethics committee.",
+        "approve",
+        "Checked the university's staff page and the committee's published minutes.",
+    ),
+    (
+        "engineer",
+        "I build things with AI.",
+        "decline",
+        "Not enough to go on; please say what you build and where, and ask again.",
+    ),
+    (
+        "engineer",
+        "I maintain the evaluation harness for an open-source speech model and review "
+        "its safety filters.",
+        "",
+        "",
+    ),
+    (
+        "ethicist",
+        "Philosophy PhD candidate; my thesis is on consent and machine-generated advice.",
+        "",
+        "",
+    ),
+)
+
+
+def _seed_accounts(seeder: _Seeder) -> None:
+    """Group requests (decided and pending), an auditor and a suspended account."""
+    charter, clock, cast = seeder.charter, seeder.clock, seeder.cast
+    public_only = [p for p in cast.by_group["public"] if p.groups == ("public",)]
+    askers = seeder.rng.sample(public_only, len(GROUP_REQUESTS) + 1)
+    for day, (asker, (group, why, decision, reason)) in enumerate(
+        zip(askers, GROUP_REQUESTS, strict=False)
+    ):
+        clock.at(clock.end - timedelta(days=6 - day))
+        request = charter.accounts.request_group(asker, group, why)
+        if decision:
+            clock.at(clock.end - timedelta(days=5 - day))
+            charter.accounts.decide_request(
+                cast.steward, request.id, approve=decision == "approve", reason=reason
+            )
+    clock.at(clock.end - timedelta(days=2))
+    auditor = seeder.pick("engineer", frozenset(m.id for m in cast.moderators))
+    charter.accounts.grant_role(
+        cast.steward, auditor.id, Role.AUDITOR, "Runs the model evaluations for the community."
+    )
+    charter.accounts.set_account_status(
+        cast.steward,
+        askers[-1].id,
+        AccountStatus.SUSPENDED,
+        "Posted the same link in forty comments in one hour; suspended pending a review.",
+    )

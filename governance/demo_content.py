@@ -31,6 +31,7 @@ class DemoComment:
     body: str
     group: str  # which group the commenter belongs to: "ethicist" | "engineer" | "public"
     replies: tuple[DemoReply, ...] = ()
+    hidden: str = ""  # when set, a moderator hides the comment with this reason
 
 
 @dataclass(frozen=True)
@@ -897,6 +898,17 @@ GUIDELINES: tuple[DemoGuideline, ...] = (
             ),
         ),
         comments=(
+            DemoComment(
+                group="public",
+                body=(
+                    "Whoever wrote this has clearly never used one of these chatbots. "
+                    "Typical ivory-tower nonsense from people who should find a real job."
+                ),
+                hidden=(
+                    "Personal attack on the author. The underlying point, that the wording "
+                    "should reflect real use, is welcome if made without insults."
+                ),
+            ),
             DemoComment(
                 group="engineer",
                 body=(

@@ -6,7 +6,7 @@ from collections import Counter
 
 from governance.config import DEFAULT_CATEGORIES, Settings
 from governance.demo_content import GUIDELINES
-from governance.models import Status
+from governance.models import AccountStatus, RequestStatus, Role, Status
 from governance.services import Charter
 from governance.storage import Database
 from governance.storage.store import GuidelineFilter
@@ -48,3 +48,25 @@ def test_the_demo_shows_splits_amendments_and_both_rules_versions(seeded_path, t
     withdrawn = [d for d in details if d.guideline.status is Status.WITHDRAWN]
     assert all(d.history[-1].reason for d in withdrawn)
     db.close()
+
+
+def test_the_demo_gives_stewards_and_moderators_something_to_see(seeded_db: Database) -> None:
+    with seeded_db.read() as store:
+        requests = store.group_requests()
+        suspended, _ = store.search_stakeholders(status=AccountStatus.SUSPENDED)
+        auditors, _ = store.search_stakeholders(role=Role.AUDITOR)
+        hidden = [
+            c
+            for g in store.search_guidelines(GuidelineFilter(), limit=100)[0]
+            for c in store.comments(g.id)
+            if c.hidden is not None
+        ]
+    statuses = Counter(r.status for r in requests)
+    assert statuses == {
+        RequestStatus.PENDING: 2,
+        RequestStatus.APPROVED: 1,
+        RequestStatus.DECLINED: 1,
+    }
+    assert all(r.decision_reason for r in requests if r.status is not RequestStatus.PENDING)
+    assert len(suspended) == 1 and len(auditors) == 1
+    assert len(hidden) == 1 and hidden[0].hidden is not None and hidden[0].hidden.reason
