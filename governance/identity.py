@@ -26,6 +26,8 @@ DEFAULT_PROVIDER = "default"
 _PROVIDER_KEYS = ("client_id", "client_secret", "server_metadata_url")
 #: Streamlit warns below this; Charter refuses, since the secret signs the sign-in cookie.
 COOKIE_SECRET_MIN = 32
+#: How the placeholders in ``.streamlit/secrets.toml.example`` begin.
+EXAMPLE_PLACEHOLDER = "replace-with"
 #: Claim values longer than this are ignored rather than stored or shown.
 _CLAIM_VALUE_MAX = 200
 
@@ -193,6 +195,8 @@ def sign_in_config(secrets: Mapping[str, object], groups: Sequence[str]) -> Sign
         raise _fail("[auth] is missing cookie_secret (a long random string)")
     if not isinstance(secret, str) or len(secret) < COOKIE_SECRET_MIN:
         raise _fail(f"cookie_secret must be at least {COOKIE_SECRET_MIN} characters")
+    if secret.startswith(EXAMPLE_PLACEHOLDER):
+        raise _fail("cookie_secret is still the example's placeholder; generate a random one")
     providers = _providers(auth)
     return SignInConfig(providers=providers, mapping=_mapping(claims, providers, groups))
 

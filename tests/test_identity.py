@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import tomllib
+from pathlib import Path
+
 import pytest
 
 from governance.config import DEFAULT_GROUPS
@@ -190,3 +193,18 @@ def test_a_2000_character_name_is_cut_to_fit():
 def test_control_and_bidi_characters_are_dropped_from_names():
     assert tidy_line("Eve\u202e\u0000 \n\t Mallory", max_length=50) == "Eve Mallory"
     assert tidy_line("  \u202e ", max_length=50) == ""
+
+
+EXAMPLE = Path(__file__).resolve().parent.parent / ".streamlit" / "secrets.toml.example"
+
+
+def test_the_shipped_example_is_valid_once_its_secret_is_filled_in():
+    secrets = tomllib.loads(EXAMPLE.read_text(encoding="utf-8"))
+    with pytest.raises(ConfigurationError, match="placeholder"):
+        sign_in_config(secrets, DEFAULT_GROUPS)
+    secrets["auth"]["cookie_secret"] = "f" * 64
+    setup = sign_in_config(secrets, DEFAULT_GROUPS)
+    assert setup is not None and setup.mapping is not None
+    assert set(setup.providers) == {"staff", "google"}
+    # The example trusts only the organisation's provider with claims.
+    assert setup.mapping.providers == {"staff"}
