@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 
 import pytest
@@ -332,3 +333,13 @@ def test_a_database_from_before_sign_in_is_migrated(tmp_path):
     assert [(g.name, g.source) for g in groups] == [("ethicist", Source.SEED)]
     assert [(r.name, r.source) for r in roles] == [("participant", Source.SEED)]
     new.close()
+
+
+def test_concurrent_first_sign_ins_make_one_stakeholder(charter: Charter):
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        people = list(pool.map(lambda _: charter.accounts.sign_in(identity("twin")), range(16)))
+    assert len({p.id for p in people}) == 1
+    with charter.db.read() as store:
+        found, total = store.search_stakeholders(text="Ada Okafor")
+    assert total == 1
+    assert events(charter, people[0].id) == ["stakeholder.signed_up"]
