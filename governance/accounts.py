@@ -44,6 +44,14 @@ _FROM_PROVIDER = (
 )
 
 
+def _require_steward(person: Stakeholder, what: str) -> None:
+    # Stewards' screens show personal data (justifications, identities): an active steward only.
+    if person.suspended:
+        raise NotAllowed("your account is suspended: you can read but not act")
+    if Role.STEWARD not in person.roles:
+        raise NotAllowed(f"only stewards may {what}")
+
+
 @dataclass(frozen=True)
 class Profile:
     """Everything Charter stores about one person, for them and for stewards."""
@@ -188,8 +196,8 @@ class Accounts(UseCases):
         with self.db.read() as store:
             me = self._acting(store, viewer)
             target = me.id if stakeholder_id is None else stakeholder_id
-            if target != me.id and Role.STEWARD not in me.roles:
-                raise NotAllowed("only stewards may see another person's profile")
+            if target != me.id:
+                _require_steward(me, "see another person's profile")
             person = self._person(store, target)
             groups, roles = store.grants(target)
             proposals, comments, ballots = store.activity_counts(target)
@@ -220,8 +228,7 @@ class Accounts(UseCases):
         """Stakeholders matching a search, for stewards."""
         with self.db.read() as store:
             steward = self._acting(store, viewer)
-            if Role.STEWARD not in steward.roles:
-                raise NotAllowed("only stewards may list people")
+            _require_steward(steward, "list people")
             people, total = store.search_stakeholders(
                 text=text[:NAME_MAX],
                 group=group,
@@ -237,8 +244,7 @@ class Accounts(UseCases):
         """Group requests waiting for a steward, oldest first."""
         with self.db.read() as store:
             steward = self._acting(store, viewer)
-            if Role.STEWARD not in steward.roles:
-                raise NotAllowed("only stewards may see group requests")
+            _require_steward(steward, "see group requests")
             return store.group_requests(status=RequestStatus.PENDING)
 
     # -- the person's own changes ---------------------------------------------------------------

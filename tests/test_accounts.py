@@ -343,3 +343,16 @@ def test_concurrent_first_sign_ins_make_one_stakeholder(charter: Charter):
         found, total = store.search_stakeholders(text="Ada Okafor")
     assert total == 1
     assert events(charter, people[0].id) == ["stakeholder.signed_up"]
+
+
+def test_a_suspended_steward_loses_the_stewards_screens(charter: Charter, cast: Cast):
+    second = charter.accounts.grant_role(cast.steward, cast.author.id, Role.STEWARD, "backup")
+    charter.accounts.set_account_status(cast.steward, second.id, AccountStatus.SUSPENDED, "audit")
+    for read in (
+        lambda: charter.accounts.people(second),
+        lambda: charter.accounts.pending_requests(second),
+        lambda: charter.accounts.profile(second, cast.moderator.id),
+    ):
+        with pytest.raises(NotAllowed, match="suspended"):
+            read()
+    assert charter.accounts.profile(second).person.suspended  # their own profile stays readable
