@@ -410,7 +410,10 @@ def test_visitor_dashboard_shows_the_stored_numbers(demo_env: Path, seeded_db: D
     pick = at.sidebar.selectbox(key="demo_pick")
     assert pick.value is None
     assert at.sidebar.button(key="demo_sign_in").disabled, "nobody chosen yet"
-    assert "moderator" in pick.options[0], "people with roles are listed first"
+    with_roles = [any(r in o for r in ("moderator", "steward", "auditor")) for o in pick.options]
+    assert with_roles[0] and with_roles == sorted(with_roles, reverse=True), (
+        "people with roles are listed first"
+    )
 
 
 def test_visitor_cannot_propose(demo_env: Path):
