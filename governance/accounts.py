@@ -229,16 +229,20 @@ class Accounts(UseCases):
         with self.db.read() as store:
             steward = self._acting(store, viewer)
             _require_steward(steward, "list people")
-            people, total = store.search_stakeholders(
-                text=text[:NAME_MAX],
-                group=group,
-                role=role,
-                status=status,
-                limit=per_page,
-                offset=(max(page, 1) - 1) * per_page,
-            )
-        pages = max(1, -(-total // per_page))
-        return PeoplePage(people=people, total=total, page=min(max(page, 1), pages), pages=pages)
+            page = max(page, 1)
+            while True:
+                people, total = store.search_stakeholders(
+                    text=text[:NAME_MAX],
+                    group=group,
+                    role=role,
+                    status=status,
+                    limit=per_page,
+                    offset=(page - 1) * per_page,
+                )
+                pages = max(1, -(-total // per_page))
+                if page <= pages:
+                    return PeoplePage(people=people, total=total, page=page, pages=pages)
+                page = pages  # past the end (the filter narrowed): show the last page
 
     def pending_requests(self, viewer: Stakeholder) -> list[GroupRequest]:
         """Group requests waiting for a steward, oldest first."""

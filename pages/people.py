@@ -154,9 +154,13 @@ def _manage(person: Stakeholder) -> None:
 with people_tab:
     search_col, group_col, role_col, status_col = st.columns([3, 1, 1, 1])
     text = search_col.text_input("Search by name or number", key="people:text", max_chars=120)
-    group = group_col.selectbox("Group", charter.settings.groups, index=None, key="people:group")
-    role = role_col.selectbox("Role", list(Role), index=None, key="people:role")
-    status = status_col.selectbox("Status", list(AccountStatus), index=None, key="people:status")
+    group = group_col.selectbox(
+        "Group", charter.settings.groups, index=None, key="people:group", placeholder="Any"
+    )
+    role = role_col.selectbox("Role", list(Role), index=None, key="people:role", placeholder="Any")
+    status = status_col.selectbox(
+        "Status", list(AccountStatus), index=None, key="people:status", placeholder="Any"
+    )
     found = charter.accounts.people(
         principal,
         text=text,
@@ -189,6 +193,8 @@ with people_tab:
         ],
         hide_index=True,
     )
+    if st.session_state.get("people:page", 1) != found.page:
+        st.session_state["people:page"] = found.page
     if found.pages > 1:
         st.number_input(
             f"Page (of {found.pages})", min_value=1, max_value=found.pages, key="people:page"

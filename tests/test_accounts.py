@@ -356,3 +356,10 @@ def test_a_suspended_steward_loses_the_stewards_screens(charter: Charter, cast: 
         with pytest.raises(NotAllowed, match="suspended"):
             read()
     assert charter.accounts.profile(second).person.suspended  # their own profile stays readable
+
+
+def test_people_pages_past_the_end_show_the_last_page(charter: Charter, cast: Cast):
+    found = charter.accounts.people(cast.steward, page=99, per_page=10)
+    assert found.page == found.pages > 1 and found.people
+    narrowed = charter.accounts.people(cast.steward, text="Stew", page=5)
+    assert narrowed.page == 1 and [p.id for p in narrowed.people] == [cast.steward.id]
