@@ -204,12 +204,17 @@ def page_gate(page_file: str) -> None:
         st.switch_page("pages/dashboard.py")
 
 
+def _signed_in(principal: Stakeholder, mode: SignInMode) -> bool:
+    """Who is signed in, and a sign-out button; True when it was clicked."""
+    st.markdown(safe_markdown(f"Signed in as **{principal.display_name}**"))
+    st.caption(safe_markdown(person_label(principal)))
+    return st.button("Sign out", key=f"{mode.value}_sign_out")
+
+
 def oidc_sign_in(principal: Stakeholder | None) -> None:
     """The sidebar's sign-in buttons (one per provider) or the signed-in person and sign-out."""
     if principal is not None:
-        st.markdown(safe_markdown(f"Signed in as **{principal.display_name}**"))
-        st.caption(safe_markdown(person_label(principal)))
-        if st.button("Sign out", key="oidc_sign_out"):
+        if _signed_in(principal, SignInMode.OIDC):
             st.session_state.pop(IDENTITY_KEY, None)
             st.logout()
         return
@@ -224,9 +229,7 @@ def oidc_sign_in(principal: Stakeholder | None) -> None:
 def demo_sign_in(principal: Stakeholder | None) -> None:
     """The demo sign-in in the sidebar: pick any seeded demo stakeholder."""
     if principal is not None:
-        st.markdown(safe_markdown(f"Signed in as **{principal.display_name}**"))
-        st.caption(safe_markdown(person_label(principal)))
-        if st.button("Sign out", key="demo_sign_out"):
+        if _signed_in(principal, SignInMode.DEMO):
             st.session_state.pop(PRINCIPAL_KEY, None)
             st.rerun()
         return
