@@ -33,7 +33,8 @@ class Action(StrEnum):
     REGISTER_PEOPLE = "register a stakeholder"
     SUSPEND_ACCOUNTS = "suspend or reinstate accounts"
     VOID_VOTES = "void ballots"
-    RELEASE_CONSTITUTION = "release a constitution"
+    RELEASE_CONSTITUTION = "prepare and release a constitution"
+    IMPORT_PRINCIPLES = "import principles as draft guidelines"
     REVIEW_AUDITS = "review audit verdicts"
 
 
@@ -71,6 +72,7 @@ PERMISSIONS: dict[Action, Permission] = {
     Action.SUSPEND_ACCOUNTS: _roles(_S),
     Action.VOID_VOTES: _roles(_S),
     Action.RELEASE_CONSTITUTION: _roles(_S),
+    Action.IMPORT_PRINCIPLES: _roles(_S),
     Action.REVIEW_AUDITS: _roles(_A),
 }
 

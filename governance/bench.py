@@ -6,12 +6,13 @@ folder, then measures the same service functions the pages call.
 
 from __future__ import annotations
 
+import os
 import platform
 import statistics
 import tempfile
 import threading
 import time
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import numpy as np
@@ -219,4 +220,71 @@ def bench_votes(
         "lost_votes": expected - stored,
         "machine": f"{platform.machine()} {platform.python_version()}",
         "date": utc_now().date().isoformat(),
+    }
+
+
+#: Decision times of the synthetic guidelines: fixed, so every run compiles the same content.
+_EPOCH = datetime(2026, 1, 1, tzinfo=UTC)
+
+
+def bench_constitution(*, guidelines: int, seed: int) -> dict[str, object]:
+    """Compile ``guidelines`` approved guidelines and export the result in every format.
+
+    Measures the pure compiler and exporters (what a release does besides storing), on
+    synthetic guidelines with realistic lengths.
+    """
+    from governance.constitution import exports
+    from governance.constitution.compiler import Decided, compile_constitution
+    from governance.models import GuidelineText
+
+    rng = np.random.default_rng(seed)
+    settings = Settings()
+    words = "assistant should explain risks clearly avoid harm respect privacy admit".split()
+    tally = {
+        "overall": {"approve": 120, "reject": 30, "abstain": 10},
+        "groups": [
+            {"group": g, "counts": {"approve": 40, "reject": 10, "abstain": 3}, "met": True}
+            for g in settings.groups
+        ],
+        "lines": ["overall: 80% approve of 150 - met"],
+    }
+    now = utc_now()
+    decided = []
+    for i in range(1, guidelines + 1):
+        body = " ".join(rng.choice(words, size=60))
+        decided.append(
+            Decided(
+                guideline_id=f"G-{i:04d}",
+                version=1,
+                text=GuidelineText(
+                    title=f"Guideline {i} {' '.join(rng.choice(words, size=4))}",
+                    statement=body,
+                    critique_request=f"Identify how the response fails this: {body}",
+                    revision_request=f"Rewrite the response so that: {body}",
+                    category=settings.categories[i % len(settings.categories)],
+                ),
+                rules_version=1,
+                decided_at=_EPOCH - timedelta(minutes=i),
+                tally=tally,
+            )
+        )
+    started = time.perf_counter()
+    constitution = compile_constitution(
+        decided, version="1.0.0", created_at=now, categories=settings.categories
+    )
+    compile_ms = (time.perf_counter() - started) * 1000
+    export_ms = {}
+    for name in exports.EXPORTERS:
+        begin = time.perf_counter()
+        exports.render(constitution, name)
+        export_ms[name] = round((time.perf_counter() - begin) * 1000, 1)
+    return {
+        "bench": "constitution",
+        "guidelines": guidelines,
+        "compile_ms": round(compile_ms, 1),
+        "export_ms": export_ms,
+        "total_ms": round(compile_ms + sum(export_ms.values()), 1),
+        "content_hash": constitution.content_hash,
+        "date": now.date().isoformat(),
+        "machine": f"{platform.machine()} {platform.python_version()}, {os.cpu_count()} cores",
     }

@@ -17,7 +17,7 @@ from typing import NoReturn, TypeVar
 
 from governance.auth import sign_in_mode
 from governance.config import PROJECT_ROOT, Settings
-from governance.errors import ConfigurationError, GovernanceError, ValidationFailed
+from governance.errors import ConfigurationError, DatabaseBusy, GovernanceError, ValidationFailed
 from governance.identity import sign_in_config
 from governance.models import Role, Status
 from governance.services import Charter
@@ -222,6 +222,69 @@ def cmd_close_due(args: argparse.Namespace) -> int:
     return 0
 
 
+def _open_for_constitution(args: argparse.Namespace) -> Charter:
+    try:
+        return _charter(args)
+    except DatabaseBusy as exc:
+        exports = Settings.from_env().db_path.parent / "exports"
+        raise DatabaseBusy(
+            f"{exc.message}; every release's files are also in {exports}/<version>/"
+        ) from None
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    """Write one release in one format to a file (or stdout with --out -)."""
+    from governance.constitution import exports
+
+    if args.format not in exports.EXPORTERS:
+        raise ValidationFailed(
+            {"--format": f"unknown format {args.format!r}; one of {', '.join(exports.EXPORTERS)}"}
+        )
+    charter = _open_for_constitution(args)
+    release = charter.constitution.release(args.release)
+    text = exports.render(release.constitution, args.format)
+    if args.out == "-":
+        sys.stdout.write(text)
+    else:
+        Path(args.out).write_text(text, encoding="utf-8")
+        print(f"{args.out}: {args.format} of release {release.row.version}", file=sys.stderr)
+    return 0
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    """Create draft guidelines from a constitution file, all or nothing."""
+    data = None
+    if args.format != "langchain-builtin":
+        if args.file is None:
+            raise ValidationFailed({"FILE": f"the {args.format} import needs a file"})
+        path = Path(args.file)
+        if not path.is_file():
+            raise ValidationFailed({"FILE": f"{args.file}: no such file"})
+        from governance.constitution.imports import MAX_IMPORT_BYTES
+
+        if path.stat().st_size > MAX_IMPORT_BYTES:
+            raise ValidationFailed(
+                {"FILE": f"{args.file} is over {MAX_IMPORT_BYTES // (1024 * 1024)} MB"}
+            )
+        data = path.read_bytes()
+    charter = _open_for_constitution(args)
+    created = charter.constitution.import_principles(
+        None, args.format, data, author_id=args.author, source=args.file or ""
+    )
+    for guideline_id in created:
+        print(guideline_id)
+    print(f"{len(created)} draft guidelines created", file=sys.stderr)
+    return 0
+
+
+def cmd_bench_constitution(args: argparse.Namespace) -> int:
+    """Run the constitution benchmark and print one JSON line."""
+    from governance.bench import bench_constitution
+
+    print(json.dumps(bench_constitution(guidelines=args.guidelines, seed=args.seed)))
+    return 0
+
+
 def cmd_bench_votes(args: argparse.Namespace) -> int:
     """Run the voting benchmark and print one JSON line."""
     from governance.bench import bench_votes
@@ -308,6 +371,26 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--db", help=db_help)
     p.set_defaults(func=cmd_close_due)
 
+    p = sub.add_parser("export", help="write a constitution release in one format")
+    p.add_argument("--release", default="latest", help="latest (default) or a version, e.g. 1.2.0")
+    p.add_argument(
+        "--format",
+        required=True,
+        help="json, markdown, yaml, hf-cai, langchain, comparisons or promptfoo",
+    )
+    p.add_argument("--out", required=True, help="the file to write, or - for standard output")
+    p.add_argument("--db", help=db_help)
+    p.set_defaults(func=cmd_export)
+
+    p = sub.add_parser("import", help="create draft guidelines from a constitution, all or nothing")
+    p.add_argument("--format", required=True, help="hf-cai, json or langchain-builtin")
+    p.add_argument("file", nargs="?", help="the file to import (not for langchain-builtin)")
+    p.add_argument(
+        "--author", type=_positive, required=True, help="stakeholder number credited as author"
+    )
+    p.add_argument("--db", help=db_help)
+    p.set_defaults(func=cmd_import)
+
     bench = sub.add_parser("bench", help="benchmarks; each prints one JSON line")
     bench_sub = bench.add_subparsers(dest="bench", required=True, parser_class=_Parser)
     p = bench_sub.add_parser(
@@ -333,6 +416,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--seed", type=int, default=7, help="random seed (default 7)")
     p.set_defaults(func=cmd_bench_votes)
+    p = bench_sub.add_parser("constitution", help="compile and export a large constitution")
+    p.add_argument(
+        "--guidelines", type=_positive, default=1_000, help="approved guidelines (default 1000)"
+    )
+    p.add_argument("--seed", type=int, default=7, help="random seed (default 7)")
+    p.set_defaults(func=cmd_bench_constitution)
     return parser
 
 

@@ -72,6 +72,8 @@ TRANSITIONS: dict[tuple[Status, Status], Transition] = {
     (Status.VOTING, Status.DELIBERATION): Transition("amend during voting", _only_by_amendment),
     # The constitution work moves guidelines on from here.
     (Status.APPROVED, Status.ADOPTED): Transition("adopt into a constitution release"),
+    # A steward resolving a conflict before release can send one guideline back.
+    (Status.APPROVED, Status.DELIBERATION): Transition("send back to deliberation", _needs_reason),
     (Status.ADOPTED, Status.RETIRED): Transition("retire", _needs_reason),
 }
 

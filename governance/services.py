@@ -41,6 +41,7 @@ from governance.models import (
     guideline_ref,
 )
 from governance.models import Comment as CommentModel
+from governance.releases import Constitutions
 from governance.storage import Database, Store
 from governance.storage.store import DecisionRecord, GuidelineFilter
 from governance.text import clean_text
@@ -68,6 +69,7 @@ class Charter(UseCases):
         """Bind the use cases to a database; publish the default rules if none exist."""
         super().__init__(db, settings, clock=clock)
         self.accounts = Accounts(db, settings, clock=clock)
+        self.constitution = Constitutions(db, settings, clock=clock)
         self._ballots = BallotBox(db, settings.groups)
         self._rules_cache: dict[int, GovernanceRules] = {}
         with db.transaction() as store:
@@ -131,27 +133,7 @@ class Charter(UseCases):
         with self.db.transaction() as store:
             person = self._acting(store, actor)
             authorize(person, Action.PROPOSE)
-            guideline = Guideline(
-                id=store.next_guideline_id(),
-                status=Status.DRAFT,
-                version=1,
-                text=text,
-                author_id=person.id,
-                author_name=person.display_name,
-                created_at=now,
-                updated_at=now,
-            )
-            store.insert_guideline(guideline)
-            store.insert_version(_version(guideline, text, person.id, "", now))
-            self._log(
-                store,
-                actor_id=person.id,
-                action="guideline.proposed",
-                subject=guideline.id,
-                at=now,
-                after={"version": 1, "title": text.title, "status": Status.DRAFT.value},
-            )
-        return guideline
+            return self._create_draft(store, person, text, now, actor_id=person.id)
 
     def amend(
         self,

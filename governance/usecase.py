@@ -7,7 +7,14 @@ from datetime import UTC, datetime
 
 from governance.config import Settings
 from governance.errors import NotAllowed, NotFound
-from governance.models import Event, Stakeholder
+from governance.models import (
+    Event,
+    Guideline,
+    GuidelineText,
+    GuidelineVersion,
+    Stakeholder,
+    Status,
+)
 from governance.storage import Database, Store
 
 Clock = Callable[[], datetime]
@@ -71,3 +78,47 @@ class UseCases:
                 after=after,
             )
         )
+
+    def _create_draft(
+        self,
+        store: Store,
+        author: Stakeholder,
+        text: GuidelineText,
+        at: datetime,
+        *,
+        actor_id: int | None,
+        action: str = "guideline.proposed",
+        reason: str = "",
+    ) -> Guideline:
+        """Store a new draft guideline at version 1 and log it."""
+        guideline = Guideline(
+            id=store.next_guideline_id(),
+            status=Status.DRAFT,
+            version=1,
+            text=text,
+            author_id=author.id,
+            author_name=author.display_name,
+            created_at=at,
+            updated_at=at,
+        )
+        store.insert_guideline(guideline)
+        store.insert_version(
+            GuidelineVersion(
+                guideline_id=guideline.id,
+                version=1,
+                text=text,
+                author_id=author.id,
+                reason=reason,
+                created_at=at,
+            )
+        )
+        self._log(
+            store,
+            actor_id=actor_id,
+            action=action,
+            subject=guideline.id,
+            at=at,
+            reason=reason,
+            after={"version": 1, "title": text.title, "status": Status.DRAFT.value},
+        )
+        return guideline

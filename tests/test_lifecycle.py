@@ -16,6 +16,7 @@ PASSING = {
     (Status.VOTING, Status.REJECTED): TransitionContext(outcome=Status.REJECTED),
     (Status.VOTING, Status.DELIBERATION): TransitionContext(amended=True),
     (Status.ADOPTED, Status.RETIRED): TransitionContext(reason="replaced in release 2.0"),
+    (Status.APPROVED, Status.DELIBERATION): TransitionContext(reason="contradicts G-0003"),
 }
 
 EXPECTED_TABLE = {
@@ -27,6 +28,7 @@ EXPECTED_TABLE = {
     (Status.VOTING, Status.REJECTED),
     (Status.VOTING, Status.DELIBERATION),
     (Status.APPROVED, Status.ADOPTED),
+    (Status.APPROVED, Status.DELIBERATION),
     (Status.ADOPTED, Status.RETIRED),
 }
 

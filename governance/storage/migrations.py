@@ -186,12 +186,50 @@ def _sign_in(cur: Cursor) -> None:
         cur.execute(statement)
 
 
+def _constitution(cur: Cursor) -> None:
+    # Releases are immutable: one row per release, the canonical JSON in body.
+    statements = [
+        """CREATE TABLE constitution_releases (
+            version VARCHAR PRIMARY KEY,
+            position INTEGER NOT NULL,
+            content_hash VARCHAR NOT NULL,
+            body VARCHAR NOT NULL,
+            notes VARCHAR NOT NULL,
+            released_by INTEGER,
+            released_at TIMESTAMPTZ NOT NULL,
+            rollback_of VARCHAR
+        )""",
+        # A steward's edits to a principle before release (comparison prompt, priority).
+        """CREATE TABLE principle_edits (
+            guideline_id INTEGER PRIMARY KEY,
+            comparison_prompt VARCHAR,
+            priority INTEGER,
+            updated_by INTEGER NOT NULL,
+            updated_at TIMESTAMPTZ NOT NULL
+        )""",
+        # How a steward resolved a conflict flag; flag_key covers the exact words flagged.
+        """CREATE TABLE flag_resolutions (
+            flag_key VARCHAR PRIMARY KEY,
+            kind VARCHAR NOT NULL,
+            guideline_ids VARCHAR NOT NULL,
+            resolution VARCHAR NOT NULL,
+            chosen_id INTEGER,
+            reason VARCHAR NOT NULL,
+            resolved_by INTEGER NOT NULL,
+            resolved_at TIMESTAMPTZ NOT NULL
+        )""",
+    ]
+    for statement in statements:
+        cur.execute(statement)
+
+
 Migration = Callable[[Cursor], None]
 
 #: In order; the position (from 1) is the migration's number.
 MIGRATIONS: list[tuple[str, Migration]] = [
     ("initial schema", _initial_schema),
     ("sign-in, verified groups, moderation", _sign_in),
+    ("constitution releases", _constitution),
 ]
 
 

@@ -32,6 +32,7 @@ from governance.models import (
 from governance.storage.base import like_pattern
 from governance.storage.base import placeholders as _placeholders
 from governance.storage.people import PeopleStore
+from governance.storage.releases import ReleaseStore
 from governance.voting import Counts
 
 _GUIDELINE_COLUMNS = """
@@ -124,10 +125,11 @@ class DecisionRecord:
     tally: dict[str, Any]
 
 
-class Store(PeopleStore):
+class Store(PeopleStore, ReleaseStore):
     """Queries over one cursor; create through ``Database.transaction()`` or ``.read()``.
 
-    The people side (stakeholders, identities, groups, roles) lives in ``PeopleStore``.
+    The people side (stakeholders, identities, groups, roles) lives in ``PeopleStore``; the
+    constitution side (releases, edits, flag resolutions) in ``ReleaseStore``.
     """
 
     # -- guidelines -----------------------------------------------------------------------

@@ -1,0 +1,568 @@
+"""Constitution releases: the draft, conflict flags, releasing, rollback, retiring, imports.
+
+Reached as ``charter.constitution``. The draft is compiled on demand from the approved and
+adopted guidelines (pure: ``constitution.compiler``); a release stores the draft's canonical
+JSON, immutable and numbered by semantic version, adopts its guidelines and writes every
+export format to ``data/exports/<version>/`` with a manifest of sha256 sums.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import tempfile
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from governance.auth import Action, authorize
+from governance.constitution import exports
+from governance.constitution.changes import ConstitutionDiff, diff, next_version
+from governance.constitution.compiler import Decided, Edit, compile_constitution
+from governance.constitution.conflicts import Flag, FlagKind, detect
+from governance.constitution.imports import from_pairs, parse
+from governance.constitution.model import Constitution, canonical_json
+from governance.errors import NotFound, StaleVersion, ValidationFailed
+from governance.lifecycle import TransitionContext, check_transition
+from governance.models import REASON_MAX, Stakeholder, Status
+from governance.storage import Store
+from governance.storage.releases import ReleaseRow, Resolution
+from governance.text import clean_text
+from governance.usecase import UseCases
+from governance.validation import parse_reason
+
+#: How a steward may resolve each kind of flag.
+RESOLUTIONS: dict[FlagKind, tuple[str, ...]] = {
+    FlagKind.DUPLICATE: ("keep_both", "merge", "send_back"),
+    FlagKind.CONTRADICTION: ("keep_both", "merge", "send_back"),
+    FlagKind.STEERING: ("acknowledge", "send_back"),
+}
+#: What each resolution does, for forms and messages.
+RESOLUTION_LABELS = {
+    "keep_both": "keep both, the chosen one first",
+    "merge": "keep only the chosen one (the other leaves the constitution)",
+    "send_back": "send the chosen one back to deliberation",
+    "acknowledge": "keep it: the text is safe as written",
+}
+
+
+@dataclass(frozen=True)
+class Draft:
+    """What the next release would be, and what stands in its way."""
+
+    constitution: Constitution
+    """Stamped with the version it would be released as."""
+    latest: Constitution | None
+    changes: ConstitutionDiff
+    flags: list[Flag]
+    """Unresolved flags: each blocks the release."""
+    resolved: list[tuple[Flag, Resolution]]
+    excluded: list[str]
+    """Guidelines left out by a merge."""
+
+    @property
+    def releasable(self) -> bool:
+        """Whether a steward could release this draft now."""
+        return not self.flags and not self.changes.empty
+
+
+@dataclass(frozen=True)
+class ReleaseInfo:
+    """A release as listed: its version, hash, notes, who and when."""
+
+    row: ReleaseRow
+    constitution: Constitution
+    files: Path
+    """The folder with every export format and the manifest."""
+
+
+def _constitution(row: ReleaseRow) -> Constitution:
+    return Constitution.model_validate_json(row.body)
+
+
+class Constitutions(UseCases):
+    """Use cases of the constitution. Reached as ``Charter.constitution``."""
+
+    @property
+    def exports_dir(self) -> Path:
+        """Where releases write their files: ``exports/`` beside the database."""
+        return self.settings.db_path.parent / "exports"
+
+    # -- reading ----------------------------------------------------------------------------
+
+    def releases(self) -> list[ReleaseInfo]:
+        """Every release, newest first."""
+        with self.db.read() as store:
+            rows = store.releases()
+        return [ReleaseInfo(r, _constitution(r), self.exports_dir / r.version) for r in rows]
+
+    def release(self, version: str = "latest") -> ReleaseInfo:
+        """One release by version, or the latest; ``NotFound`` otherwise."""
+        with self.db.read() as store:
+            rows = store.releases() if version == "latest" else store.releases(version)
+        if not rows:
+            raise NotFound("no release yet" if version == "latest" else f"no release {version!r}")
+        return ReleaseInfo(rows[0], _constitution(rows[0]), self.exports_dir / rows[0].version)
+
+    def download(self, version: str, fmt: str) -> tuple[str, bytes]:
+        """A release's file in one format: (file name, bytes), from ``exports/<version>/``.
+
+        A missing file (the folder was deleted) is rendered again from the stored release;
+        releases are immutable and rendering is deterministic, so the bytes are the same.
+        """
+        info = self.release(version)
+        exporter = exports.EXPORTERS.get(fmt)
+        if exporter is None:
+            raise ValidationFailed(
+                {"format": f"unknown format {fmt!r}; one of: {', '.join(exports.EXPORTERS)}"}
+            )
+        path = info.files / exporter.filename
+        if path.is_file():
+            return exporter.filename, path.read_bytes()
+        return exporter.filename, exports.render(info.constitution, fmt).encode()
+
+    def draft(self) -> Draft:
+        """The constitution the approved and adopted guidelines make now, with its flags."""
+        with self.db.read() as store:
+            return self._draft(store)
+
+    def _draft(self, store: Store) -> Draft:
+        resolutions = store.resolutions()
+        excluded = sorted(
+            {
+                other
+                for r in resolutions
+                if r.resolution == "merge"
+                for other in r.guideline_ids
+                if other != r.chosen_id
+            }
+        )
+        edits = {
+            gid: Edit(comparison_prompt=prompt, priority=priority)
+            for gid, (prompt, priority) in store.principle_edits().items()
+        }
+        decided = [
+            Decided(
+                guideline_id=row.guideline_id,
+                version=row.version,
+                text=row.text,
+                rules_version=row.rules_version,
+                decided_at=row.decided_at,
+                tally=row.tally,
+            )
+            for row in store.decided_for_constitution()
+            if row.guideline_id not in excluded
+        ]
+        rows = store.releases()
+        latest = _constitution(rows[0]) if rows else None
+        now = self.clock()
+        compiled = compile_constitution(
+            decided,
+            version="0.0.0",
+            created_at=now,
+            categories=self.settings.categories,
+            edits=edits,
+        )
+        changes = diff(latest, compiled)
+        if changes.bump is None:
+            version = latest.version if latest else "1.0.0"
+        else:
+            version = next_version(latest.version if latest else None, changes.bump)
+        compiled = compiled.model_copy(update={"version": version})
+        by_key = {r.flag_key: r for r in resolutions}
+        flags = detect(compiled.principles)
+        return Draft(
+            constitution=compiled,
+            latest=latest,
+            changes=changes,
+            flags=[f for f in flags if f.key not in by_key],
+            resolved=[(f, by_key[f.key]) for f in flags if f.key in by_key],
+            excluded=excluded,
+        )
+
+    # -- a steward's decisions before release --------------------------------------------------
+
+    def edit_principle(
+        self,
+        actor: Stakeholder,
+        guideline_id: str,
+        *,
+        comparison_prompt: str | None = None,
+        priority: int | None = None,
+    ) -> Draft:
+        """Edit a principle's comparison prompt or priority before release (a steward).
+
+        ``None`` for both returns the principle to its derived prompt and default place.
+        """
+        prompt = None
+        if comparison_prompt is not None and comparison_prompt.strip():
+            try:
+                prompt = clean_text(comparison_prompt, max_length=5_500, multiline=True)
+            except ValueError as exc:
+                raise ValidationFailed({"comparison_prompt": str(exc)}) from None
+        if priority is not None and priority < 1:
+            raise ValidationFailed({"priority": "must be 1 or more (1 comes first)"})
+        now = self.clock()
+        with self.db.transaction() as store:
+            steward = self._acting(store, actor)
+            authorize(steward, Action.RELEASE_CONSTITUTION)
+            ids = {p.provenance.guideline_id for p in self._draft(store).constitution.principles}
+            if guideline_id not in ids:
+                raise NotFound(f"{guideline_id} is not in the draft constitution")
+            store.set_principle_edit(guideline_id, prompt, priority, by=steward.id, at=now)
+            self._log(
+                store,
+                actor_id=steward.id,
+                action="principle.edited",
+                subject=guideline_id,
+                at=now,
+                after={"comparison_prompt": prompt, "priority": priority},
+            )
+            return self._draft(store)
+
+    def resolve_flag(
+        self,
+        actor: Stakeholder,
+        flag_key: str,
+        resolution: str,
+        reason: str,
+        *,
+        chosen: str | None = None,
+    ) -> Draft:
+        """Resolve a flag (a steward), with a reason.
+
+        Args:
+            actor: The steward.
+            flag_key: The flag, as the draft lists it.
+            resolution: ``keep_both`` (``chosen`` goes first), ``merge`` (only ``chosen``
+                stays), ``send_back`` (``chosen`` returns to deliberation) or, for steering
+                text, ``acknowledge``.
+            reason: Why; it goes into the event log.
+            chosen: The guideline the resolution names (not needed to acknowledge).
+        """
+        why = parse_reason(reason, required=True)
+        now = self.clock()
+        with self.db.transaction() as store:
+            steward = self._acting(store, actor)
+            authorize(steward, Action.RELEASE_CONSTITUTION)
+            draft = self._draft(store)
+            flag = next((f for f in draft.flags if f.key == flag_key), None)
+            if flag is None:
+                raise NotFound("that flag is not open any more; reload the draft")
+            if resolution not in RESOLUTIONS[flag.kind]:
+                raise ValidationFailed(
+                    {"resolution": f"choose one of: {', '.join(RESOLUTIONS[flag.kind])}"}
+                )
+            if resolution != "acknowledge" and chosen not in flag.guideline_ids:
+                raise ValidationFailed(
+                    {"chosen": f"choose one of: {', '.join(flag.guideline_ids)}"}
+                )
+            if resolution == "acknowledge":
+                chosen = flag.guideline_ids[0]
+            assert chosen is not None
+            if resolution == "keep_both":
+                self._put_first(store, draft, chosen, flag, steward.id, now)
+            if resolution == "send_back":
+                self._send_back(store, chosen, why, steward.id, now)
+            store.insert_resolution(
+                Resolution(
+                    flag_key=flag.key,
+                    kind=flag.kind.value,
+                    guideline_ids=flag.guideline_ids,
+                    resolution=resolution,
+                    chosen_id=chosen,
+                    reason=why,
+                    resolved_by=steward.id,
+                    resolved_at=now,
+                )
+            )
+            for gid in flag.guideline_ids:
+                self._log(
+                    store,
+                    actor_id=steward.id,
+                    action="flag.resolved",
+                    subject=gid,
+                    at=now,
+                    reason=why,
+                    after={
+                        "kind": flag.kind.value,
+                        "flag": flag.key,
+                        "resolution": resolution,
+                        "chosen": chosen,
+                        "with": list(flag.guideline_ids),
+                    },
+                )
+            return self._draft(store)
+
+    @staticmethod
+    def _put_first(
+        store: Store, draft: Draft, chosen: str, flag: Flag, by: int, at: datetime
+    ) -> None:
+        # Keep both: the chosen principle takes the better of the two places.
+        places = {p.provenance.guideline_id: p.priority for p in draft.constitution.principles}
+        first = min(places[g] for g in flag.guideline_ids)
+        edits = store.principle_edits()
+        prompt = edits.get(chosen, (None, None))[0]
+        store.set_principle_edit(chosen, prompt, first, by=by, at=at)
+
+    def _send_back(self, store: Store, guideline_id: str, why: str, by: int, at: datetime) -> None:
+        guideline = store.get_guideline(guideline_id)
+        if guideline is None:
+            raise NotFound(f"no guideline {guideline_id!r}")
+        check_transition(guideline.status, Status.DELIBERATION, TransitionContext(reason=why))
+        moved = guideline.model_copy(update={"status": Status.DELIBERATION, "updated_at": at})
+        store.update_guideline(moved)
+        self._log(
+            store,
+            actor_id=by,
+            action="guideline.transitioned",
+            subject=guideline.id,
+            at=at,
+            reason=why,
+            before={"status": guideline.status.value, "version": guideline.version},
+            after={
+                "status": Status.DELIBERATION.value,
+                "version": guideline.version,
+                "verb": "send back to deliberation",
+            },
+        )
+
+    # -- releasing ------------------------------------------------------------------------------
+
+    def release_draft(
+        self, actor: Stakeholder, notes: str, *, expected_hash: str | None = None
+    ) -> ReleaseInfo:
+        """Release the draft with notes (a steward); its guidelines become adopted.
+
+        Args:
+            actor: The steward.
+            notes: Release notes (required).
+            expected_hash: The content hash the steward previewed; if the draft changed
+                since, nothing is released (``StaleVersion``).
+        """
+        why = self._notes(notes)
+        now = self.clock()
+        with self.db.transaction() as store:
+            steward = self._acting(store, actor)
+            authorize(steward, Action.RELEASE_CONSTITUTION)
+            draft = self._draft(store)
+            if expected_hash is not None and expected_hash != draft.constitution.content_hash:
+                raise StaleVersion("the draft changed since you previewed it; review it again")
+            if draft.flags:
+                names = ", ".join(
+                    f"{f.kind.value} {'/'.join(f.guideline_ids)}" for f in draft.flags[:5]
+                )
+                raise ValidationFailed(
+                    {
+                        "flags": f"{len(draft.flags)} unresolved flag(s) block the release"
+                        f" ({names}); resolve each first"
+                    }
+                )
+            if draft.changes.empty:
+                raise ValidationFailed(
+                    {"notes": "nothing changed since the last release; there is nothing to release"}
+                )
+            if not draft.constitution.principles:
+                raise ValidationFailed({"notes": "no approved guideline to release yet"})
+            constitution = draft.constitution.model_copy(update={"created_at": now})
+            for principle in constitution.principles:
+                guideline = store.get_guideline(principle.provenance.guideline_id)
+                if guideline is not None and guideline.status is Status.APPROVED:
+                    check_transition(Status.APPROVED, Status.ADOPTED)
+                    store.update_guideline(
+                        guideline.model_copy(update={"status": Status.ADOPTED, "updated_at": now})
+                    )
+                    self._log(
+                        store,
+                        actor_id=steward.id,
+                        action="guideline.transitioned",
+                        subject=guideline.id,
+                        at=now,
+                        reason=f"adopted in release {constitution.version}",
+                        before={"status": "approved", "version": guideline.version},
+                        after={
+                            "status": "adopted",
+                            "version": guideline.version,
+                            "verb": "adopt into a constitution release",
+                        },
+                    )
+            return self._store_release(store, constitution, why, steward.id, draft.changes)
+
+    def rollback(self, actor: Stakeholder, version: str, notes: str) -> ReleaseInfo:
+        """Release again what ``version`` said, as a new release (a steward)."""
+        why = self._notes(notes)
+        now = self.clock()
+        with self.db.transaction() as store:
+            steward = self._acting(store, actor)
+            authorize(steward, Action.RELEASE_CONSTITUTION)
+            rows = store.releases()
+            target = next((r for r in rows if r.version == version), None)
+            if target is None:
+                raise NotFound(f"no release {version!r}")
+            latest = _constitution(rows[0])
+            old = _constitution(target)
+            changes = diff(latest, old)
+            if changes.empty:
+                raise ValidationFailed(
+                    {"version": f"the latest release already says what {version} says"}
+                )
+            assert changes.bump is not None
+            constitution = old.model_copy(
+                update={"version": next_version(latest.version, changes.bump), "created_at": now}
+            ).with_hash()
+            return self._store_release(
+                store, constitution, why, steward.id, changes, rollback_of=version
+            )
+
+    @staticmethod
+    def _notes(notes: str) -> str:
+        try:
+            return clean_text(notes, max_length=REASON_MAX * 5, multiline=True)
+        except ValueError as exc:
+            raise ValidationFailed({"notes": str(exc)}) from None
+
+    def _store_release(
+        self,
+        store: Store,
+        constitution: Constitution,
+        notes: str,
+        by: int | None,
+        changes: ConstitutionDiff,
+        *,
+        rollback_of: str | None = None,
+    ) -> ReleaseInfo:
+        row = ReleaseRow(
+            version=constitution.version,
+            position=store.release_count() + 1,
+            content_hash=constitution.content_hash,
+            body=canonical_json(constitution).decode(),
+            notes=notes,
+            released_by=by,
+            released_at=constitution.created_at,
+            rollback_of=rollback_of,
+        )
+        store.insert_release(row)
+        self._log(
+            store,
+            actor_id=by,
+            action="constitution.released",
+            subject=f"constitution:{constitution.version}",
+            at=constitution.created_at,
+            reason=notes,
+            after={
+                "version": constitution.version,
+                "content_hash": constitution.content_hash,
+                "principles": len(constitution.principles),
+                "changes": changes.lines(),
+                "rollback_of": rollback_of,
+            },
+        )
+        # Files are written before the transaction commits: if writing fails, no release.
+        folder = self.write_files(constitution)
+        return ReleaseInfo(row, constitution, folder)
+
+    def write_files(self, constitution: Constitution) -> Path:
+        """Write every export format and the manifest to ``exports/<version>/``."""
+        final = self.exports_dir / constitution.version
+        self.exports_dir.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=f".{constitution.version}-", dir=self.exports_dir))
+        try:
+            exports.write_all(constitution, staging)
+            if final.exists():
+                shutil.rmtree(final)
+            staging.rename(final)
+        except BaseException:
+            shutil.rmtree(staging, ignore_errors=True)
+            raise
+        return final
+
+    def import_principles(
+        self,
+        actor: Stakeholder | None,
+        fmt: str,
+        data: bytes | None = None,
+        *,
+        author_id: int | None = None,
+        source: str = "",
+    ) -> list[str]:
+        """Create a draft guideline per imported principle, all or nothing.
+
+        Args:
+            actor: The steward importing (None: the operator, on the command line).
+            fmt: ``hf-cai``, ``json`` or ``langchain-builtin``.
+            data: The file's bytes (not for ``langchain-builtin``).
+            author_id: Who the drafts are credited to (default: the actor).
+            source: Where the file came from (a file name), recorded with each draft.
+
+        Returns:
+            The ids of the new drafts.
+        """
+        default = self.settings.categories[0]
+        if fmt == "langchain-builtin":
+            from governance.llm.principles import builtin_principles
+
+            imported = from_pairs(builtin_principles(), default_category=default)
+            source = source or "LangChain built-in principles (langchain-classic)"
+        elif data is None:
+            raise ValidationFailed({"file": f"the {fmt} import needs a file"})
+        else:
+            imported = parse(
+                fmt, data, default_category=default, categories=self.settings.categories
+            )
+        now = self.clock()
+        with self.db.transaction() as store:
+            actor_id = None
+            if actor is not None:
+                steward = self._acting(store, actor)
+                authorize(steward, Action.IMPORT_PRINCIPLES)
+                actor_id = steward.id
+            credited = author_id if author_id is not None else actor_id
+            if credited is None:
+                raise ValidationFailed(
+                    {"author": "name the stakeholder the drafts are credited to (--author N)"}
+                )
+            author = self._person(store, credited)
+            created = []
+            for item in imported:
+                guideline = self._create_draft(
+                    store,
+                    author,
+                    item.text,
+                    now,
+                    actor_id=actor_id,
+                    action="guideline.imported",
+                    reason=f"imported from {source or fmt} ({fmt}): {item.name}"[:REASON_MAX],
+                )
+                created.append(guideline.id)
+            return created
+
+    def retire(self, actor: Stakeholder, guideline_id: str, reason: str) -> None:
+        """Retire an adopted guideline (a steward); the next release leaves it out."""
+        why = parse_reason(reason, required=True)
+        now = self.clock()
+        with self.db.transaction() as store:
+            steward = self._acting(store, actor)
+            authorize(steward, Action.RELEASE_CONSTITUTION)
+            guideline = store.get_guideline(guideline_id)
+            if guideline is None:
+                raise NotFound(f"no guideline {guideline_id!r}")
+            check_transition(guideline.status, Status.RETIRED, TransitionContext(reason=why))
+            store.update_guideline(
+                guideline.model_copy(update={"status": Status.RETIRED, "updated_at": now})
+            )
+            self._log(
+                store,
+                actor_id=steward.id,
+                action="guideline.transitioned",
+                subject=guideline.id,
+                at=now,
+                reason=why,
+                before={"status": guideline.status.value, "version": guideline.version},
+                after={"status": "retired", "version": guideline.version, "verb": "retire"},
+            )
+
+
+def manifest(folder: Path) -> dict[str, object]:
+    """The manifest of a release folder."""
+    loaded: dict[str, object] = json.loads((folder / "manifest.json").read_text("utf-8"))
+    return loaded

@@ -1,0 +1,199 @@
+"""Queries about the constitution: releases, principle edits and flag resolutions."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from governance.models import GuidelineText, Status, guideline_number, guideline_ref
+from governance.storage.base import Queries
+
+
+@dataclass(frozen=True)
+class ReleaseRow:
+    """One stored release."""
+
+    version: str
+    position: int
+    content_hash: str
+    body: str
+    """The canonical JSON of the constitution."""
+    notes: str
+    released_by: int | None
+    released_at: datetime
+    rollback_of: str | None
+
+
+@dataclass(frozen=True)
+class DecidedRow:
+    """An approved or adopted guideline with the text and the decision of its voted version."""
+
+    guideline_id: str
+    status: Status
+    version: int
+    text: GuidelineText
+    rules_version: int
+    decided_at: datetime
+    tally: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Resolution:
+    """A steward's resolution of a flag."""
+
+    flag_key: str
+    kind: str
+    guideline_ids: tuple[str, ...]
+    resolution: str
+    chosen_id: str | None
+    reason: str
+    resolved_by: int
+    resolved_at: datetime
+
+
+def _key(ref: str) -> int:
+    number = guideline_number(ref)
+    return -1 if number is None else number
+
+
+_RELEASE_COLUMNS = (
+    "version, position, content_hash, body, notes, released_by, released_at, rollback_of"
+)
+
+
+class ReleaseStore(Queries):
+    """Releases and what a steward decided before them."""
+
+    def decided_for_constitution(self) -> list[DecidedRow]:
+        """Approved and adopted guidelines, each with its voted version and decision."""
+        rows = self._all(
+            """SELECT g.id, g.status, d.version, v.title, v.statement, v.critique_request,
+                      v.revision_request, v.rationale, v.category, v.tags, v.language,
+                      d.rules_version, d.decided_at, d.tally
+               FROM guidelines g
+               JOIN decisions d ON d.guideline_id = g.id AND d.outcome = 'approved'
+               JOIN guideline_versions v ON v.guideline_id = g.id AND v.version = d.version
+               WHERE g.status IN ('approved', 'adopted')
+               ORDER BY g.id"""
+        )
+        return [
+            DecidedRow(
+                guideline_id=guideline_ref(r[0]),
+                status=Status(r[1]),
+                version=r[2],
+                text=GuidelineText.model_construct(
+                    title=r[3],
+                    statement=r[4],
+                    critique_request=r[5],
+                    revision_request=r[6],
+                    rationale=r[7],
+                    category=r[8],
+                    tags=tuple(json.loads(r[9])),
+                    language=r[10],
+                ),
+                rules_version=r[11],
+                decided_at=r[12],
+                tally=json.loads(r[13]),
+            )
+            for r in rows
+        ]
+
+    # -- releases ---------------------------------------------------------------------------
+
+    def insert_release(self, row: ReleaseRow) -> None:
+        """Store a release; releases are never updated."""
+        self._all(
+            f"INSERT INTO constitution_releases ({_RELEASE_COLUMNS})"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                row.version,
+                row.position,
+                row.content_hash,
+                row.body,
+                row.notes,
+                row.released_by,
+                row.released_at,
+                row.rollback_of,
+            ],
+        )
+
+    def releases(self, version: str | None = None) -> list[ReleaseRow]:
+        """Releases, newest first (or the one with ``version``)."""
+        where, params = ("WHERE version = ?", [version]) if version else ("", [])
+        rows = self._all(
+            f"SELECT {_RELEASE_COLUMNS} FROM constitution_releases {where} ORDER BY position DESC",
+            params,
+        )
+        return [ReleaseRow(*r) for r in rows]
+
+    def release_count(self) -> int:
+        """How many releases exist."""
+        return int(self._scalar("SELECT count(*) FROM constitution_releases"))
+
+    # -- edits and resolutions -----------------------------------------------------------------
+
+    def principle_edits(self) -> dict[str, tuple[str | None, int | None]]:
+        """Steward edits by guideline id: (comparison prompt, priority)."""
+        rows = self._all("SELECT guideline_id, comparison_prompt, priority FROM principle_edits")
+        return {guideline_ref(r[0]): (r[1], r[2]) for r in rows}
+
+    def set_principle_edit(
+        self,
+        guideline_id: str,
+        comparison_prompt: str | None,
+        priority: int | None,
+        *,
+        by: int,
+        at: datetime,
+    ) -> None:
+        """Replace the edits of one principle (both None: back to the defaults)."""
+        key = _key(guideline_id)
+        self._all("DELETE FROM principle_edits WHERE guideline_id = ?", [key])
+        if comparison_prompt is not None or priority is not None:
+            self._all(
+                "INSERT INTO principle_edits (guideline_id, comparison_prompt, priority,"
+                " updated_by, updated_at) VALUES (?, ?, ?, ?, ?)",
+                [key, comparison_prompt, priority, by, at],
+            )
+
+    def insert_resolution(self, resolution: Resolution) -> None:
+        """Record how a flag was resolved."""
+        self._all(
+            "INSERT INTO flag_resolutions (flag_key, kind, guideline_ids, resolution, chosen_id,"
+            " reason, resolved_by, resolved_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                resolution.flag_key,
+                resolution.kind,
+                ",".join(resolution.guideline_ids),
+                resolution.resolution,
+                None if resolution.chosen_id is None else _key(resolution.chosen_id),
+                resolution.reason,
+                resolution.resolved_by,
+                resolution.resolved_at,
+            ],
+        )
+
+    def resolutions(self, keys: Sequence[str] | None = None) -> list[Resolution]:
+        """Flag resolutions, oldest first (all, or those with the given keys)."""
+        rows = self._all(
+            "SELECT flag_key, kind, guideline_ids, resolution, chosen_id, reason, resolved_by,"
+            " resolved_at FROM flag_resolutions ORDER BY resolved_at, flag_key"
+        )
+        wanted = None if keys is None else set(keys)
+        return [
+            Resolution(
+                flag_key=r[0],
+                kind=r[1],
+                guideline_ids=tuple(r[2].split(",")),
+                resolution=r[3],
+                chosen_id=None if r[4] is None else guideline_ref(r[4]),
+                reason=r[5],
+                resolved_by=r[6],
+                resolved_at=r[7],
+            )
+            for r in rows
+            if wanted is None or r[0] in wanted
+        ]
