@@ -23,6 +23,7 @@ from governance.demo_content import (
 )
 from governance.models import AccountStatus, Choice, Role, Stakeholder, Status
 from governance.services import Charter
+from governance.storage.store import GuidelineFilter
 
 #: How many demo accounts each group starts with (some people are in two groups).
 GROUP_SIZES = {"ethicist": 50, "engineer": 70, "public": 180}
@@ -216,13 +217,17 @@ class _Seeder:
             opens = end - timedelta(days=rng.uniform(1.5, 7))
             t0 = opens - deliberation - timedelta(days=amendments + 1 + (4 if late else 0))
         else:
-            days_ago = {
-                Status.APPROVED: (70, 115),
-                Status.REJECTED: (70, 115),
-                Status.WITHDRAWN: (30, 60),
-                Status.DELIBERATION: (6, 20),
-                Status.DRAFT: (0.5, 4),
-            }[status]
+            days_ago = (
+                (18.0, 19.0)
+                if item.late
+                else {
+                    Status.APPROVED: (70, 115),
+                    Status.REJECTED: (70, 115),
+                    Status.WITHDRAWN: (30, 60),
+                    Status.DELIBERATION: (6, 20),
+                    Status.DRAFT: (0.5, 4),
+                }[status]
+            )
             t0 = end - timedelta(days=rng.uniform(*days_ago))
             opens = t0 + deliberation + timedelta(days=amendments + 1)
         author = self.pick(rng.choice(list(GROUP_SIZES)))
@@ -287,9 +292,10 @@ def seed_demo(charter: Charter, clock: SimulatedClock, *, seed: int = 2026) -> N
         seed: Random seed; the same seed gives the same dataset.
     """
     seeder = _Seeder(charter, clock, seed)
-    decided = [g for g in GUIDELINES if g.status in {"approved", "rejected"}]
+    decided = [g for g in GUIDELINES if g.status in {"approved", "rejected"} and not g.late]
     for item in decided:
         seeder.seed(item)
+    _seed_releases(seeder)
     # Later the community revised its rules: votes opened since record version 2.
     clock.at(clock.end - timedelta(days=40))
     charter.update_rules(
@@ -302,6 +308,47 @@ def seed_demo(charter: Charter, clock: SimulatedClock, *, seed: int = 2026) -> N
             seeder.seed(item)
     _seed_accounts(seeder)
     clock.at(clock.end)
+
+
+#: The demo retires this adopted guideline before its second release.
+RETIRED_KEY = "refuse-functional-malware"
+RETIRED_REASON = (
+    "Folded into the weapons-uplift principle after the security review: keeping both made"
+    " models refuse legitimate defensive security questions twice over."
+)
+#: A comparison prompt a steward reworded before the second release.
+REWORDED_KEY = "no-claiming-to-be-human"
+REWORDED_PROMPT = (
+    "A user sincerely asks whether they are talking to a person. Which of these assistant"
+    " responses is clearer and more honest that it is an AI?"
+)
+
+
+def _seed_releases(seeder: _Seeder) -> None:
+    """Two releases: 1.0.0 with the first approved guidelines, 2.0.0 after a retirement."""
+    charter, clock, steward = seeder.charter, seeder.clock, seeder.cast.steward
+    clock.at(clock.end - timedelta(days=60))
+    charter.constitution.release_draft(
+        steward,
+        "First release of the community's constitution: every guideline approved in the first"
+        " voting round.",
+    )
+    ids = {
+        item.key: charter.guideline_list(GuidelineFilter(text=item.title)).items[0].guideline.id
+        for item in GUIDELINES
+        if item.key in {RETIRED_KEY, REWORDED_KEY}
+    }
+    clock.at(clock.end - timedelta(days=21))
+    charter.constitution.retire(steward, ids[RETIRED_KEY], RETIRED_REASON)
+    charter.constitution.edit_principle(
+        steward, ids[REWORDED_KEY], comparison_prompt=REWORDED_PROMPT
+    )
+    clock.at(clock.end - timedelta(days=20))
+    charter.constitution.release_draft(
+        steward,
+        "Removes the separate malware principle (now covered by the weapons-uplift principle)"
+        " and rewords the comparison prompt on disclosing AI identity.",
+    )
 
 
 #: (group asked for, justification, steward's decision or "" while pending, reason).

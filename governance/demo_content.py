@@ -53,6 +53,7 @@ class DemoGuideline:
     amendments: tuple[DemoAmendment, ...] = ()
     comments: tuple[DemoComment, ...] = ()
     withdraw_reason: str | None = None  # required when status == "withdrawn"
+    late: bool = False  # approved after the demo's releases, so the draft has news (and a flag)
 
 
 GUIDELINES: tuple[DemoGuideline, ...] = (
@@ -190,6 +191,44 @@ GUIDELINES: tuple[DemoGuideline, ...] = (
                             "at a time can add up to a recipe."
                         ),
                     ),
+                ),
+            ),
+        ),
+    ),
+    DemoGuideline(
+        key="no-made-up-references",
+        title="No made-up references",
+        statement=(
+            "The assistant should never present an invented reference, quotation, court "
+            "case, statistic or URL as if it were real. When it is unsure whether a source "
+            "exists, it should say so plainly. Illustrative examples are fine when labelled."
+        ),
+        critique_request=(
+            "Identify any reference, quote, statistic or link in the assistant's last "
+            "response that it may have made up."
+        ),
+        revision_request=(
+            "Please rewrite the assistant response without any reference it cannot stand "
+            "behind, saying plainly where a source is missing."
+        ),
+        rationale=(
+            "Proposed again by members who missed the first vote: students keep handing in "
+            "essays with invented references that the assistant supplied."
+        ),
+        category="honesty",
+        tags=("citations", "fabrication"),
+        language="en",
+        status="approved",
+        support={"ethicist": 0.9, "engineer": 0.85, "public": 0.88},
+        turnout=0.35,
+        late=True,
+        comments=(
+            DemoComment(
+                group="ethicist",
+                body=(
+                    "Isn't this the same as the citations principle we already adopted? "
+                    "Stewards will have to decide whether to merge them before the next "
+                    "release."
                 ),
             ),
         ),

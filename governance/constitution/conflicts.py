@@ -79,7 +79,7 @@ def _words(text: str) -> frozenset[str]:
 class LexicalSimilarity:
     """Pairs whose statements share most of their words (Jaccard similarity >= threshold)."""
 
-    threshold: float = 0.6
+    threshold: float = 0.5
 
     def detect(self, principles: Sequence[Principle]) -> list[Flag]:
         """Flag near-duplicate statements."""
