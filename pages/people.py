@@ -30,12 +30,7 @@ with requests_tab:
         "Approve a request only when the community would recognise the person as a member of"
         " the group. Your reason goes into the public event log."
     )
-    # A decided request is no longer drawn, so its outcome is shown here, above the list.
-    waiting = {f"decide:{r.id}" for r in pending}
-    for state_key in [k for k in st.session_state if str(k).startswith("decide:")]:
-        key, _, kind = str(state_key).rpartition(":")
-        if kind == "ok" or (kind == "errors" and key not in waiting):
-            ui.show_outcome(key, with_fields=True)
+    ui.show_settled_outcomes("decide:", {f"decide:{r.id}" for r in pending})
     if not pending:
         st.info("No requests are waiting.")
     for request in pending:

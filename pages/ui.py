@@ -165,6 +165,7 @@ def _pages(principal: Stakeholder | None) -> list[tuple[str, dict[str, Any]]]:
             "pages/guideline.py",
             {"title": "Guideline", "url_path": "guideline", "visibility": "hidden"},
         ),
+        ("pages/constitution.py", {"title": "Constitution", "icon": ":material/menu_book:"}),
         ("pages/rules.py", {"title": "Rules", "icon": ":material/gavel:"}),
     ]
     if principal is None:
@@ -302,6 +303,18 @@ def show_outcome(key: str, *, with_fields: bool = False) -> None:
     success = st.session_state.pop(f"{key}:ok", None)
     if success:
         st.success(success, icon=":material/check_circle:")
+
+
+def show_settled_outcomes(prefix: str, drawn: set[str]) -> None:
+    """Show outcomes of ``prefix`` actions whose item is no longer drawn.
+
+    A decided request or a resolved flag leaves its list, taking the place its outcome would
+    be shown in; call this above the list with the keys of the items still drawn.
+    """
+    for state_key in [k for k in st.session_state if str(k).startswith(prefix)]:
+        key, _, kind = str(state_key).rpartition(":")
+        if kind == "ok" or (kind == "errors" and key not in drawn):
+            show_outcome(key, with_fields=True)
 
 
 def field_error(key: str, field: str) -> None:

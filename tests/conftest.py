@@ -140,3 +140,9 @@ def seeded_db(seeded_path: Path) -> Iterator[Database]:
     database = Database(seeded_path)
     yield database
     database.close()
+
+
+@pytest.fixture
+def services(seeded_db: Database, seeded_path: Path) -> Charter:
+    """The services on the seeded copy: the same database file the app under test uses."""
+    return Charter(seeded_db, Settings(db_path=seeded_path))

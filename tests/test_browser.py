@@ -9,13 +9,8 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
-import socket
 import subprocess
 import sys
-import time
-import urllib.error
-import urllib.request
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -23,71 +18,34 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Dialog, Locator, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Dialog, Page, expect
 
 from governance.models import Status
 from governance.storage import Database
 from governance.storage.store import GuidelineFilter
+from tests.browser_support import (
+    REPO_ROOT,
+    WAIT_MS,
+    _free_port,
+    _fresh_database,
+    choose,
+    fill_proposal,
+    move_on,
+    nav_link,
+    open_new_proposal,
+    status_badge,
+    stop_process,
+    wait_idle,
+    wait_until_healthy,
+)
+from tests.browser_support import browser as browser  # fixture
+from tests.browser_support import chromium_available as chromium_available  # fixture
+from tests.browser_support import xdg_env as xdg_env  # fixture
 
 pytestmark = pytest.mark.browser
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-#: The first render on a small machine is slow: every wait allows this many milliseconds.
-WAIT_MS = 30_000
-SERVER_START_S = 60.0
-
 
 # -- fixtures ---------------------------------------------------------------------------------
-
-
-@pytest.fixture(scope="session", autouse=True)
-def chromium_available() -> None:
-    """Skip without Debian's chromium, except in CI, where a skipped browser test is a failure.
-
-    Session-scoped (it still applies to this module only) so it runs before the session-scoped
-    ``demo_template`` spends seconds seeding a database for tests that cannot run.
-    """
-    if CHROMIUM.exists():
-        return
-    message = f"{CHROMIUM} is missing: install Debian's chromium (apt-get install chromium)"
-    if os.environ.get("CI") == "true":
-        pytest.fail(f"CI=true and {message}; browser tests must run in CI", pytrace=False)
-    pytest.skip(message)
-
-
-@pytest.fixture(scope="module")
-def xdg_env(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
-    """Private XDG config and cache folders for this process, the browser and the server."""
-    base = tmp_path_factory.mktemp("xdg")
-    env = {"XDG_CONFIG_HOME": str(base / "config"), "XDG_CACHE_HOME": str(base / "cache")}
-    with pytest.MonkeyPatch.context() as patch:
-        for name, folder in env.items():
-            Path(folder).mkdir()
-            patch.setenv(name, folder)
-        yield env
-
-
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def _healthy(url: str) -> bool:
-    try:
-        with urllib.request.urlopen(url, timeout=2) as response:
-            return bool(response.read().decode().strip() == "ok")
-    except (urllib.error.URLError, OSError):
-        return False
 
 
 def _voting_guideline(db_path: Path) -> str:
@@ -106,6 +64,7 @@ def _voting_guideline(db_path: Path) -> str:
 def running_app(db_path: Path, env: dict[str, str]) -> Iterator[str]:
     """`streamlit run app.py` in demo mode on ``db_path``; yields the base URL."""
     port = _free_port()
+    url = f"http://127.0.0.1:{port}"
     logs = db_path.parent
     command = [
         sys.executable,
@@ -127,29 +86,10 @@ def running_app(db_path: Path, env: dict[str, str]) -> Iterator[str]:
     with (logs / "streamlit.stdout.log").open("wb") as out, stderr.open("wb") as err:
         process = subprocess.Popen(command, cwd=REPO_ROOT, env=server_env, stdout=out, stderr=err)
     try:
-        health = f"http://127.0.0.1:{port}/_stcore/health"
-        deadline = time.monotonic() + SERVER_START_S
-        while not _healthy(health):
-            if process.poll() is not None:
-                pytest.fail(
-                    f"streamlit exited with code {process.returncode}:\n{stderr.read_text()}",
-                    pytrace=False,
-                )
-            if time.monotonic() > deadline:
-                pytest.fail(
-                    f"streamlit did not answer {health} within {SERVER_START_S:.0f} s:\n"
-                    + stderr.read_text(),
-                    pytrace=False,
-                )
-            time.sleep(0.25)
-        yield f"http://127.0.0.1:{port}"
+        wait_until_healthy(process, url, stderr)
+        yield url
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=15)
+        stop_process(process)
 
 
 @dataclass(frozen=True)
@@ -161,12 +101,6 @@ class App:
     """A seeded guideline that is open for voting."""
 
 
-def _fresh_database(demo_template: Path, folder: Path) -> Path:
-    db_path = folder / "charter.duckdb"
-    shutil.copy(demo_template, db_path)
-    return db_path
-
-
 @pytest.fixture(scope="module")
 def app(
     demo_template: Path, tmp_path_factory: pytest.TempPathFactory, xdg_env: dict[str, str]
@@ -176,22 +110,6 @@ def app(
     voting_id = _voting_guideline(db_path)
     with running_app(db_path, xdg_env) as url:
         yield App(url, voting_id)
-
-
-@pytest.fixture(scope="module")
-def browser(xdg_env: dict[str, str]) -> Iterator[Browser]:
-    expect.set_options(timeout=WAIT_MS)
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(
-            executable_path=str(CHROMIUM),
-            headless=True,
-            args=CHROMIUM_ARGS,
-            env={**os.environ, **xdg_env},
-        )
-        try:
-            yield launched
-        finally:
-            launched.close()
 
 
 @pytest.fixture
@@ -222,34 +140,11 @@ def run_with_screenshot(page: Page, tmp_path: Path, name: str, body: Callable[[]
 # -- steps ------------------------------------------------------------------------------------
 
 
-def wait_idle(page: Page) -> None:
-    """Wait until the app is connected and no script run is in progress."""
-    app = page.get_by_test_id("stApp")
-    expect(app).to_have_attribute("data-test-connection-state", "CONNECTED", timeout=WAIT_MS)
-    expect(app).to_have_attribute("data-test-script-state", "notRunning", timeout=WAIT_MS)
-
-
 def open_page(page: Page, url: str) -> None:
     """Load ``url`` (a new Streamlit session) and wait for the app shell to finish its run."""
     page.goto(url)
     expect(page.get_by_text("Demo mode")).to_be_visible(timeout=WAIT_MS)
     wait_idle(page)
-
-
-def choose(box: Locator, typed: str, option: str | re.Pattern[str]) -> str:
-    """Pick the first ``option`` of the selectbox ``box`` after typing ``typed``; its label.
-
-    The caller checks the choice reached the server (by what the next run shows).
-    """
-    page = box.page
-    wait_idle(page)
-    box.click()
-    box.fill(typed)
-    choice = page.get_by_role("option", name=option).first
-    expect(choice).to_be_visible(timeout=WAIT_MS)
-    label = choice.inner_text().strip()
-    choice.click()
-    return label
 
 
 def sign_in_as_moderator(page: Page) -> str:
@@ -266,23 +161,6 @@ def sign_in_as_moderator(page: Page) -> str:
     return label
 
 
-def nav_link(page: Page, title: str) -> Locator:
-    return page.get_by_test_id("stSidebarNav").get_by_role("link", name=title, exact=True)
-
-
-def status_badge(page: Page, status: Status) -> Locator:
-    return page.get_by_test_id("stMain").get_by_text(status.value, exact=True)
-
-
-def move_on(page: Page, button_label: str) -> None:
-    """Click a button in the "Move this guideline on" expander, opening it if it is closed."""
-    wait_idle(page)
-    button = page.get_by_role("button", name=button_label, exact=True)
-    if not button.is_visible():
-        page.get_by_text("Move this guideline on", exact=True).click()
-    button.click()
-
-
 # -- tests ------------------------------------------------------------------------------------
 
 
@@ -293,26 +171,9 @@ def test_demo_sign_in_propose_vote_and_tally(app: App, page: Page, tmp_path: Pat
         open_page(page, app.url)
         assert "moderator" in sign_in_as_moderator(page)
 
-        nav_link(page, "Propose").click()
-        expect(page.get_by_role("heading", name="Propose a guideline")).to_be_visible()
-        wait_idle(page)
-        title_box = page.get_by_label("Title", exact=True)
-        title_box.fill(title)
-        title_box.press("Tab")
-        statement = page.get_by_label("Value statement, in plain words", exact=True)
-        statement.fill("The assistant says when it is not sure, instead of guessing.")
-        statement.press("Tab")
-        choose(page.get_by_role("combobox", name="Category"), "Honesty", "Honesty")
-        # The preview shows the title once title, statement and category reached the server.
-        expect(page.get_by_role("heading", name=title)).to_be_visible()
+        fill_proposal(page, title, "The assistant says when it is not sure, instead of guessing.")
         page.get_by_role("button", name="Propose as draft").click()
-
-        proposed = page.get_by_text(re.compile(r"Proposed G-\d{4} as a draft\."))
-        expect(proposed).to_be_visible()
-        found = re.search(r"G-\d{4}", proposed.inner_text())
-        assert found is not None
-        gid = found.group(0)
-        page.get_by_role("link", name=f"Open {gid}").click()
+        open_new_proposal(page)
 
         expect(page.get_by_role("heading", name=title)).to_be_visible()
         expect(status_badge(page, Status.DRAFT)).to_be_visible()

@@ -15,7 +15,6 @@ import logging
 import os
 import re
 import subprocess
-import time
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack
@@ -24,32 +23,34 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Locator, Page, expect, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Locator, Page, expect
 
 from governance.models import Role, Source, Status
 from governance.storage import Database
-from tests.oidc_stack import LOOPBACK, mock_provider, streamlit_command, write_secrets
-from tests.test_browser import (
-    CHROMIUM,
-    CHROMIUM_ARGS,
-    SERVER_START_S,
+from tests.browser_support import (
+    REPO_ROOT,
     WAIT_MS,
     _free_port,
     _fresh_database,
-    _healthy,
-    choose,
+    fill_proposal,
     move_on,
     nav_link,
+    open_new_proposal,
     status_badge,
+    stop_process,
     wait_idle,
+    wait_until_healthy,
 )
+from tests.browser_support import browser as browser  # fixture
+from tests.browser_support import chromium_available as chromium_available  # fixture
+from tests.browser_support import xdg_env as xdg_env  # fixture
+from tests.oidc_stack import LOOPBACK, mock_provider, streamlit_command, write_secrets
 
 pytestmark = pytest.mark.browser
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
 #: Failure screenshots go here (git-ignored).
 ARTIFACTS = REPO_ROOT / "test-artifacts"
-PUBLIC_PAGES = ("Dashboard", "Guidelines", "Rules")
+PUBLIC_PAGES = ("Dashboard", "Guidelines", "Constitution", "Rules")
 MEMBER_PAGES = ("Propose", "Profile", "People")
 SIGN_IN_LABEL = "Sign in with Mock"
 #: Other people edit this checkout while tests run. On any change to a watched file Streamlit
@@ -59,48 +60,6 @@ NO_RELOAD = ("--server.fileWatcherType", "none")
 
 
 # -- fixtures ---------------------------------------------------------------------------------
-
-
-@pytest.fixture(scope="session", autouse=True)
-def chromium_available() -> None:
-    """Skip without Debian's chromium, except in CI, where a skipped browser test is a failure.
-
-    As in ``tests/test_browser.py``: session-scoped so it runs before ``demo_template``.
-    """
-    if CHROMIUM.exists():
-        return
-    message = f"{CHROMIUM} is missing: install Debian's chromium (apt-get install chromium)"
-    if os.environ.get("CI") == "true":
-        pytest.fail(f"CI=true and {message}; browser tests must run in CI", pytrace=False)
-    pytest.skip(message)
-
-
-@pytest.fixture(scope="module")
-def xdg_env(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
-    """Private XDG config and cache folders for this process, the browser and the server."""
-    base = tmp_path_factory.mktemp("xdg-oidc")
-    env = {"XDG_CONFIG_HOME": str(base / "config"), "XDG_CACHE_HOME": str(base / "cache")}
-    with pytest.MonkeyPatch.context() as patch:
-        for name, folder in env.items():
-            Path(folder).mkdir()
-            patch.setenv(name, folder)
-        yield env
-
-
-@pytest.fixture(scope="module")
-def browser(xdg_env: dict[str, str]) -> Iterator[Browser]:
-    expect.set_options(timeout=WAIT_MS)
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(
-            executable_path=str(CHROMIUM),
-            headless=True,
-            args=CHROMIUM_ARGS,
-            env={**os.environ, **xdg_env},
-        )
-        try:
-            yield launched
-        finally:
-            launched.close()
 
 
 @dataclass
@@ -115,13 +74,7 @@ class Stack:
 
     def stop(self) -> None:
         """Stop the app (idempotent), which releases the database file."""
-        if self.process.poll() is None:
-            self.process.terminate()
-        try:
-            self.process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait(timeout=15)
+        stop_process(self.process)
 
 
 @pytest.fixture(scope="module")
@@ -159,21 +112,7 @@ def stack(
             )
         running = Stack(url, provider_url, db_path, process, stderr)
         try:
-            health = f"{url}/_stcore/health"
-            deadline = time.monotonic() + SERVER_START_S
-            while not _healthy(health):
-                if process.poll() is not None:
-                    pytest.fail(
-                        f"streamlit exited with code {process.returncode}:\n{stderr.read_text()}",
-                        pytrace=False,
-                    )
-                if time.monotonic() > deadline:
-                    pytest.fail(
-                        f"streamlit did not answer {health} within {SERVER_START_S:.0f} s:\n"
-                        + stderr.read_text(),
-                        pytrace=False,
-                    )
-                time.sleep(0.25)
+            wait_until_healthy(process, url, stderr)
             yield running
         finally:
             running.stop()
@@ -322,27 +261,10 @@ def test_oidc_sign_in_propose_vote_tally_sign_out_and_profile(stack: Stack, peop
         expect(sidebar(page).get_by_text("Ben Adeyemi - engineer, public")).to_be_visible()
         expect(nav_link(page, "Profile")).to_be_visible()
         expect(nav_link(page, "People")).to_have_count(0)
-        nav_link(page, "Propose").click()
-        expect(page.get_by_role("heading", name="Propose a guideline")).to_be_visible()
-        wait_idle(page)
-        title_box = page.get_by_label("Title", exact=True)
-        title_box.fill(title)
-        title_box.press("Tab")
-        statement = page.get_by_label("Value statement, in plain words", exact=True)
-        statement.fill("The assistant names where a fact comes from when it can.")
-        statement.press("Tab")
-        choose(page.get_by_role("combobox", name="Category"), "Honesty", "Honesty")
-        # The preview shows the title once title, statement and category reached the server.
-        expect(page.get_by_role("heading", name=title)).to_be_visible()
+        fill_proposal(page, title, "The assistant names where a fact comes from when it can.")
         wait_idle(page)
         page.get_by_role("button", name="Propose as draft").click()
-
-        proposed = page.get_by_text(re.compile(r"Proposed G-\d{4} as a draft\."))
-        expect(proposed).to_be_visible()
-        found = re.search(r"G-\d{4}", proposed.inner_text())
-        assert found is not None
-        ids["gid"] = found.group(0)
-        page.get_by_role("link", name=f"Open {ids['gid']}").click()
+        ids["gid"] = open_new_proposal(page)
 
         expect(page.get_by_role("heading", name=title)).to_be_visible()
         expect(page.get_by_test_id("stMain").get_by_text("Proposed by Ben Adeyemi")).to_be_visible()

@@ -23,14 +23,21 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from governance.config import Settings
+from governance.demo_content import GUIDELINES
 from governance.models import Choice, Guideline, Role, Stakeholder, Status
 from governance.services import Charter
 from governance.storage import Database
 from governance.storage.store import GuidelineFilter
 from governance.voting import Counts
+from tests.apptest_support import (
+    APP,
+    message_below,
+    open_page,
+    registered_pages,
+    rerun,
+    texts,
+)
 
-APP = Path(__file__).resolve().parent.parent / "app.py"
 PRINCIPAL_KEY = "demo_stakeholder_id"
 AUTH_SECRETS = {
     "redirect_uri": "http://localhost:8501/oauth2callback",
@@ -61,11 +68,6 @@ def read_only_env(seeded_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("CHARTER_DB", str(seeded_path))
     monkeypatch.delenv("CHARTER_DEMO", raising=False)
     return seeded_path
-
-
-@pytest.fixture
-def services(seeded_db: Database, seeded_path: Path) -> Charter:
-    return Charter(seeded_db, Settings(db_path=seeded_path))
 
 
 # -- finding people and guidelines in the demo data ---------------------------------------
@@ -154,48 +156,8 @@ def start(principal: Stakeholder | None = None) -> AppTest:
     return at
 
 
-def open_page(at: AppTest, page: str, guideline_id: str | None = None) -> AppTest:
-    if guideline_id is not None:
-        at.query_params["id"] = guideline_id
-    at.switch_page(page).run()
-    assert not at.exception, at.exception
-    return at
-
-
 def open_guideline(at: AppTest, guideline_id: str) -> AppTest:
     return open_page(at, "pages/guideline.py", guideline_id)
-
-
-def rerun(at: AppTest) -> AppTest:
-    at.run()
-    assert not at.exception, at.exception
-    return at
-
-
-def registered_pages(at: AppTest) -> set[str]:
-    """The page files the navigation offers (as registered by the last run of ``app.py``)."""
-    return {Path(str(info["script_path"])).name for info in at._registered_pages.values()}
-
-
-def as_read(markdown: str) -> str:
-    """Markdown source as a reader sees it: backslash escapes of punctuation removed."""
-    return re.sub(r"\\([!-/:-@\[-`{-~])", r"\1", markdown)
-
-
-def texts(elements: object) -> list[str]:
-    return [as_read(str(e.value)) for e in elements]  # type: ignore[attr-defined]
-
-
-def message_below(at: AppTest, key: str) -> str | None:
-    """The error shown right below the widget ``key``, if any."""
-    elements = list(at.main)
-    for i, element in enumerate(elements):
-        if getattr(element, "key", None) == key:
-            following = elements[i + 1] if i + 1 < len(elements) else None
-            if following is not None and type(following).__name__ == "Error":
-                return as_read(str(following.value))
-            return None
-    raise AssertionError(f"no widget {key!r} on the page")
 
 
 @dataclass(frozen=True)
@@ -383,10 +345,10 @@ def test_vote_updates_tally_and_a_changed_vote_counts_once(
 def test_filtering_from_a_later_page_starts_again_at_page_one(demo_env: Path, seeded_db: Database):
     at = open_page(start(), "pages/guidelines.py")
     listed = [p.label for p in at.page_link]
-    assert len(listed) == 25 and "34 guidelines" in texts(at.caption)
+    assert len(listed) == 25 and f"{len(GUIDELINES)} guidelines" in texts(at.caption)
     at.get("pagination")[0].set_value(2)
     rerun(at)
-    assert len(at.page_link) == 34 - 25
+    assert len(at.page_link) == len(GUIDELINES) - 25
     at.multiselect(key="f_status").select(Status.VOTING)
     rerun(at)
     voting = guidelines_in(seeded_db, Status.VOTING)
@@ -419,7 +381,13 @@ def test_visitor_dashboard_shows_the_stored_numbers(demo_env: Path, seeded_db: D
 def test_visitor_cannot_propose(demo_env: Path):
     at = start()
     assert "propose.py" not in registered_pages(at)
-    assert registered_pages(at) == {"dashboard.py", "guidelines.py", "guideline.py", "rules.py"}
+    assert registered_pages(at) == {
+        "dashboard.py",
+        "guidelines.py",
+        "guideline.py",
+        "constitution.py",
+        "rules.py",
+    }
     with pytest.raises(ValueError, match="Could not find a navigation page"):
         at.switch_page("pages/propose.py")
 

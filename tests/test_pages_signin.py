@@ -13,22 +13,20 @@ draws the frame; the navigation registered by the last run tells which pages a p
 from __future__ import annotations
 
 import copy
-import re
 from pathlib import Path
 from typing import Any
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from governance.config import Settings
 from governance.identity import Identity
 from governance.models import AccountStatus, Comment, RequestStatus, Role, Stakeholder
 from governance.services import Charter
 from governance.storage import Database
 from governance.storage.store import GuidelineFilter
 from governance.text import safe_markdown
+from tests.apptest_support import APP, message_below, open_page, registered_pages, rerun, texts
 
-APP = Path(__file__).resolve().parent.parent / "app.py"
 ISSUER = "http://idp.test"
 _PROVIDER = {
     "client_id": "a",
@@ -50,7 +48,7 @@ CLAIMS: dict[str, Any] = {
         "charter-auditors": "auditor",
     },
 }
-READER_PAGES = {"dashboard.py", "guidelines.py", "guideline.py", "rules.py"}
+READER_PAGES = {"dashboard.py", "guidelines.py", "guideline.py", "constitution.py", "rules.py"}
 PARTICIPANT_PAGES = READER_PAGES | {"propose.py", "profile.py"}
 STEWARD_PAGES = PARTICIPANT_PAGES | {"people.py"}
 
@@ -64,12 +62,6 @@ def oidc_env(seeded_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.delenv("CHARTER_DEMO", raising=False)
     monkeypatch.delenv("CHARTER_GROUPS", raising=False)
     return seeded_path
-
-
-@pytest.fixture
-def services(seeded_db: Database, seeded_path: Path) -> Charter:
-    """The services on the same database file the app uses."""
-    return Charter(seeded_db, Settings(db_path=seeded_path))
 
 
 # -- people as the identity provider describes them ---------------------------------------
@@ -125,48 +117,9 @@ def start(
     return at
 
 
-def rerun(at: AppTest) -> AppTest:
-    at.run()
-    assert not at.exception, at.exception
-    return at
-
-
-def open_page(at: AppTest, page: str, guideline_id: str | None = None) -> AppTest:
-    if guideline_id is not None:
-        at.query_params["id"] = guideline_id
-    at.switch_page(page)
-    return rerun(at)
-
-
-def registered_pages(at: AppTest) -> set[str]:
-    """The page files the navigation offers (as registered by the last run)."""
-    return {Path(str(info["script_path"])).name for info in at._registered_pages.values()}
-
-
-def as_read(markdown: str) -> str:
-    """Markdown source as a reader sees it: backslash escapes of punctuation removed."""
-    return re.sub(r"\\([!-/:-@\[-`{-~])", r"\1", markdown)
-
-
-def texts(elements: object) -> list[str]:
-    return [as_read(str(e.value)) for e in elements]  # type: ignore[attr-defined]
-
-
 def drawn(at: AppTest) -> list[str]:
     """The kinds of element on the main area (layout blocks left out)."""
     return [type(e).__name__ for e in at.main if type(e).__name__ != "SpecialBlock"]
-
-
-def message_below(at: AppTest, key: str) -> str | None:
-    """The error shown right below the widget ``key``, if any."""
-    elements = list(at.main)
-    for i, element in enumerate(elements):
-        if getattr(element, "key", None) == key:
-            following = elements[i + 1] if i + 1 < len(elements) else None
-            if following is not None and type(following).__name__ == "Error":
-                return as_read(str(following.value))
-            return None
-    raise AssertionError(f"no widget {key!r} on the page")
 
 
 def popover_labels(at: AppTest) -> list[str]:

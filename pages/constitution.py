@@ -1,0 +1,218 @@
+"""Constitution: the current release with each principle's provenance, the draft, releasing."""
+
+import streamlit as st
+
+from governance.auth import Action, may
+from governance.constitution.model import Constitution, Principle
+from governance.errors import GovernanceError
+from governance.releases import RESOLUTION_LABELS, RESOLUTIONS
+from pages import ui
+
+ui.page_gate(__file__)
+
+charter = ui.charter()
+principal = ui.current_principal()
+steward = principal is not None and may(principal, Action.RELEASE_CONSTITUTION)
+st.title("Constitution")
+st.caption(
+    "Approved guidelines compile into a Constitutional-AI constitution: for each principle a"
+    " critique request and a revision request (supervised phase) and a comparison prompt (AI"
+    " feedback), each carrying the vote that approved it."
+)
+
+releases = charter.constitution.releases()
+try:
+    draft = charter.constitution.draft()
+except GovernanceError as exc:
+    ui.show_error(exc)
+    st.stop()
+
+
+def provenance(principle: Principle) -> None:
+    """How each group voted on the approved version."""
+    origin = principle.provenance
+    st.caption(
+        f"{origin.guideline_id} v{origin.guideline_version} · approved"
+        f" {origin.decided_at:%d %b %Y} under rules v{origin.rules_version} ·"
+        f" {origin.approve} approve, {origin.reject} reject, {origin.abstain} abstain"
+    )
+    st.dataframe(
+        [
+            {
+                "group": g.group,
+                "approve": g.approve,
+                "reject": g.reject,
+                "abstain": g.abstain,
+                "support met": "yes" if g.met else "no",
+            }
+            for g in origin.groups
+        ],
+        hide_index=True,
+    )
+
+
+def principles(constitution: Constitution, key: str) -> None:
+    """Every principle, in priority order, expandable."""
+    for p in constitution.principles:
+        with st.expander(f"{p.priority}. {p.title}  ·  {p.id}", key=f"{key}:{p.id}"):
+            ui.user_text(p.statement)
+            st.markdown("**Critique request**")
+            ui.user_text(p.critique_request)
+            st.markdown("**Revision request**")
+            ui.user_text(p.revision_request)
+            st.markdown("**Comparison prompt**")
+            ui.user_text(p.comparison_prompt)
+            provenance(p)
+            ui.guideline_link(p.provenance.guideline_id, "the guideline and its discussion")
+
+
+current_tab, draft_tab, history_tab = st.tabs(
+    ["Current release", "Draft", f"Releases ({len(releases)})"], key="constitution:tabs"
+)
+
+with current_tab:
+    if not releases:
+        st.info("Nothing has been released yet; the draft shows what the first release holds.")
+    else:
+        versions = [r.row.version for r in releases]
+        chosen = st.selectbox("Release", versions, key="constitution:version")
+        info = next(r for r in releases if r.row.version == chosen)
+        c = info.constitution
+        st.markdown(
+            f"**{c.name} {c.version}** · {len(c.principles)} principles · released"
+            f" {info.row.released_at:%d %b %Y}"
+            + (f" · rollback to {info.row.rollback_of}" if info.row.rollback_of else "")
+        )
+        st.caption(f"sha256 {c.content_hash}")
+        ui.user_text(info.row.notes)
+        from governance.constitution.exports import EXPORTERS
+
+        columns = st.columns(4)
+        for i, (fmt, exporter) in enumerate(EXPORTERS.items()):
+            name, data = charter.constitution.download(chosen, fmt)
+            columns[i % 4].download_button(
+                exporter.description or fmt,
+                data,
+                file_name=f"charter-{chosen}-{name}",
+                key=f"download:{chosen}:{fmt}",
+                width="stretch",
+            )
+        principles(c, f"release:{chosen}")
+
+with draft_tab:
+    d = draft
+    changes = d.changes.lines()
+    st.markdown(
+        f"The next release would be **{d.constitution.version}** with"
+        f" {len(d.constitution.principles)} principles"
+        + (f", compared with {d.latest.version}:" if d.latest else ":")
+    )
+    if changes:
+        for line in changes:
+            st.markdown(ui.safe_markdown(f"- {line}"))
+    else:
+        st.caption("No changes since the last release.")
+    if d.excluded:
+        st.caption("Left out by a merge: " + ", ".join(d.excluded))
+
+    st.subheader(f"Flags ({len(d.flags)} open)")
+    ui.show_settled_outcomes("flag:", {f"flag:{f.key}" for f in d.flags})
+    if not d.flags:
+        st.caption("No open flags.")
+    for flag in d.flags:
+        key = f"flag:{flag.key}"
+        with st.container(border=True):
+            st.markdown(
+                ui.safe_markdown(
+                    f"**{flag.kind.value}** · {' and '.join(flag.guideline_ids)}:"
+                    f" {flag.explanation}"
+                )
+            )
+            if not steward:
+                continue
+            options = RESOLUTIONS[flag.kind]
+            st.radio(
+                "Resolution",
+                options,
+                format_func=lambda o: RESOLUTION_LABELS[o],
+                key=f"{key}:resolution",
+            )
+            st.selectbox("Chosen guideline", flag.guideline_ids, key=f"{key}:chosen")
+            st.text_input("Reason (logged)", key=f"{key}:reason", max_chars=1000)
+            ui.field_error(key, "reason")
+
+            def resolve(flag_key: str = flag.key, key: str = key) -> None:
+                ui.run_action(
+                    key,
+                    lambda: charter.constitution.resolve_flag(
+                        principal,
+                        flag_key,
+                        st.session_state.get(f"{key}:resolution", ""),
+                        st.session_state.get(f"{key}:reason", ""),
+                        chosen=st.session_state.get(f"{key}:chosen"),
+                    ),
+                    "Flag resolved.",
+                )
+
+            st.button("Resolve", key=f"{key}:go", on_click=resolve)
+            ui.show_outcome(key, with_fields=True)
+    for flag, resolution in d.resolved:
+        st.caption(
+            ui.safe_markdown(
+                f"Resolved: {flag.kind.value} {' and '.join(flag.guideline_ids)} →"
+                f" {resolution.resolution} ({resolution.chosen_id}): {resolution.reason}"
+            )
+        )
+
+    if steward:
+        st.subheader("Release")
+        with st.form("release"):
+            st.text_area("Release notes", key="release:notes", max_chars=5000)
+            submitted = st.form_submit_button(
+                f"Release {d.constitution.version}", type="primary", disabled=not d.releasable
+            )
+        if submitted:
+            ui.run_action(
+                "release",
+                lambda: charter.constitution.release_draft(
+                    principal,
+                    st.session_state.get("release:notes", ""),
+                    expected_hash=d.constitution.content_hash,
+                ),
+                f"Released {d.constitution.version}.",
+            )
+            st.rerun()
+        ui.show_outcome("release", with_fields=True)
+        if not d.releasable:
+            st.caption(
+                "Resolve every flag first." if d.flags else "Nothing to release: no changes."
+            )
+    st.subheader("Principles in the draft")
+    principles(d.constitution, "draft")
+
+with history_tab:
+    for info in releases:
+        with st.container(border=True):
+            st.markdown(
+                f"**{info.row.version}** · {info.row.released_at:%d %b %Y %H:%M} UTC ·"
+                f" {len(info.constitution.principles)} principles"
+                + (f" · rollback to {info.row.rollback_of}" if info.row.rollback_of else "")
+            )
+            st.caption(f"sha256 {info.row.content_hash}")
+            ui.user_text(info.row.notes)
+            if steward and info is not releases[0]:
+                key = f"rollback:{info.row.version}"
+                with st.popover("Roll back to this release"):
+                    st.text_input("Notes (why)", key=f"{key}:notes", max_chars=1000)
+
+                    def rollback(version: str = info.row.version, key: str = key) -> None:
+                        ui.run_action(
+                            key,
+                            lambda: charter.constitution.rollback(
+                                principal, version, st.session_state.get(f"{key}:notes", "")
+                            ),
+                            f"Rolled back to {version} as a new release.",
+                        )
+
+                    st.button("Release it again", key=f"{key}:go", on_click=rollback)
+                ui.show_outcome(key, with_fields=True)

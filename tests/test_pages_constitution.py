@@ -1,0 +1,104 @@
+"""The Constitution page (AppTest, demo sign-in): provenance, downloads, flags, releasing."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from governance.models import Role, Stakeholder
+from governance.services import Charter
+from tests.apptest_support import APP, open_page, rerun, texts
+
+PAGE = "pages/constitution.py"
+
+
+@pytest.fixture
+def demo_env(seeded_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("CHARTER_DB", str(seeded_path))
+    monkeypatch.setenv("CHARTER_DEMO", "1")
+    return seeded_path
+
+
+def start(person: Stakeholder | None = None) -> AppTest:
+    at = AppTest.from_file(str(APP), default_timeout=60)
+    if person is not None:
+        at.session_state["demo_stakeholder_id"] = person.id
+    return rerun(at)
+
+
+def the_steward(services: Charter) -> Stakeholder:
+    return next(p for p in services.accounts.demo_stakeholders() if Role.STEWARD in p.roles)
+
+
+def buttons(at: AppTest) -> dict[str, object]:
+    return {b.key: b for b in at.button if b.key}
+
+
+def test_a_visitor_reads_the_release_with_provenance_and_downloads(demo_env, services):
+    at = open_page(start(), PAGE)
+    latest = services.constitution.release()
+    assert at.selectbox(key="constitution:version").value == latest.row.version
+    assert any(latest.constitution.content_hash in c for c in texts(at.caption))
+    labels = [e.label for e in at.expander]
+    first = latest.constitution.principles[0]
+    assert f"1. {first.title}  ·  {first.id}" in labels
+    # Each principle shows how each group voted on it.
+    tables = [t.value for t in at.dataframe]
+    assert any(set(t["group"]) == {"ethicist", "engineer", "public"} for t in tables)
+    # One download per format; the JSON one is the release itself.
+    downloads = at.get("download_button")
+    assert len(downloads) == 7
+    # No steward controls for a visitor.
+    assert not any(str(k).startswith(("flag:", "rollback:")) for k in buttons(at))
+    assert not at.get("form")
+
+
+def test_an_older_release_can_be_chosen(demo_env, services):
+    at = open_page(start(), PAGE)
+    at.selectbox(key="constitution:version").select("1.0.0")
+    rerun(at)
+    older = services.constitution.release("1.0.0").constitution
+    assert any(older.content_hash in c for c in texts(at.caption))
+    assert sum(1 for e in at.expander if e.label.split("  ·  ")[-1].startswith("P-")) >= len(
+        older.principles
+    )
+
+
+def test_the_draft_shows_its_diff_and_its_blocking_flag(demo_env, services):
+    at = open_page(start(the_steward(services)), PAGE)
+    markdown = texts(at.markdown)
+    assert any("next release would be **2.1.0**" in m for m in markdown)
+    assert any(m.startswith("- added P-") for m in markdown)
+    assert any("**duplicate**" in m for m in markdown)
+    release = at.button(key="FormSubmitter:release-Release 2.1.0")
+    assert release.disabled
+
+
+def test_a_steward_resolves_the_flag_and_releases(demo_env, services):
+    steward = the_steward(services)
+    at = open_page(start(steward), PAGE)
+    (flag,) = services.constitution.draft().flags
+    key = f"flag:{flag.key}"
+    # Without a reason: refused, the flag stays open.
+    at.button(key=f"{key}:go").click()
+    rerun(at)
+    assert services.constitution.draft().flags == [flag]
+    assert any("must not be empty" in e for e in texts(at.error))
+    at.radio(key=f"{key}:resolution").set_value("keep_both")
+    at.selectbox(key=f"{key}:chosen").select(flag.guideline_ids[0])
+    at.text_input(key=f"{key}:reason").input("Both matter; the adopted one comes first.")
+    at.button(key=f"{key}:go").click()
+    rerun(at)
+    assert services.constitution.draft().flags == []
+    assert "Flag resolved." in texts(at.success)
+    at.text_area(key="release:notes").input("Adds the references principle.")
+    at.button(key="FormSubmitter:release-Release 2.1.0").click()
+    rerun(at)
+    latest = services.constitution.release()
+    assert latest.row.version == "2.1.0" and latest.row.notes == "Adds the references principle."
+    assert latest.row.released_by == steward.id
+    manifest = json.loads((latest.files / "manifest.json").read_text())
+    assert manifest["version"] == "2.1.0"
