@@ -226,7 +226,8 @@ def _open_for_constitution(args: argparse.Namespace) -> Charter:
     try:
         return _charter(args)
     except DatabaseBusy as exc:
-        exports = Settings.from_env().db_path.parent / "exports"
+        db_path = Path(args.db) if args.db else Settings.from_env().db_path
+        exports = db_path.parent / "exports"
         raise DatabaseBusy(
             f"{exc.message}; every release's files are also in {exports}/<version>/"
         ) from None

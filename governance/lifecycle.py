@@ -75,6 +75,8 @@ TRANSITIONS: dict[tuple[Status, Status], Transition] = {
     # A steward resolving a conflict before release can send one guideline back.
     (Status.APPROVED, Status.DELIBERATION): Transition("send back to deliberation", _needs_reason),
     (Status.ADOPTED, Status.RETIRED): Transition("retire", _needs_reason),
+    # Rolling the constitution back to a release that held it brings a guideline back.
+    (Status.RETIRED, Status.ADOPTED): Transition("restore by rollback", _needs_reason),
 }
 
 #: States in which the text may still be amended.
@@ -92,7 +94,8 @@ def check_transition(
         else:
             allowed = sorted(t.value for (f, t) in TRANSITIONS if f is from_status)
             why = (
-                f"a {from_status.value} guideline can only move to {', '.join(allowed)}"
+                f"{'an' if from_status.value[0] in 'aeiou' else 'a'} {from_status.value}"
+                f" guideline can only move to {', '.join(allowed)}"
                 if allowed
                 else f"{from_status.value} is final"
             )

@@ -18,13 +18,13 @@ from pathlib import Path
 from governance.auth import Action, authorize
 from governance.constitution import exports
 from governance.constitution.changes import ConstitutionDiff, diff, next_version
-from governance.constitution.compiler import Decided, Edit, compile_constitution
+from governance.constitution.compiler import Decided, Edit, comparison_prompt, compile_constitution
 from governance.constitution.conflicts import Flag, FlagKind, detect
 from governance.constitution.imports import from_pairs, parse
 from governance.constitution.model import Constitution, canonical_json
 from governance.errors import NotFound, StaleVersion, ValidationFailed
 from governance.lifecycle import TransitionContext, check_transition
-from governance.models import REASON_MAX, Stakeholder, Status
+from governance.models import REASON_MAX, GuidelineText, Stakeholder, Status
 from governance.storage import Store
 from governance.storage.releases import ReleaseRow, Resolution
 from governance.text import clean_text
@@ -358,12 +358,12 @@ class Constitutions(UseCases):
                         f" ({names}); resolve each first"
                     }
                 )
+            if draft.latest is None and not draft.constitution.principles:
+                raise ValidationFailed({"notes": "no approved guideline to release yet"})
             if draft.changes.empty:
                 raise ValidationFailed(
                     {"notes": "nothing changed since the last release; there is nothing to release"}
                 )
-            if not draft.constitution.principles:
-                raise ValidationFailed({"notes": "no approved guideline to release yet"})
             constitution = draft.constitution.model_copy(update={"created_at": now})
             for principle in constitution.principles:
                 guideline = store.get_guideline(principle.provenance.guideline_id)
@@ -410,8 +410,57 @@ class Constitutions(UseCases):
             constitution = old.model_copy(
                 update={"version": next_version(latest.version, changes.bump), "created_at": now}
             ).with_hash()
+            self._align_with(store, old, latest, f"rolled back to {version}: {why}", steward.id)
             return self._store_release(
                 store, constitution, why, steward.id, changes, rollback_of=version
+            )
+
+    def _align_with(
+        self, store: Store, old: Constitution, latest: Constitution, why: str, by: int
+    ) -> None:
+        # After a rollback the draft should say what the restored release says: bring back
+        # its retired guidelines, retire the ones it did not hold, and restore its prompts and
+        # order. (A guideline approved again at a newer version keeps that version.)
+        now = self.clock()
+        kept = {p.provenance.guideline_id for p in old.principles}
+        moves = [(g, Status.ADOPTED) for g in sorted(kept)] + [
+            (p.provenance.guideline_id, Status.RETIRED)
+            for p in latest.principles
+            if p.provenance.guideline_id not in kept
+        ]
+        for guideline_id, to in moves:
+            guideline = store.get_guideline(guideline_id)
+            if (
+                guideline is None
+                or guideline.status is to
+                or (to is Status.ADOPTED and guideline.status is not Status.RETIRED)
+            ):
+                continue
+            row = check_transition(guideline.status, to, TransitionContext(reason=why))
+            store.update_guideline(guideline.model_copy(update={"status": to, "updated_at": now}))
+            self._log(
+                store,
+                actor_id=by,
+                action="guideline.transitioned",
+                subject=guideline.id,
+                at=now,
+                reason=why,
+                before={"status": guideline.status.value, "version": guideline.version},
+                after={"status": to.value, "version": guideline.version, "verb": row.verb},
+            )
+        for principle in old.principles:
+            derived = comparison_prompt(
+                GuidelineText.model_construct(
+                    title=principle.title,
+                    statement=principle.statement,
+                    critique_request=principle.critique_request,
+                    revision_request=principle.revision_request,
+                    category=principle.category,
+                )
+            )
+            prompt = None if principle.comparison_prompt == derived else principle.comparison_prompt
+            store.set_principle_edit(
+                principle.provenance.guideline_id, prompt, principle.priority, by=by, at=now
             )
 
     @staticmethod

@@ -283,12 +283,6 @@ def test_export_while_the_database_is_held_names_the_exports_folder(released: Se
     assert f"{released.path.parent / 'exports'}/<version>/" in line
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="governance/cli.py _open_for_constitution builds the exports folder from"
-    " Settings.from_env(), ignoring --db: the message points to the default data/exports,"
-    " not the exports folder beside the database named with --db",
-)
 def test_export_with_db_while_the_database_is_held_names_its_exports_folder(
     released: Setup,
 ) -> None:

@@ -17,6 +17,7 @@ PASSING = {
     (Status.VOTING, Status.DELIBERATION): TransitionContext(amended=True),
     (Status.ADOPTED, Status.RETIRED): TransitionContext(reason="replaced in release 2.0"),
     (Status.APPROVED, Status.DELIBERATION): TransitionContext(reason="contradicts G-0003"),
+    (Status.RETIRED, Status.ADOPTED): TransitionContext(reason="rolled back to 1.0.0"),
 }
 
 EXPECTED_TABLE = {
@@ -30,6 +31,7 @@ EXPECTED_TABLE = {
     (Status.APPROVED, Status.ADOPTED),
     (Status.APPROVED, Status.DELIBERATION),
     (Status.ADOPTED, Status.RETIRED),
+    (Status.RETIRED, Status.ADOPTED),
 }
 
 
@@ -66,8 +68,8 @@ def test_tally_decides_the_outcome_not_the_caller() -> None:
 def test_final_states_say_so() -> None:
     with pytest.raises(InvalidTransition, match="rejected is final"):
         check_transition(Status.REJECTED, Status.VOTING)
-    with pytest.raises(InvalidTransition, match="retired is final"):
-        check_transition(Status.RETIRED, Status.ADOPTED)
+    with pytest.raises(InvalidTransition, match="withdrawn is final"):
+        check_transition(Status.WITHDRAWN, Status.DRAFT)
     with pytest.raises(
         InvalidTransition, match="can only move to approved, deliberation, rejected"
     ):

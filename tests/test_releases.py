@@ -552,12 +552,6 @@ def test_a_new_approved_version_raises_a_fresh_steering_flag(
     assert fresh[0].key != old.key
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="governance/storage/releases.py decided_for_constitution joins every approved"
-    " decision: a guideline approved again after being sent back appears twice in the draft"
-    " (v1 and v2), with a duplicate flag against itself",
-)
 def test_a_reapproved_guideline_is_in_the_draft_once_at_its_new_version(
     charter: Charter, community: Cast, clock: FakeClock
 ) -> None:
@@ -577,12 +571,6 @@ def test_a_reapproved_guideline_is_in_the_draft_once_at_its_new_version(
     assert draft.flags == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="governance/constitution/conflicts.py _flag: the key hashes only statement, critique"
-    " and revision requests, not the comparison prompt (or title) the steering detector also"
-    " reads; after an acknowledge, editing the prompt's steering text raises no fresh flag",
-)
 def test_editing_the_prompt_of_an_acknowledged_steering_principle_raises_a_fresh_flag(
     charter: Charter, community: Cast, clock: FakeClock
 ) -> None:
@@ -639,13 +627,6 @@ def test_rollback_releases_an_earlier_content_again(
     refused(charter, ValidationFailed, lambda: charter.constitution.rollback(steward, "2.0.0", ""))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="governance/releases.py rollback (line 391) restores a release's content but not the"
-    " guidelines behind it: a retired guideline stays retired, so right after rolling back to"
-    " 1.0.0 the draft is already 3.0.0 removing the restored principle again, and the next"
-    " release silently undoes the rollback",
-)
 def test_after_a_rollback_the_draft_says_what_the_release_says(
     charter: Charter, community: Cast, clock: FakeClock
 ) -> None:

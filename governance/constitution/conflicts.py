@@ -49,12 +49,15 @@ class Detector(Protocol):
         ...
 
 
+#: Every text a detector reads; the flag key covers them all, so any edit raises it afresh.
+_TEXT_FIELDS = ("title", "statement", "critique_request", "revision_request", "comparison_prompt")
+
+
 def _flag(kind: FlagKind, found: Sequence[Principle], explanation: str, score: float) -> Flag:
     ordered = sorted(found, key=lambda p: p.provenance.guideline_id)
     digest = hashlib.sha256(
         "\x1f".join(
-            f"{p.provenance.guideline_id}\x1e{p.statement}\x1e{p.critique_request}"
-            f"\x1e{p.revision_request}"
+            "\x1e".join((p.provenance.guideline_id, *(getattr(p, f) for f in _TEXT_FIELDS)))
             for p in ordered
         ).encode()
     ).hexdigest()[:16]
@@ -174,13 +177,7 @@ class Steering:
         """Flag principles with instruction-override phrases or chat-template markup."""
         flags = []
         for p in principles:
-            for text in (
-                p.title,
-                p.statement,
-                p.critique_request,
-                p.revision_request,
-                p.comparison_prompt,
-            ):
+            for text in (getattr(p, f) for f in _TEXT_FIELDS):
                 match = _STEERING.search(text)
                 if match:
                     flags.append(

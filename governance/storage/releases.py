@@ -75,6 +75,8 @@ class ReleaseStore(Queries):
                       d.rules_version, d.decided_at, d.tally
                FROM guidelines g
                JOIN decisions d ON d.guideline_id = g.id AND d.outcome = 'approved'
+                   AND d.version = (SELECT max(version) FROM decisions
+                                    WHERE guideline_id = g.id AND outcome = 'approved')
                JOIN guideline_versions v ON v.guideline_id = g.id AND v.version = d.version
                WHERE g.status IN ('approved', 'adopted')
                ORDER BY g.id"""
