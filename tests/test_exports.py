@@ -23,7 +23,7 @@ from governance.constitution.exports.langchain_principles import unique_names
 from governance.constitution.exports.markdown import anchor
 from governance.constitution.exports.promptfoo import literal
 from governance.constitution.exports.yaml_export import dump_yaml
-from governance.constitution.model import Constitution, canonical_json
+from governance.constitution.model import Constitution, canonical_bytes, canonical_json
 from governance.errors import ValidationFailed
 from governance.models import GuidelineText
 
@@ -421,3 +421,14 @@ def test_yaml_emitter_round_trips_any_json_shaped_data(data):
 @given(st.text(alphabet=st.characters(codec="utf-8"), min_size=1))
 def test_yaml_keeps_any_text_exactly(text):
     assert yaml.safe_load(dump_yaml({"t": text, "l": [text]})) == {"t": text, "l": [text]}
+
+
+@settings(max_examples=300, deadline=None)
+@given(_json_data)
+def test_canonical_and_pretty_json_are_exactly_what_json_dumps_writes(data):
+    assert canonical_bytes(data) == json.dumps(
+        data, sort_keys=True, separators=(",", ":"), ensure_ascii=False
+    ).encode("utf-8", "surrogatepass")
+    assert (
+        pretty_json(data) == json.dumps(data, sort_keys=True, indent=2, ensure_ascii=False) + "\n"
+    )

@@ -60,8 +60,9 @@ def comparison_prompt(text: GuidelineText) -> str:
 
 def _provenance(item: Decided) -> Provenance:
     overall = item.tally.get("overall", {})
+    # Inputs come from stored, validated decisions: construct without validating again.
     groups = tuple(
-        GroupVote(
+        GroupVote.model_construct(
             group=str(g["group"]),
             approve=int(g["counts"].get("approve", 0)),
             reject=int(g["counts"].get("reject", 0)),
@@ -70,7 +71,7 @@ def _provenance(item: Decided) -> Provenance:
         )
         for g in item.tally.get("groups", [])
     )
-    return Provenance(
+    return Provenance.model_construct(
         guideline_id=item.guideline_id,
         guideline_version=item.version,
         rules_version=item.rules_version,
@@ -124,7 +125,7 @@ def compile_constitution(
         edit = edits.get(item.guideline_id, Edit())
         text = item.text
         principles.append(
-            Principle(
+            Principle.model_construct(
                 id=principle_id(item.guideline_id),
                 name=slug(text.title),
                 title=text.title,

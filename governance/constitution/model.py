@@ -9,10 +9,12 @@ version and the creation time identify the release itself.
 from __future__ import annotations
 
 import hashlib
-import json
+from collections.abc import Mapping
 from datetime import datetime
+from functools import cached_property
 from typing import Any
 
+import pydantic_core
 from pydantic import BaseModel, ConfigDict, Field
 
 #: Version of the canonical JSON layout; readers refuse newer ones.
@@ -96,13 +98,23 @@ class Constitution(BaseModel):
     content_hash: str = ""
     """sha256 of the canonical JSON of the name and principles (see the module docstring)."""
 
+    @cached_property
+    def data(self) -> dict[str, Any]:
+        """The constitution as plain JSON data, computed once (exports share it)."""
+        return self.model_dump(mode="json")
+
+    def model_copy(
+        self, *, update: Mapping[str, Any] | None = None, deep: bool = False
+    ) -> Constitution:
+        """A copy with ``update`` applied; the cached ``data`` is not carried over."""
+        copy = super().model_copy(update=update, deep=deep)
+        copy.__dict__.pop("data", None)
+        return copy
+
     def content(self) -> dict[str, Any]:
         """What the hash covers."""
-        return {
-            "schema_version": self.schema_version,
-            "name": self.name,
-            "principles": [p.model_dump(mode="json") for p in self.principles],
-        }
+        data = self.data
+        return {k: data[k] for k in ("schema_version", "name", "principles")}
 
     def with_hash(self) -> Constitution:
         """This constitution with its content hash filled in."""
@@ -110,11 +122,25 @@ class Constitution(BaseModel):
         return self.model_copy(update={"content_hash": digest})
 
 
+def sorted_keys(value: Any) -> Any:
+    """``value`` with every mapping's keys in sorted order (lists keep their order)."""
+    if isinstance(value, dict):
+        return {k: sorted_keys(value[k]) for k in sorted(value)}
+    if isinstance(value, list | tuple):
+        return [sorted_keys(v) for v in value]
+    return value
+
+
 def canonical_bytes(value: Any) -> bytes:
-    """The canonical JSON encoding: sorted keys, no spaces, UTF-8."""
-    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+    """The canonical JSON encoding: sorted keys, no spaces, UTF-8.
+
+    The same bytes as ``json.dumps(value, sort_keys=True, separators=(",", ":"),
+    ensure_ascii=False).encode()`` (a test checks), written by pydantic-core's encoder,
+    which is several times faster on a large constitution.
+    """
+    return pydantic_core.to_json(sorted_keys(value))
 
 
 def canonical_json(constitution: Constitution) -> bytes:
     """A constitution in canonical JSON; the same constitution gives the same bytes."""
-    return canonical_bytes(constitution.model_dump(mode="json"))
+    return canonical_bytes(constitution.data)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Mapping, Sequence
+from json.encoder import encode_basestring
 from typing import Any
 
 from governance.constitution.exports.exporter import Exporter
@@ -31,14 +32,22 @@ _RESERVED = frozenset("null true false yes no on off y n".split())
 _ESCAPE = re.compile("[\x7f-\x9f\u2028\u2029\ud800-\udfff\ufeff\ufffe\uffff]")
 
 
-def _quoted(text: str) -> str:
-    """A double-quoted scalar: JSON's escapes, plus the characters YAML refuses raw."""
-    return _ESCAPE.sub(lambda m: f"\\u{ord(m.group(0)):04x}", json.dumps(text, ensure_ascii=False))
+_KEYS: dict[str, str] = {}
 
 
 def _key(key: str) -> str:
-    plain = _PLAIN_KEY.match(key) and key.lower() not in _RESERVED
-    return key if plain else _quoted(key)
+    written = _KEYS.get(key)
+    if written is None:
+        plain = _PLAIN_KEY.fullmatch(key) and key.lower() not in _RESERVED
+        written = key if plain else _quoted(key)
+        if len(_KEYS) < 10_000:
+            _KEYS[key] = written
+    return written
+
+
+def _quoted(text: str) -> str:
+    """A double-quoted scalar: JSON's escapes, plus the characters YAML refuses raw."""
+    return _ESCAPE.sub(lambda m: f"\\u{ord(m.group(0)):04x}", encode_basestring(text))
 
 
 def _block_ok(text: str) -> bool:
@@ -59,24 +68,30 @@ def _scalar(value: Any, indent: str) -> str:
             inner = indent + "  "
             return "|-\n" + "\n".join(inner + line if line else "" for line in value.split("\n"))
         return _quoted(value)
+    if value is None:
+        return "null"
+    if value is True or value is False:
+        return "true" if value else "false"
     return json.dumps(value)
+
+
+_CONTAINERS = (dict, list, tuple)
 
 
 def _emit(value: Any, indent: str, out: list[str], sort_keys: bool) -> None:
     """Append the lines of a mapping or a sequence at ``indent``."""
-    if isinstance(value, Mapping):
-        keys = sorted(value) if sort_keys else list(value)
-        for key in keys:
+    if type(value) is dict:
+        for key in sorted(value) if sort_keys else value:
             item = value[key]
             head = f"{indent}{_key(str(key))}:"
-            if isinstance(item, Mapping | list | tuple) and item:
+            if item and type(item) in _CONTAINERS:
                 out.append(head)
                 _emit(item, indent + "  ", out, sort_keys)
             else:
                 out.append(f"{head} {_empty(item) or _scalar(item, indent)}")
         return
     for item in value:
-        if isinstance(item, Mapping | list | tuple) and item:
+        if item and type(item) in _CONTAINERS:
             lines: list[str] = []
             _emit(item, indent + "  ", lines, sort_keys)
             out.append(f"{indent}- {lines[0].lstrip()}")
@@ -86,9 +101,9 @@ def _emit(value: Any, indent: str, out: list[str], sort_keys: bool) -> None:
 
 
 def _empty(value: Any) -> str:
-    if isinstance(value, Mapping) and not value:
+    if type(value) is dict and not value:
         return "{}"
-    if isinstance(value, list | tuple) and not value:
+    if type(value) in (list, tuple) and not value:
         return "[]"
     return ""
 
