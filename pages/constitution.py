@@ -3,6 +3,7 @@
 import streamlit as st
 
 from governance.auth import Action, may
+from governance.constitution.imports import FORMATS as IMPORT_FORMATS
 from governance.constitution.model import Constitution, Principle
 from governance.errors import GovernanceError
 from governance.releases import RESOLUTION_LABELS, RESOLUTIONS
@@ -51,8 +52,59 @@ def provenance(principle: Principle) -> None:
     )
 
 
-def principles(constitution: Constitution, key: str) -> None:
-    """Every principle, in priority order, expandable."""
+def _edit(p: Principle) -> None:
+    """A steward's edits before release: the comparison prompt and the place."""
+    key = f"edit:{p.provenance.guideline_id}"
+    with st.popover("Edit prompt or place", icon=":material/edit:"):
+        st.text_area(
+            "Comparison prompt (empty: derived from the guideline)",
+            value=p.comparison_prompt,
+            key=f"{key}:prompt",
+            max_chars=5500,
+        )
+        ui.field_error(key, "comparison_prompt")
+        st.number_input("Place (1 comes first)", min_value=1, value=p.priority, key=f"{key}:place")
+        ui.field_error(key, "priority")
+
+        def save(gid: str = p.provenance.guideline_id, key: str = key) -> None:
+            ui.run_action(
+                key,
+                lambda: charter.constitution.edit_principle(
+                    principal,
+                    gid,
+                    comparison_prompt=st.session_state.get(f"{key}:prompt") or None,
+                    priority=st.session_state.get(f"{key}:place"),
+                ),
+                "Saved to the draft.",
+            )
+
+        st.button("Save", key=f"{key}:save", on_click=save)
+    ui.show_outcome(key)
+
+
+def _retire(p: Principle) -> None:
+    """Retire the guideline behind an adopted principle; the next release leaves it out."""
+    key = f"retire:{p.provenance.guideline_id}"
+    with st.popover("Retire", icon=":material/archive:"):
+        st.text_input("Reason (logged)", key=f"{key}:reason", max_chars=1000)
+
+        def retire(gid: str = p.provenance.guideline_id, key: str = key) -> None:
+            ui.run_action(
+                key,
+                lambda: charter.constitution.retire(
+                    principal, gid, st.session_state.get(f"{key}:reason", "")
+                ),
+                "Retired: the next release leaves it out.",
+            )
+
+        st.button("Retire guideline", key=f"{key}:go", on_click=retire)
+    ui.show_outcome(key, with_fields=True)
+
+
+def principles(
+    constitution: Constitution, key: str, *, edit: bool = False, retire: bool = False
+) -> None:
+    """Every principle, in priority order, expandable; with a steward's actions if asked."""
     for p in constitution.principles:
         with st.expander(f"{p.priority}. {p.title}  ·  {p.id}", key=f"{key}:{p.id}"):
             ui.user_text(p.statement)
@@ -64,10 +116,15 @@ def principles(constitution: Constitution, key: str) -> None:
             ui.user_text(p.comparison_prompt)
             provenance(p)
             ui.guideline_link(p.provenance.guideline_id, "the guideline and its discussion")
+            if edit:
+                _edit(p)
+            if retire:
+                _retire(p)
 
 
-current_tab, draft_tab, history_tab = st.tabs(
-    ["Current release", "Draft", f"Releases ({len(releases)})"], key="constitution:tabs"
+labels = ["Current release", "Draft", f"Releases ({len(releases)})"]
+current_tab, draft_tab, history_tab, *import_tab = st.tabs(
+    [*labels, "Import"] if steward else labels, key="constitution:tabs"
 )
 
 with current_tab:
@@ -97,7 +154,7 @@ with current_tab:
                 key=f"download:{chosen}:{fmt}",
                 width="stretch",
             )
-        principles(c, f"release:{chosen}")
+        principles(c, f"release:{chosen}", retire=steward and info is releases[0])
 
 with draft_tab:
     d = draft
@@ -188,7 +245,7 @@ with draft_tab:
                 "Resolve every flag first." if d.flags else "Nothing to release: no changes."
             )
     st.subheader("Principles in the draft")
-    principles(d.constitution, "draft")
+    principles(d.constitution, "draft", edit=steward)
 
 with history_tab:
     for info in releases:
@@ -216,3 +273,39 @@ with history_tab:
 
                     st.button("Release it again", key=f"{key}:go", on_click=rollback)
                 ui.show_outcome(key, with_fields=True)
+
+
+def run_import() -> None:
+    fmt = st.session_state.get("import:format", "")
+    upload = st.session_state.get("import:file") if fmt != "langchain-builtin" else None
+    ui.run_action(
+        "import",
+        lambda: st.session_state.update(
+            imported=charter.constitution.import_principles(
+                principal,
+                fmt,
+                upload.getvalue() if upload is not None else None,
+                source=upload.name if upload is not None else "",
+            )
+        ),
+        "",
+    )
+
+
+if import_tab:
+    with import_tab[0]:
+        st.caption(
+            "Start from an existing constitution: every principle becomes a draft guideline,"
+            " credited to you, that the community can discuss, amend and vote on. A file is"
+            " imported whole or not at all."
+        )
+        fmt = st.selectbox("Format", [*IMPORT_FORMATS, "langchain-builtin"], key="import:format")
+        if fmt != "langchain-builtin":
+            st.file_uploader("File", type=["json"], key="import:file")
+        ui.field_error("import", "file")
+        st.button("Import as drafts", key="import:go", on_click=run_import, type="primary")
+        ui.show_outcome("import")
+        created = st.session_state.pop("imported", None)
+        if created:
+            more = "…" if len(created) > 20 else ""
+            st.success(f"{len(created)} draft guidelines created: {', '.join(created[:20])}{more}")

@@ -10,6 +10,7 @@ from streamlit.testing.v1 import AppTest
 
 from governance.models import Role, Stakeholder
 from governance.services import Charter
+from governance.storage.store import GuidelineFilter
 from tests.apptest_support import APP, open_page, rerun, texts
 
 PAGE = "pages/constitution.py"
@@ -102,3 +103,44 @@ def test_a_steward_resolves_the_flag_and_releases(demo_env, services):
     assert latest.row.released_by == steward.id
     manifest = json.loads((latest.files / "manifest.json").read_text())
     assert manifest["version"] == "2.1.0"
+
+
+def test_a_steward_edits_a_comparison_prompt_in_the_draft(demo_env, services):
+    at = open_page(start(the_steward(services)), PAGE)
+    principle = services.constitution.draft().constitution.principles[0]
+    key = f"edit:{principle.provenance.guideline_id}"
+    at.text_area(key=f"{key}:prompt").input("Which response is more careful?")
+    at.button(key=f"{key}:save").click()
+    rerun(at)
+    draft = services.constitution.draft()
+    edited = next(p for p in draft.constitution.principles if p.id == principle.id)
+    assert edited.comparison_prompt == "Which response is more careful?"
+    assert any(m.startswith(f"- reworded {principle.id}") for m in texts(at.markdown))
+
+
+def test_a_steward_retires_an_adopted_principle(demo_env, services):
+    at = open_page(start(the_steward(services)), PAGE)
+    principle = services.constitution.release().constitution.principles[-1]
+    gid = principle.provenance.guideline_id
+    at.button(key=f"retire:{gid}:go").click()
+    rerun(at)
+    assert any("must not be empty" in e for e in texts(at.error))
+    at.text_input(key=f"retire:{gid}:reason").input("Superseded by a broader principle.")
+    at.button(key=f"retire:{gid}:go").click()
+    rerun(at)
+    assert services.guideline_detail(gid, None).guideline.status.value == "retired"
+    assert [p.id for p in services.constitution.draft().changes.removed] == [principle.id]
+
+
+def test_only_stewards_see_the_import_tab_and_it_imports_all_or_nothing(demo_env, services):
+    visitor = open_page(start(), PAGE)
+    assert [t.label for t in visitor.tabs] == ["Current release", "Draft", "Releases (2)"]
+    at = open_page(start(the_steward(services)), PAGE)
+    assert at.tabs[-1].label == "Import"
+    before = services.guideline_list(GuidelineFilter()).total
+    at.selectbox(key="import:format").select("langchain-builtin")
+    rerun(at)
+    at.button(key="import:go").click()
+    rerun(at)
+    assert services.guideline_list(GuidelineFilter()).total == before + 54
+    assert any(s.startswith("54 draft guidelines created") for s in texts(at.success))
