@@ -148,10 +148,12 @@ with current_tab:
         for i, (fmt, exporter) in enumerate(EXPORTERS.items()):
             name, data = charter.constitution.download(chosen, fmt)
             columns[i % 4].download_button(
-                exporter.description or fmt,
+                f"{fmt} · {name}",
                 data,
                 file_name=f"charter-{chosen}-{name}",
                 key=f"download:{chosen}:{fmt}",
+                help=exporter.description,
+                icon=":material/download:",
                 width="stretch",
             )
         principles(c, f"release:{chosen}", retire=steward and info is releases[0])
