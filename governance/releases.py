@@ -23,7 +23,7 @@ from governance.constitution.conflicts import Flag, FlagKind, detect
 from governance.constitution.imports import from_pairs, parse
 from governance.constitution.model import Constitution, canonical_json
 from governance.errors import NotFound, StaleVersion, ValidationFailed
-from governance.lifecycle import TransitionContext, check_transition
+from governance.lifecycle import TransitionContext
 from governance.models import REASON_MAX, GuidelineText, Stakeholder, Status
 from governance.storage import Store
 from governance.storage.releases import ReleaseRow, Resolution
@@ -309,22 +309,13 @@ class Constitutions(UseCases):
         guideline = store.get_guideline(guideline_id)
         if guideline is None:
             raise NotFound(f"no guideline {guideline_id!r}")
-        check_transition(guideline.status, Status.DELIBERATION, TransitionContext(reason=why))
-        moved = guideline.model_copy(update={"status": Status.DELIBERATION, "updated_at": at})
-        store.update_guideline(moved)
-        self._log(
+        self._move(
             store,
+            guideline,
+            Status.DELIBERATION,
             actor_id=by,
-            action="guideline.transitioned",
-            subject=guideline.id,
             at=at,
-            reason=why,
-            before={"status": guideline.status.value, "version": guideline.version},
-            after={
-                "status": Status.DELIBERATION.value,
-                "version": guideline.version,
-                "verb": "send back to deliberation",
-            },
+            ctx=TransitionContext(reason=why),
         )
 
     # -- releasing ------------------------------------------------------------------------------
@@ -368,23 +359,13 @@ class Constitutions(UseCases):
             for principle in constitution.principles:
                 guideline = store.get_guideline(principle.provenance.guideline_id)
                 if guideline is not None and guideline.status is Status.APPROVED:
-                    check_transition(Status.APPROVED, Status.ADOPTED)
-                    store.update_guideline(
-                        guideline.model_copy(update={"status": Status.ADOPTED, "updated_at": now})
-                    )
-                    self._log(
+                    self._move(
                         store,
+                        guideline,
+                        Status.ADOPTED,
                         actor_id=steward.id,
-                        action="guideline.transitioned",
-                        subject=guideline.id,
                         at=now,
-                        reason=f"adopted in release {constitution.version}",
-                        before={"status": "approved", "version": guideline.version},
-                        after={
-                            "status": "adopted",
-                            "version": guideline.version,
-                            "verb": "adopt into a constitution release",
-                        },
+                        ctx=TransitionContext(reason=f"adopted in release {constitution.version}"),
                     )
             return self._store_release(store, constitution, why, steward.id, draft.changes)
 
@@ -436,18 +417,7 @@ class Constitutions(UseCases):
                 or (to is Status.ADOPTED and guideline.status is not Status.RETIRED)
             ):
                 continue
-            row = check_transition(guideline.status, to, TransitionContext(reason=why))
-            store.update_guideline(guideline.model_copy(update={"status": to, "updated_at": now}))
-            self._log(
-                store,
-                actor_id=by,
-                action="guideline.transitioned",
-                subject=guideline.id,
-                at=now,
-                reason=why,
-                before={"status": guideline.status.value, "version": guideline.version},
-                after={"status": to.value, "version": guideline.version, "verb": row.verb},
-            )
+            self._move(store, guideline, to, actor_id=by, at=now, ctx=TransitionContext(reason=why))
         for principle in old.principles:
             derived = comparison_prompt(
                 GuidelineText.model_construct(
@@ -595,19 +565,13 @@ class Constitutions(UseCases):
             guideline = store.get_guideline(guideline_id)
             if guideline is None:
                 raise NotFound(f"no guideline {guideline_id!r}")
-            check_transition(guideline.status, Status.RETIRED, TransitionContext(reason=why))
-            store.update_guideline(
-                guideline.model_copy(update={"status": Status.RETIRED, "updated_at": now})
-            )
-            self._log(
+            self._move(
                 store,
+                guideline,
+                Status.RETIRED,
                 actor_id=steward.id,
-                action="guideline.transitioned",
-                subject=guideline.id,
                 at=now,
-                reason=why,
-                before={"status": guideline.status.value, "version": guideline.version},
-                after={"status": "retired", "version": guideline.version, "verb": "retire"},
+                ctx=TransitionContext(reason=why),
             )
 
 

@@ -92,32 +92,6 @@ class Charter(UseCases):
             raise NotFound(f"no guideline {guideline_id!r}")
         return found
 
-    def _move(
-        self,
-        store: Store,
-        guideline: Guideline,
-        to: Status,
-        *,
-        actor_id: int | None,
-        at: datetime,
-        ctx: TransitionContext,
-        **changes: object,
-    ) -> Guideline:
-        row = check_transition(guideline.status, to, ctx)
-        moved = guideline.model_copy(update={"status": to, "updated_at": at, **changes})
-        store.update_guideline(moved)
-        self._log(
-            store,
-            actor_id=actor_id,
-            action="guideline.transitioned",
-            subject=guideline.id,
-            at=at,
-            reason=ctx.reason or row.verb,
-            before={"status": guideline.status.value, "version": guideline.version},
-            after={"status": to.value, "version": moved.version, "verb": row.verb},
-        )
-        return moved
-
     # -- proposing and amending -----------------------------------------------------------
 
     def propose(self, actor: Stakeholder, raw: Mapping[str, object]) -> Guideline:

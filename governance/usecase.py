@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 
 from governance.config import Settings
 from governance.errors import NotAllowed, NotFound
+from governance.lifecycle import TransitionContext, check_transition
 from governance.models import (
     Event,
     Guideline,
@@ -78,6 +79,32 @@ class UseCases:
                 after=after,
             )
         )
+
+    def _move(
+        self,
+        store: Store,
+        guideline: Guideline,
+        to: Status,
+        *,
+        actor_id: int | None,
+        at: datetime,
+        ctx: TransitionContext,
+        **changes: object,
+    ) -> Guideline:
+        row = check_transition(guideline.status, to, ctx)
+        moved = guideline.model_copy(update={"status": to, "updated_at": at, **changes})
+        store.update_guideline(moved)
+        self._log(
+            store,
+            actor_id=actor_id,
+            action="guideline.transitioned",
+            subject=guideline.id,
+            at=at,
+            reason=ctx.reason or row.verb,
+            before={"status": guideline.status.value, "version": guideline.version},
+            after={"status": to.value, "version": moved.version, "verb": row.verb},
+        )
+        return moved
 
     def _create_draft(
         self,
