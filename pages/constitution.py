@@ -106,7 +106,8 @@ def principles(
 ) -> None:
     """Every principle, in priority order, expandable; with a steward's actions if asked."""
     for p in constitution.principles:
-        with st.expander(f"{p.priority}. {p.title}  ·  {p.id}", key=f"{key}:{p.id}"):
+        label = f"{p.priority}. {ui.escape_markdown(p.title)}  ·  {p.id}"
+        with st.expander(label, key=f"{key}:{p.id}"):
             ui.user_text(p.statement)
             st.markdown("**Critique request**")
             ui.user_text(p.critique_request)

@@ -11,7 +11,7 @@ from streamlit.testing.v1 import AppTest
 from governance.models import Role, Stakeholder
 from governance.services import Charter
 from governance.storage.store import GuidelineFilter
-from tests.apptest_support import APP, open_page, rerun, texts
+from tests.apptest_support import APP, as_read, open_page, rerun, texts
 
 PAGE = "pages/constitution.py"
 
@@ -43,7 +43,7 @@ def test_a_visitor_reads_the_release_with_provenance_and_downloads(demo_env, ser
     latest = services.constitution.release()
     assert at.selectbox(key="constitution:version").value == latest.row.version
     assert any(latest.constitution.content_hash in c for c in texts(at.caption))
-    labels = [e.label for e in at.expander]
+    labels = [as_read(e.label) for e in at.expander]
     first = latest.constitution.principles[0]
     assert f"1. {first.title}  ·  {first.id}" in labels
     # Each principle shows how each group voted on it.
