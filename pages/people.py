@@ -68,7 +68,8 @@ def _manage(person: Stakeholder) -> None:
     key = f"person:{person.id}"
     st.markdown(
         ui.safe_markdown(f"### {person.display_name}")
-        + f" :gray[#{person.id} · {person.status.value} · {profile.ballots} current ballots]"
+        + f" :gray[#{person.id} · {person.status.value} ·"
+        f" {ui.count(profile.ballots, 'current ballot')}]"
     )
     st.text_input("Reason (required for every change; logged)", key=f"{key}:reason")
     ui.show_outcome(key, with_fields=True)

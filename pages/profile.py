@@ -123,8 +123,8 @@ with right:
     st.subheader("Account")
     st.markdown(f"Status: **{person.status.value}** · member since {person.created_at:%d %b %Y}")
     st.markdown(
-        f"{profile.proposals} proposals · {profile.comments} comments ·"
-        f" {profile.ballots} current ballots"
+        f"{ui.count(profile.proposals, 'proposal')} · {ui.count(profile.comments, 'comment')}"
+        f" · {ui.count(profile.ballots, 'current ballot')}"
     )
     if profile.voided:
         st.warning(

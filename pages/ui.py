@@ -261,6 +261,11 @@ def person_label(person: Stakeholder) -> str:
     return label + (f" - {', '.join(roles)}" if roles else "")
 
 
+def count(n: int, noun: str) -> str:
+    """``1 ballot``, ``3 ballots``, with thousands separators."""
+    return f"{n:,} {noun}{'' if n == 1 else 's'}"
+
+
 def show_error(exc: GovernanceError) -> None:
     """Show a refused action's message (it may quote input, so no markdown is honoured)."""
     st.error(escape_markdown(exc.message), icon=":material/block:")

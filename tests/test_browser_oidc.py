@@ -337,7 +337,7 @@ def test_oidc_sign_in_propose_vote_tally_sign_out_and_profile(stack: Stack, peop
         expect(grant_line(page, "public", "everyone, from the first sign-in")).to_have_count(1)
         expect(grant_line(page, "engineer", "from your identity provider")).to_have_count(0)
         expect(
-            page.get_by_text(re.compile(r"0 proposals · 0 comments · 1 current ballots"))
+            page.get_by_text(re.compile(r"0 proposals · 0 comments · 1 current ballot$"))
         ).to_be_visible()
         # The table is drawn on a canvas; its cells are also in a hidden accessible grid.
         identities = page.get_by_test_id("stDataFrame")
