@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from governance.auth import SYSTEM_ACTOR, Action, authorize
+from governance.auth import SYSTEM_ACTOR, Action
 from governance.config import PUBLIC_GROUP
 from governance.errors import NotAllowed, NotFound, ValidationFailed
 from governance.identity import Identity
@@ -261,8 +261,7 @@ class Accounts(UseCases):
             raise ValidationFailed({"display_name": str(exc)}) from None
         now = self.clock()
         with self.db.transaction() as store:
-            person = self._acting(store, actor)
-            authorize(person, Action.EDIT_PROFILE)
+            person = self._authorized(store, actor, Action.EDIT_PROFILE)
             if name == person.display_name:
                 return person
             store.set_display_name(person.id, name)
@@ -287,8 +286,7 @@ class Accounts(UseCases):
             )
         now = self.clock()
         with self.db.transaction() as store:
-            person = self._acting(store, actor)
-            authorize(person, Action.REQUEST_GROUP)
+            person = self._authorized(store, actor, Action.REQUEST_GROUP)
             if group in person.groups:
                 raise ValidationFailed({"group": f"you are already in the {group} group"})
             pending = store.group_requests(status=RequestStatus.PENDING, stakeholder_id=person.id)
@@ -310,8 +308,7 @@ class Accounts(UseCases):
         """Withdraw your own pending group request."""
         now = self.clock()
         with self.db.transaction() as store:
-            person = self._acting(store, actor)
-            authorize(person, Action.REQUEST_GROUP)
+            person = self._authorized(store, actor, Action.REQUEST_GROUP)
             request = self._request(store, request_id)
             if request.stakeholder_id != person.id:
                 raise NotAllowed("you can withdraw only your own requests")
@@ -348,8 +345,7 @@ class Accounts(UseCases):
         why = parse_reason(reason, required=True)
         now = self.clock()
         with self.db.transaction() as store:
-            steward = self._acting(store, actor)
-            authorize(steward, Action.VERIFY_GROUPS)
+            steward = self._authorized(store, actor, Action.VERIFY_GROUPS)
             request = self._request(store, request_id)
             if request.stakeholder_id == steward.id:
                 raise NotAllowed("another steward must decide your own request")
@@ -376,8 +372,7 @@ class Accounts(UseCases):
         why = parse_reason(reason, required=True)
         now = self.clock()
         with self.db.transaction() as store:
-            steward = self._acting(store, actor)
-            authorize(steward, Action.VERIFY_GROUPS)
+            steward = self._authorized(store, actor, Action.VERIFY_GROUPS)
             person = self._person(store, stakeholder_id)
             if group == PUBLIC_GROUP:
                 raise ValidationFailed({"group": "everyone stays in the public group"})
@@ -425,11 +420,7 @@ class Accounts(UseCases):
             )
         now = self.clock()
         with self.db.transaction() as store:
-            actor_id = SYSTEM_ACTOR
-            if actor is not None:
-                steward = self._acting(store, actor)
-                authorize(steward, Action.MANAGE_ROLES)
-                actor_id = steward.id
+            actor_id = self._actor_id(store, actor, Action.MANAGE_ROLES)
             person = self._person(store, stakeholder_id)
             held = {Role(r.name): r.source for r in store.grants(person.id)[1]}
             if grant:
@@ -478,10 +469,7 @@ class Accounts(UseCases):
             raise ValidationFailed(errors)
         now = self.clock()
         with self.db.transaction() as store:
-            actor_id: int | None = SYSTEM_ACTOR
-            if actor is not None:
-                authorize(self._acting(store, actor), Action.REGISTER_PEOPLE)
-                actor_id = actor.id
+            actor_id = self._actor_id(store, actor, Action.REGISTER_PEOPLE)
             person = Stakeholder(
                 id=store.next_stakeholder_id(),
                 display_name=name,
@@ -513,8 +501,7 @@ class Accounts(UseCases):
         why = parse_reason(reason, required=True)
         now = self.clock()
         with self.db.transaction() as store:
-            steward = self._acting(store, actor)
-            authorize(steward, Action.SUSPEND_ACCOUNTS)
+            steward = self._authorized(store, actor, Action.SUSPEND_ACCOUNTS)
             person = self._person(store, stakeholder_id)
             if person.id == steward.id:
                 raise NotAllowed("you cannot change the status of your own account")
@@ -545,8 +532,7 @@ class Accounts(UseCases):
         why = parse_reason(reason, required=True)
         now = self.clock()
         with self.db.transaction() as store:
-            steward = self._acting(store, actor)
-            authorize(steward, Action.VOID_VOTES)
+            steward = self._authorized(store, actor, Action.VOID_VOTES)
             person = self._person(store, stakeholder_id)
             ballots = store.open_ballots_of(person.id)
             if not ballots:

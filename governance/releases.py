@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from governance.auth import Action, authorize
+from governance.auth import Action
 from governance.constitution import exports
 from governance.constitution.changes import ConstitutionDiff, diff, next_version
 from governance.constitution.compiler import Decided, Edit, comparison_prompt, compile_constitution
@@ -204,8 +204,7 @@ class Constitutions(UseCases):
             raise ValidationFailed({"priority": "must be 1 or more (1 comes first)"})
         now = self.clock()
         with self.db.transaction() as store:
-            steward = self._acting(store, actor)
-            authorize(steward, Action.RELEASE_CONSTITUTION)
+            steward = self._authorized(store, actor, Action.RELEASE_CONSTITUTION)
             ids = {p.provenance.guideline_id for p in self._draft(store).constitution.principles}
             if guideline_id not in ids:
                 raise NotFound(f"{guideline_id} is not in the draft constitution")
@@ -243,8 +242,7 @@ class Constitutions(UseCases):
         why = parse_reason(reason, required=True)
         now = self.clock()
         with self.db.transaction() as store:
-            steward = self._acting(store, actor)
-            authorize(steward, Action.RELEASE_CONSTITUTION)
+            steward = self._authorized(store, actor, Action.RELEASE_CONSTITUTION)
             draft = self._draft(store)
             flag = next((f for f in draft.flags if f.key == flag_key), None)
             if flag is None:
@@ -334,8 +332,7 @@ class Constitutions(UseCases):
         why = self._notes(notes)
         now = self.clock()
         with self.db.transaction() as store:
-            steward = self._acting(store, actor)
-            authorize(steward, Action.RELEASE_CONSTITUTION)
+            steward = self._authorized(store, actor, Action.RELEASE_CONSTITUTION)
             draft = self._draft(store)
             if expected_hash is not None and expected_hash != draft.constitution.content_hash:
                 raise StaleVersion("the draft changed since you previewed it; review it again")
@@ -374,8 +371,7 @@ class Constitutions(UseCases):
         why = self._notes(notes)
         now = self.clock()
         with self.db.transaction() as store:
-            steward = self._acting(store, actor)
-            authorize(steward, Action.RELEASE_CONSTITUTION)
+            steward = self._authorized(store, actor, Action.RELEASE_CONSTITUTION)
             rows = store.releases()
             target = next((r for r in rows if r.version == version), None)
             if target is None:
@@ -530,11 +526,7 @@ class Constitutions(UseCases):
             )
         now = self.clock()
         with self.db.transaction() as store:
-            actor_id = None
-            if actor is not None:
-                steward = self._acting(store, actor)
-                authorize(steward, Action.IMPORT_PRINCIPLES)
-                actor_id = steward.id
+            actor_id = self._actor_id(store, actor, Action.IMPORT_PRINCIPLES)
             credited = author_id if author_id is not None else actor_id
             if credited is None:
                 raise ValidationFailed(
@@ -560,8 +552,7 @@ class Constitutions(UseCases):
         why = parse_reason(reason, required=True)
         now = self.clock()
         with self.db.transaction() as store:
-            steward = self._acting(store, actor)
-            authorize(steward, Action.RELEASE_CONSTITUTION)
+            steward = self._authorized(store, actor, Action.RELEASE_CONSTITUTION)
             guideline = store.get_guideline(guideline_id)
             if guideline is None:
                 raise NotFound(f"no guideline {guideline_id!r}")

@@ -105,8 +105,7 @@ class Charter(UseCases):
         text = parse_guideline_text(raw, self.settings)
         now = self.clock()
         with self.db.transaction() as store:
-            person = self._acting(store, actor)
-            authorize(person, Action.PROPOSE)
+            person = self._authorized(store, actor, Action.PROPOSE)
             return self._create_draft(store, person, text, now, actor_id=person.id)
 
     def amend(
@@ -197,8 +196,7 @@ class Charter(UseCases):
         why = parse_reason(reason)
         now = self.clock()
         with self.db.transaction() as store:
-            person = self._acting(store, actor)
-            authorize(person, Action.OPEN_VOTING)
+            person = self._authorized(store, actor, Action.OPEN_VOTING)
             guideline = self._guideline(store, guideline_id)
             rules = store.rules_history()[0].rules
             window = VotingWindow(
@@ -225,8 +223,7 @@ class Charter(UseCases):
         why = parse_reason(reason)
         now = self.clock()
         with self.db.transaction() as store:
-            person = self._acting(store, actor)
-            authorize(person, Action.CLOSE_VOTING)
+            person = self._authorized(store, actor, Action.CLOSE_VOTING)
             guideline = self._guideline(store, guideline_id)
             if (
                 guideline.status is Status.VOTING
@@ -320,8 +317,7 @@ class Charter(UseCases):
             raise ValidationFailed({"body": str(exc)}) from None
         now = self.clock()
         with self.db.transaction() as store:
-            person = self._acting(store, actor)
-            authorize(person, Action.COMMENT)
+            person = self._authorized(store, actor, Action.COMMENT)
             guideline = self._guideline(store, guideline_id)
             if guideline.status in _NO_COMMENTS:
                 raise NotAllowed(
@@ -372,8 +368,7 @@ class Charter(UseCases):
         why = parse_reason(reason, required=True)
         now = self.clock()
         with self.db.transaction() as store:
-            person = self._acting(store, actor)
-            authorize(person, Action.HIDE_COMMENT)
+            person = self._authorized(store, actor, Action.HIDE_COMMENT)
             where = store.comment_location(comment_id)
             if where is None:
                 raise NotFound(f"no comment {comment_id}")
@@ -453,10 +448,7 @@ class Charter(UseCases):
         why = parse_reason(reason, required=True)
         now = self.clock()
         with self.db.transaction() as store:
-            actor_id: int | None = SYSTEM_ACTOR
-            if actor is not None:
-                authorize(self._acting(store, actor), Action.EDIT_RULES)
-                actor_id = actor.id
+            actor_id = self._actor_id(store, actor, Action.EDIT_RULES)
             current = store.rules_history()[0].rules
             data = {**current.model_dump(), **changes, "version": current.version + 1}
             try:

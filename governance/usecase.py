@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import UTC, datetime
 
+from governance.auth import Action, authorize
 from governance.config import Settings
 from governance.errors import NotAllowed, NotFound
 from governance.lifecycle import TransitionContext, check_transition
@@ -48,6 +49,16 @@ class UseCases:
         if person is None:
             raise NotAllowed("unknown account; sign in again")
         return person
+
+    def _authorized(self, store: Store, actor: Stakeholder, action: Action) -> Stakeholder:
+        """The acting person as stored, if they may take ``action``; else ``NotAllowed``."""
+        person = self._acting(store, actor)
+        authorize(person, action)
+        return person
+
+    def _actor_id(self, store: Store, actor: Stakeholder | None, action: Action) -> int | None:
+        """Like ``_authorized``; ``None`` (the system or the operator) may act and is kept."""
+        return None if actor is None else self._authorized(store, actor, action).id
 
     @staticmethod
     def _person(store: Store, stakeholder_id: int) -> Stakeholder:
