@@ -8,6 +8,7 @@ raises a ``GovernanceError`` and changes nothing.
 
 from __future__ import annotations
 
+import atexit
 import threading
 from collections.abc import Mapping
 from datetime import datetime, timedelta
@@ -52,6 +53,9 @@ from governance.voting import Counts, Tally, tally
 
 #: Guidelines in these states are closed for discussion.
 _NO_COMMENTS = frozenset({Status.WITHDRAWN, Status.RETIRED})
+
+#: How long exit waits for a deadline watcher to finish the round it is in.
+EXIT_JOIN_S = 30.0
 
 
 class Charter(UseCases):
@@ -539,7 +543,12 @@ class Charter(UseCases):
     # -- background -----------------------------------------------------------------------
 
     def watch_deadlines(self, interval_s: float = 60.0) -> threading.Event:
-        """Close due votes every ``interval_s`` s in a daemon thread; set the result to stop."""
+        """Close due votes every ``interval_s`` s in a daemon thread; set the result to stop.
+
+        The thread is stopped and joined when the interpreter exits. A daemon thread that is
+        still inside DuckDB when Python finalizes aborts the whole process ("terminate called
+        ... exception not rethrown"), so it must not be left running into finalization.
+        """
         stop = threading.Event()
 
         def run() -> None:
@@ -549,7 +558,14 @@ class Charter(UseCases):
                 except GovernanceError:
                     continue  # e.g. a guideline changed underneath; the next round retries
 
-        threading.Thread(target=run, name="charter-deadlines", daemon=True).start()
+        thread = threading.Thread(target=run, name="charter-deadlines", daemon=True)
+
+        def finish() -> None:
+            stop.set()
+            thread.join(timeout=EXIT_JOIN_S)
+
+        atexit.register(finish)
+        thread.start()
         return stop
 
 
