@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from governance.config import Settings
 from governance.demo import SimulatedClock, seed_demo
+from governance.errors import GovernanceError
 from governance.models import Role, Stakeholder
 from governance.services import Charter
 from governance.storage import Database
@@ -146,3 +149,32 @@ def seeded_db(seeded_path: Path) -> Iterator[Database]:
 def services(seeded_db: Database, seeded_path: Path) -> Charter:
     """The services on the seeded copy: the same database file the app under test uses."""
     return Charter(seeded_db, Settings(db_path=seeded_path))
+
+
+# -- refusals change nothing ---------------------------------------------------------------
+
+
+def everything(charter: Charter) -> dict[str, list[tuple[Any, ...]]]:
+    """Every row of every table: a refused action must leave all of it as it was."""
+    with charter.db.read() as store:
+        cur = store.cursor
+        tables = cur.execute(
+            "SELECT table_name FROM duckdb_tables() WHERE schema_name = 'main' ORDER BY 1"
+        ).fetchall()
+        return {t: cur.execute(f"SELECT * FROM {t} ORDER BY ALL").fetchall() for (t,) in tables}
+
+
+@contextmanager
+def changes_nothing(charter: Charter) -> Iterator[None]:
+    before = everything(charter)
+    yield
+    assert everything(charter) == before
+
+
+def refused(
+    charter: Charter, error: type[GovernanceError], action: Callable[[], object]
+) -> GovernanceError:
+    """Run ``action``, which must raise ``error`` and leave every table as it was."""
+    with changes_nothing(charter), pytest.raises(error) as caught:
+        action()
+    return caught.value

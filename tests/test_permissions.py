@@ -35,7 +35,7 @@ from governance.releases import Constitutions
 from governance.services import Charter
 from governance.storage import Database, Store
 from governance.storage.store import DecisionRecord
-from tests.conftest import PROPOSAL, START, FakeClock
+from tests.conftest import PROPOSAL, START, FakeClock, everything
 
 # -- the people each case starts with ----------------------------------------------------------
 
@@ -182,16 +182,6 @@ def world(charter: Charter, template: tuple[Path, dict[str, Stakeholder]]) -> Wo
 
 
 # -- what the database holds ------------------------------------------------------------------
-
-
-def everything(charter: Charter) -> dict[str, list[tuple[Any, ...]]]:
-    """Every row of every table: a refused action must leave all of it as it was."""
-    with charter.db.read() as store:
-        cur = store.cursor
-        tables = cur.execute(
-            "SELECT table_name FROM duckdb_tables() WHERE schema_name = 'main' ORDER BY 1"
-        ).fetchall()
-        return {t: cur.execute(f"SELECT * FROM {t} ORDER BY ALL").fetchall() for (t,) in tables}
 
 
 def event_count(charter: Charter) -> int:

@@ -3,13 +3,10 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 
 import pytest
 
 from governance.errors import (
-    GovernanceError,
     InvalidTransition,
     NotAllowed,
     NotFound,
@@ -19,42 +16,7 @@ from governance.errors import (
 )
 from governance.models import AccountStatus, Choice, Role, Status
 from governance.services import Charter, GuidelineFilter
-from tests.conftest import PROPOSAL, Cast, FakeClock
-
-
-def snapshot(charter: Charter) -> tuple[int, ...]:
-    """Row counts of every table: a refused action must leave them all unchanged."""
-    with charter.db.read() as store:
-        return tuple(
-            store.cursor.execute(f"SELECT count(*) FROM {table}").fetchall()[0][0]
-            for table in (
-                "stakeholders",
-                "stakeholder_groups",
-                "guidelines",
-                "guideline_versions",
-                "comments",
-                "votes",
-                "decisions",
-                "rules",
-                "events",
-            )
-        )
-
-
-@contextmanager
-def changes_nothing(charter: Charter) -> Iterator[None]:
-    before = snapshot(charter)
-    yield
-    assert snapshot(charter) == before
-
-
-def refused(
-    charter: Charter, error: type[GovernanceError], action: Callable[[], object]
-) -> GovernanceError:
-    with changes_nothing(charter), pytest.raises(error) as caught:
-        action()
-    return caught.value
-
+from tests.conftest import PROPOSAL, Cast, FakeClock, changes_nothing, refused
 
 # -- the journey -----------------------------------------------------------------------------
 
