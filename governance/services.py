@@ -18,6 +18,7 @@ from governance.accounts import Accounts
 from governance.auth import SYSTEM_ACTOR, Action, authorize
 from governance.ballot_box import Ballot, BallotBox
 from governance.config import Settings
+from governance.discussion import Discussion
 from governance.errors import (
     GovernanceError,
     NotAllowed,
@@ -28,7 +29,6 @@ from governance.errors import (
 )
 from governance.lifecycle import AMENDABLE, TransitionContext, check_transition
 from governance.models import (
-    COMMENT_MAX,
     GovernanceRules,
     Guideline,
     GuidelineText,
@@ -41,27 +41,24 @@ from governance.models import (
     guideline_number,
     guideline_ref,
 )
-from governance.models import Comment as CommentModel
 from governance.releases import Constitutions
 from governance.storage import Database, Store
 from governance.storage.store import DecisionRecord, GuidelineFilter
-from governance.text import clean_text
-from governance.usecase import Clock, UseCases, utc_now
+from governance.usecase import Clock, utc_now
 from governance.validation import parse_choice, parse_guideline_text, parse_reason
 from governance.views import Dashboard, GuidelineDetail, GuidelinePage
 from governance.voting import Counts, Tally, tally
-
-#: Guidelines in these states are closed for discussion.
-_NO_COMMENTS = frozenset({Status.WITHDRAWN, Status.RETIRED})
 
 #: How long exit waits for a deadline watcher to finish the round it is in.
 EXIT_JOIN_S = 30.0
 
 
-class Charter(UseCases):
+class Charter(Discussion):
     """Charter's use cases over one database: guidelines, discussion, votes and rules.
 
-    People (sign-in, groups, roles, suspension) are ``charter.accounts``.
+    Discussion (comments and their moderation) is inherited from ``Discussion``. People
+    (sign-in, groups, roles, suspension) are ``charter.accounts``; the constitution is
+    ``charter.constitution``.
 
     Args:
         db: The database.
@@ -86,15 +83,6 @@ class Charter(UseCases):
                         reason="default rules",
                     )
                 )
-
-    # -- helpers --------------------------------------------------------------------------
-
-    @staticmethod
-    def _guideline(store: Store, guideline_id: str) -> Guideline:
-        found = store.get_guideline(guideline_id)
-        if found is None:
-            raise NotFound(f"no guideline {guideline_id!r}")
-        return found
 
     # -- proposing and amending -----------------------------------------------------------
 
@@ -309,92 +297,7 @@ class Charter(UseCases):
         )
         return decided
 
-    # -- discussion and votes -------------------------------------------------------------
-
-    def comment(
-        self, actor: Stakeholder, guideline_id: str, body: str, *, parent_id: int | None = None
-    ) -> CommentModel:
-        """Comment on a guideline, or reply to a comment (replies stay one level deep)."""
-        try:
-            text = clean_text(body, max_length=COMMENT_MAX, multiline=True)
-        except ValueError as exc:
-            raise ValidationFailed({"body": str(exc)}) from None
-        now = self.clock()
-        with self.db.transaction() as store:
-            person = self._authorized(store, actor, Action.COMMENT)
-            guideline = self._guideline(store, guideline_id)
-            if guideline.status in _NO_COMMENTS:
-                raise NotAllowed(
-                    f"{guideline.id} is {guideline.status.value}; discussion is closed"
-                )
-            if parent_id is not None:
-                parents = store.comments(guideline.id, comment_id=parent_id)
-                if not parents:
-                    raise NotFound(f"no comment {parent_id} on {guideline.id}")
-                # A reply to a reply joins the same thread.
-                parent_id = parents[0].parent_id or parents[0].id
-            draft = CommentModel(
-                id=0,
-                guideline_id=guideline.id,
-                guideline_version=guideline.version,
-                parent_id=parent_id,
-                author_id=person.id,
-                author_name=person.display_name,
-                author_groups=person.groups,
-                body=text,
-                created_at=now,
-            )
-            new_id = store.insert_comment(draft)
-            self._log(
-                store,
-                actor_id=person.id,
-                action="comment.added",
-                subject=guideline.id,
-                at=now,
-                after={"comment_id": new_id, "parent_id": parent_id},
-            )
-        return draft.model_copy(update={"id": new_id})
-
-    def hide_comment(self, actor: Stakeholder, comment_id: int, reason: str) -> CommentModel:
-        """Hide an abusive comment, with a reason (a moderator).
-
-        The text stays stored for the record; readers see who hid it and why.
-        """
-        return self._moderate(actor, comment_id, reason, hide=True)
-
-    def restore_comment(self, actor: Stakeholder, comment_id: int, reason: str) -> CommentModel:
-        """Show a hidden comment again, with a reason (a moderator)."""
-        return self._moderate(actor, comment_id, reason, hide=False)
-
-    def _moderate(
-        self, actor: Stakeholder, comment_id: int, reason: str, *, hide: bool
-    ) -> CommentModel:
-        why = parse_reason(reason, required=True)
-        now = self.clock()
-        with self.db.transaction() as store:
-            person = self._authorized(store, actor, Action.HIDE_COMMENT)
-            where = store.comment_location(comment_id)
-            if where is None:
-                raise NotFound(f"no comment {comment_id}")
-            (comment,) = store.comments(where, comment_id=comment_id)
-            if hide == (comment.hidden is not None):
-                state = "hidden" if hide else "visible"
-                raise ValidationFailed({"reason": f"the comment is already {state}"})
-            if hide:
-                store.set_comment_hidden(comment_id, by=person.id, at=now, reason=why)
-            else:
-                store.set_comment_hidden(comment_id, by=None, at=None, reason=None)
-            self._log(
-                store,
-                actor_id=person.id,
-                action="comment.hidden" if hide else "comment.restored",
-                subject=where,
-                at=now,
-                reason=why,
-                after={"comment_id": comment_id},
-            )
-            (changed,) = store.comments(where, comment_id=comment_id)
-            return changed
+    # -- votes ----------------------------------------------------------------------------
 
     def cast_vote(
         self,

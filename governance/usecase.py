@@ -61,6 +61,13 @@ class UseCases:
         return None if actor is None else self._authorized(store, actor, action).id
 
     @staticmethod
+    def _guideline(store: Store, guideline_id: str) -> Guideline:
+        found = store.get_guideline(guideline_id)
+        if found is None:
+            raise NotFound(f"no guideline {guideline_id!r}")
+        return found
+
+    @staticmethod
     def _person(store: Store, stakeholder_id: int) -> Stakeholder:
         person = store.get_stakeholder(stakeholder_id)
         if person is None:
