@@ -467,8 +467,8 @@ class Charter(Discussion):
             stop.set()
             thread.join(timeout=EXIT_JOIN_S)
 
-        atexit.register(finish)
         thread.start()
+        atexit.register(finish)  # after start: joining a thread that never started raises
         return stop
 
 
