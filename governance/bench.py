@@ -21,8 +21,8 @@ import pandas as pd
 from governance.config import Settings
 from governance.models import AccountStatus, Role, Stakeholder
 from governance.services import Charter
+from governance.services.base import utc_now
 from governance.storage import Database
-from governance.usecase import utc_now
 
 #: Share of the synthetic electorate in each group, and of experts also in "public".
 _GROUP_SHARES = {"ethicist": 0.1, "engineer": 0.2, "public": 0.7}
@@ -150,22 +150,22 @@ def bench_votes(
         raise ValueError("more votes than (voter, guideline) pairs")
     rng = np.random.default_rng(seed)
     with tempfile.TemporaryDirectory(prefix="charter-bench-") as folder:
-        db = Database(Path(folder) / "bench.duckdb")
-        charter = Charter(db, Settings(db_path=Path(folder) / "bench.duckdb"))
+        charter = Charter.open(Settings(db_path=Path(folder) / "bench.duckdb"))
+        db = charter.db
         started = time.perf_counter()
         loaded = _load(db, voters=voters, guidelines=guidelines, votes=votes, rng=rng)
         db.checkpoint()
         load_s = time.perf_counter() - started
 
         started = time.perf_counter()
-        tallies = charter.tally_all()
+        tallies = charter.ballots.tally_all()
         tally_all_s = time.perf_counter() - started
         assert len(tallies) == guidelines
 
         one_ms = []
         for index in rng.choice(guidelines, size=min(100, guidelines), replace=False):
             started = time.perf_counter()
-            charter.tally(f"G-{int(index) + 1:04d}")
+            charter.ballots.tally(f"G-{int(index) + 1:04d}")
             one_ms.append((time.perf_counter() - started) * 1000)
 
         # Random voters cast on random guidelines; some already voted there (a change).
@@ -184,7 +184,7 @@ def bench_votes(
                 )
                 started = time.perf_counter()
                 try:
-                    charter.cast_vote(person, f"G-{int(plan_g[i]) + 1:04d}", str(plan_c[i]))
+                    charter.ballots.cast(person, f"G-{int(plan_g[i]) + 1:04d}", str(plan_c[i]))
                 except BaseException as exc:  # counted, then reported as lost votes
                     with lock:
                         failures.append(exc)
@@ -201,8 +201,8 @@ def bench_votes(
 
         cast_keys = {int(g) * voters + int(v) for g, v in zip(plan_g, plan_v, strict=True)}
         expected = len(loaded | cast_keys)
-        with db.read() as store:
-            stored = store.count_votes()
+        with db.read() as tx:
+            stored = tx.votes.count_votes()
         db.close()
     return {
         "bench": "votes",
@@ -234,20 +234,21 @@ def bench_constitution(*, guidelines: int, seed: int) -> dict[str, object]:
     synthetic guidelines with realistic lengths.
     """
     from governance.constitution import exports
-    from governance.constitution.compiler import Decided, compile_constitution
-    from governance.models import GuidelineText
+    from governance.constitution.compiler import compile_constitution
+    from governance.models import GovernanceRules, GuidelineText, Status
+    from governance.voting import Counts, Decided, Decision, RecordedTally, tally
 
     rng = np.random.default_rng(seed)
     settings = Settings()
     words = "assistant should explain risks clearly avoid harm respect privacy admit".split()
-    tally = {
-        "overall": {"approve": 120, "reject": 30, "abstain": 10},
-        "groups": [
-            {"group": g, "counts": {"approve": 40, "reject": 10, "abstain": 3}, "met": True}
-            for g in settings.groups
-        ],
-        "lines": ["overall: 80% approve of 150 - met"],
-    }
+    recorded = RecordedTally.of(
+        tally(
+            Counts(approve=120, reject=30, abstain=10),
+            {g: Counts(approve=40, reject=10, abstain=3) for g in settings.groups},
+            GovernanceRules(),
+            settings.groups,
+        )
+    )
     now = utc_now()
     decided = []
     for i in range(1, guidelines + 1):
@@ -263,9 +264,15 @@ def bench_constitution(*, guidelines: int, seed: int) -> dict[str, object]:
                     revision_request=f"Rewrite the response so that: {body}",
                     category=settings.categories[i % len(settings.categories)],
                 ),
-                rules_version=1,
-                decided_at=_EPOCH - timedelta(minutes=i),
-                tally=tally,
+                decision=Decision(
+                    version=1,
+                    outcome=Status.APPROVED,
+                    rules_version=1,
+                    decided_at=_EPOCH - timedelta(minutes=i),
+                    decided_by=None,
+                    reason="",
+                    tally=recorded,
+                ),
             )
         )
     started = time.perf_counter()

@@ -19,11 +19,9 @@ from governance.auth import sign_in_mode
 from governance.config import PROJECT_ROOT, Settings
 from governance.errors import ConfigurationError, DatabaseBusy, GovernanceError, ValidationFailed
 from governance.identity import sign_in_config
-from governance.models import Role, Status
+from governance.models import GuidelineFilter, Role, Status
 from governance.services import Charter
-from governance.storage import Database
-from governance.storage.store import GuidelineFilter
-from governance.usecase import utc_now
+from governance.services.base import Clock, utc_now
 
 #: Where Streamlit reads the app's secrets when started from the project folder.
 SECRETS_FILE = PROJECT_ROOT / ".streamlit" / "secrets.toml"
@@ -46,44 +44,39 @@ def _positive(text: str) -> int:
     return value
 
 
-def _open(args: argparse.Namespace) -> tuple[Settings, Database]:
+def _settings(args: argparse.Namespace) -> Settings:
     settings = Settings.from_env()
     if args.db is not None:
         settings = settings.model_copy(update={"db_path": Path(args.db)})
-    return settings, Database(settings.db_path)
+    return settings
 
 
-def _charter(args: argparse.Namespace) -> Charter:
-    settings, db = _open(args)
-    return Charter(db, settings)
+def _charter(args: argparse.Namespace, *, clock: Clock = utc_now) -> Charter:
+    return Charter.open(_settings(args), clock=clock)
 
 
 def cmd_init(args: argparse.Namespace) -> int:
     """Create the database (and seed the demo data) if needed."""
     from governance.demo import SimulatedClock, seed_demo
 
-    settings, db = _open(args)
-    with db.read() as store:
-        empty = store.count_stakeholders() == 0 and not store.status_counts()
-    if args.demo and not empty:
-        print(f"{settings.db_path}: already has data; demo not seeded")
+    clock = SimulatedClock(utc_now()) if args.demo else utc_now
+    charter = _charter(args, clock=clock)
+    where = charter.settings.db_path
+    if not args.demo:
+        print(f"{where}: ready")
         return 0
-    if args.demo:
-        clock = SimulatedClock(utc_now())
-        seed_demo(Charter(db, settings, clock=clock), clock, seed=args.seed)
-        db.checkpoint()
-        with db.read() as store:
-            counts = store.status_counts()
-            people = store.count_stakeholders()
-            ballots = store.count_votes()
-        summary = ", ".join(f"{n} {s.value}" for s, n in sorted(counts.items()))
-        print(
-            f"{settings.db_path}: demo seeded: {people} stakeholders, {ballots} ballots,"
-            f" guidelines: {summary}"
-        )
+    if not charter.dashboard.screen(None).empty:
+        print(f"{where}: already has data; demo not seeded")
         return 0
-    Charter(db, settings)
-    print(f"{settings.db_path}: ready")
+    assert isinstance(clock, SimulatedClock)
+    seed_demo(charter, clock, seed=args.seed)
+    seeded = charter.dashboard.screen(None)
+    summary = ", ".join(f"{n} {s.value}" for s, n in sorted(seeded.status_counts.items()))
+    print(
+        f"{where}: demo seeded: {seeded.participation['stakeholders']} stakeholders,"
+        f" {seeded.participation['ballots']} ballots, guidelines: {summary}"
+    )
+    charter.close()
     return 0
 
 
@@ -120,8 +113,8 @@ def cmd_people(args: argparse.Namespace) -> int:
     """List stakeholders, one per line: number, name, groups, roles, status."""
     charter = _charter(args)
     role = _choice(Role, args.role, "--role") if args.role else None
-    with charter.db.read() as store:
-        people, _ = store.search_stakeholders(
+    with charter.db.read() as tx:
+        people, _ = tx.people.search_stakeholders(
             text=args.search or "", group=args.group, role=role, limit=1_000_000
         )
     for p in people:
@@ -134,7 +127,7 @@ def cmd_grant_role(args: argparse.Namespace) -> int:
     """Give a stakeholder a role as the operator (how the first steward is made)."""
     charter = _charter(args)
     role = _choice(Role, args.role, "role")
-    person = charter.accounts.grant_role_as_operator(args.stakeholder, role, args.reason)
+    person = charter.people.grant_role_as_operator(args.stakeholder, role, args.reason)
     print(f"{person.display_name} (#{person.id}) is now {role.value}")
     return 0
 
@@ -154,7 +147,7 @@ def _choice(enum: type[E], value: str, field: str) -> E:
 def cmd_rules(args: argparse.Namespace) -> int:
     """Print the rules in force (or one version) as JSON."""
     charter = _charter(args)
-    record = charter.rules(args.version)
+    record = charter.rules.current(args.version)
     print(
         json.dumps(
             {
@@ -184,7 +177,7 @@ def cmd_guidelines(args: argparse.Namespace) -> int:
     where = GuidelineFilter(statuses=tuple(statuses), text=args.search or "")
     page = 1
     while True:
-        result = charter.guideline_list(where, page)
+        result = charter.guidelines.listing(where, page)
         for item in result.items:
             g = item.guideline
             print(f"{g.id}\t{g.status.value}\tv{g.version}\t{g.text.title}")
@@ -197,7 +190,7 @@ def cmd_guidelines(args: argparse.Namespace) -> int:
 def cmd_tally(args: argparse.Namespace) -> int:
     """Explain the tally of one guideline."""
     charter = _charter(args)
-    result = charter.tally(args.guideline)
+    result = charter.ballots.tally(args.guideline)
     for line in result.lines:
         print(line)
     print(result.summary)
@@ -207,8 +200,8 @@ def cmd_tally(args: argparse.Namespace) -> int:
 def cmd_events(args: argparse.Namespace) -> int:
     """Print the event log as JSON lines, oldest first."""
     charter = _charter(args)
-    with charter.db.read() as store:
-        events = store.events(subject=args.subject, limit=args.limit, ascending=True)
+    with charter.db.read() as tx:
+        events = tx.events.find(subject=args.subject, limit=args.limit, ascending=True)
     for event in events:
         print(event.model_dump_json())
     return 0
@@ -217,7 +210,7 @@ def cmd_events(args: argparse.Namespace) -> int:
 def cmd_close_due(args: argparse.Namespace) -> int:
     """Close every vote whose window has ended."""
     charter = _charter(args)
-    for guideline in charter.close_due():
+    for guideline in charter.guidelines.close_due():
         print(f"{guideline.id}\t{guideline.status.value}")
     return 0
 

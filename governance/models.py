@@ -27,24 +27,6 @@ TAGS_MAX = 10
 _TAG = re.compile(r"^[a-z0-9][a-z0-9-]{0,39}$")
 
 
-def guideline_ref(number: int) -> str:
-    """The public id of guideline ``number``: ``7`` -> ``G-0007``."""
-    return f"G-{number:04d}"
-
-
-def guideline_number(ref: str) -> int | None:
-    """Parse a public guideline id (``G-0007``, ``g-7`` or ``7``); None if it is not one."""
-    text = ref.strip().upper().removeprefix("G-").removeprefix("G")
-    if not text.isascii() or not text.isdigit() or len(text) > 9:
-        return None
-    return int(text)
-
-
-def stakeholder_subject(stakeholder_id: int) -> str:
-    """The event-log subject for a stakeholder."""
-    return f"stakeholder:{stakeholder_id}"
-
-
 class Status(StrEnum):
     """Where a guideline is in its life."""
 
@@ -395,31 +377,6 @@ class RulesRecord(BaseModel):
     """Why it changed."""
 
 
-class Event(BaseModel):
-    """One entry of the append-only event log: who did what, when, why, before and after."""
-
-    model_config = _frozen()
-
-    schema_version: int = 1
-    """Format version of this entry; readers reject newer versions."""
-    id: int | None = None
-    """Position in the log, assigned when stored."""
-    at: datetime
-    """When it happened (UTC)."""
-    actor_id: int | None
-    """Who acted (None: the system, for automatic actions)."""
-    action: str
-    """What happened, e.g. ``guideline.proposed``, ``vote.cast``."""
-    subject: str
-    """What it happened to: a guideline id (``G-0007``), ``stakeholder:12`` or ``rules``."""
-    reason: str = ""
-    """Why, in the actor's words."""
-    before: dict[str, object] | None = None
-    """The relevant state before, if any."""
-    after: dict[str, object] | None = None
-    """The relevant state after, if any."""
-
-
 class Grant(BaseModel):
     """One group membership or role and where it came from."""
 
@@ -494,3 +451,20 @@ class VoidedVote(BaseModel):
     """When voided (UTC)."""
     void_reason: str
     """The steward's reason."""
+
+
+class GuidelineFilter(BaseModel):
+    """What the guideline list is narrowed to; empty means no restriction."""
+
+    model_config = _frozen()
+
+    statuses: tuple[Status, ...] = ()
+    """Only these statuses."""
+    categories: tuple[str, ...] = ()
+    """Only these categories."""
+    languages: tuple[str, ...] = ()
+    """Only these languages."""
+    text: str = ""
+    """Every word must appear in the title, statement, tags or id."""
+    author_id: int | None = None
+    """Only guidelines proposed by this stakeholder."""

@@ -12,11 +12,18 @@ two groups counts in both groups and once overall. See docs/voting.md.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict
 
-from governance.models import Choice, GovernanceRules
+from governance.errors import ValidationFailed
+from governance.models import Choice, GovernanceRules, GuidelineText, Status
+
+#: The format version of a tally recorded with a decision.
+TALLY_SCHEMA = 1
 
 
 class Counts(BaseModel):
@@ -234,3 +241,74 @@ def tally(
         approved=not reasons,
         reasons=tuple(reasons),
     )
+
+
+class RecordedTally(BaseModel):
+    """A tally as recorded with a decision: counts, verdict and the explanation written then.
+
+    The explanation is kept as written at the decision, so later rewording of the
+    explanations never changes what a past decision said.
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    schema_version: int = TALLY_SCHEMA
+    """Format version; readers migrate older records and reject newer ones."""
+    tally: Tally
+    """The counts and the verdict."""
+    lines: tuple[str, ...]
+    """The tally explained line by line, as shown when the vote closed."""
+
+    @classmethod
+    def of(cls, tally: Tally) -> RecordedTally:
+        """Record ``tally`` with its explanation as of now."""
+        return cls(tally=tally, lines=tally.lines)
+
+    @classmethod
+    def from_json(cls, text: str) -> RecordedTally:
+        """Read a stored record, migrating the first format (a flat tally with ``lines``)."""
+        data = json.loads(text)
+        version = data.get("schema_version", 0)
+        if not isinstance(version, int) or version > TALLY_SCHEMA:
+            raise ValidationFailed(
+                {"tally": f"recorded tally format {version!r} is newer than this Charter reads"}
+            )
+        if version == 0:
+            lines = data.pop("lines", [])
+            data = {"schema_version": 1, "tally": data, "lines": lines}
+        return cls.model_validate(data)
+
+
+class Decision(BaseModel):
+    """The stored outcome of a closed vote."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    version: int
+    """The guideline version voted on."""
+    outcome: Status
+    """Approved or rejected."""
+    rules_version: int
+    """The rules it was decided under."""
+    decided_at: datetime
+    """When voting closed (UTC)."""
+    decided_by: int | None
+    """Who closed it (None: the system, at the end of the window)."""
+    reason: str
+    """Why it was closed, when closed by a person."""
+    tally: RecordedTally
+    """The tally at closing."""
+
+
+@dataclass(frozen=True)
+class Decided:
+    """An approved guideline version with the decision that approved it: the compiler's input."""
+
+    guideline_id: str
+    """The guideline (``G-0007``)."""
+    version: int
+    """The approved version."""
+    text: GuidelineText
+    """The text of that version."""
+    decision: Decision
+    """The decision that approved it."""

@@ -6,7 +6,7 @@ from governance.auth import Action, may
 from governance.constitution.imports import FORMATS as IMPORT_FORMATS
 from governance.constitution.model import Constitution, Principle
 from governance.errors import GovernanceError
-from governance.releases import RESOLUTION_LABELS, RESOLUTIONS
+from governance.services.constitution import RESOLUTION_LABELS, RESOLUTIONS
 from pages import ui
 
 ui.page_gate(__file__)

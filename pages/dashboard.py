@@ -17,7 +17,7 @@ def closing_list(guidelines: tuple[Guideline, ...]) -> None:
 
 
 principal = ui.current_principal()
-board = ui.charter().dashboard(principal)
+board = ui.charter().dashboard.screen(principal)
 
 st.title("Charter")
 st.caption("People affected by AI propose, deliberate and vote on the values it should hold.")

@@ -15,7 +15,7 @@ charter = ui.charter()
 principal = ui.current_principal()
 requested = st.query_params.get("id", "")
 try:
-    detail = charter.guideline_detail(requested, principal)
+    detail = charter.guidelines.detail(requested, principal)
 except GovernanceError as exc:
     ui.show_error(exc)
     st.page_link("pages/guidelines.py", label="All guidelines", icon=":material/list:")
@@ -61,7 +61,7 @@ with vote_tab:
 
         @st.fragment(run_every="15s")
         def live_tally() -> None:
-            result = first.pop() if first else charter.tally(g.id)
+            result = first.pop() if first else charter.ballots.tally(g.id)
             st.subheader("Live tally", anchor=False)
             st.plotly_chart(charts.tally_figure(result), key="tally_chart")
             for line in result.lines:

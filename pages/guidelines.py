@@ -4,8 +4,7 @@ import streamlit as st
 
 from governance.config import category_label
 from governance.languages import LANGUAGES, language_label
-from governance.models import Status
-from governance.services import GuidelineFilter
+from governance.models import GuidelineFilter, Status
 from governance.text import clean_text
 from governance.voting import share_text
 from pages import ui
@@ -38,10 +37,10 @@ where = GuidelineFilter(
     statuses=tuple(statuses), categories=tuple(categories), languages=tuple(languages), text=search
 )
 page_number = st.session_state.get("f_page", 1)
-result = ui.charter().guideline_list(where, page_number)
+result = ui.charter().guidelines.listing(where, page_number)
 if page_number > result.pages:  # the filters changed under a later page: start again
     st.session_state["f_page"] = page_number = 1
-    result = ui.charter().guideline_list(where, page_number)
+    result = ui.charter().guidelines.listing(where, page_number)
 st.caption(f"{result.total} guideline{'s' if result.total != 1 else ''}")
 
 for item in result.items:

@@ -11,8 +11,8 @@ from governance.diff import Op, diff_texts
 from governance.languages import LANGUAGES
 from governance.models import Choice, Comment, Stakeholder
 from governance.services import Charter
+from governance.services.guidelines import GuidelineDetail, Permissions, Thread
 from governance.validation import GUIDELINE_FIELDS
-from governance.views import GuidelineDetail, Permissions, Thread
 from pages import ui
 
 _CHOICE_ICONS = {
@@ -46,7 +46,7 @@ def ballot(charter: Charter, principal: Stakeholder | None, detail: GuidelineDet
         reason = st.session_state.get(f"{key}:reason", "")
         ui.run_action(
             key,
-            lambda: charter.cast_vote(
+            lambda: charter.ballots.cast(
                 principal, g.id, choice.value, reason, version=g.voting.version
             ),
             f"Ballot recorded: {choice.value}.",
@@ -73,10 +73,10 @@ def lifecycle_actions(
     """Move the guideline on: submit, open or close voting, withdraw."""
     g, can = detail.guideline, detail.can
     moves = [
-        (can.submit, "Submit for deliberation", charter.submit),
-        (can.open_voting, "Open voting", charter.open_voting),
-        (can.close_voting, "Close voting and record the decision", charter.close_voting),
-        (can.withdraw, "Withdraw", charter.withdraw),
+        (can.submit, "Submit for deliberation", charter.guidelines.submit),
+        (can.open_voting, "Open voting", charter.guidelines.open_voting),
+        (can.close_voting, "Close voting and record the decision", charter.guidelines.close_voting),
+        (can.withdraw, "Withdraw", charter.guidelines.withdraw),
     ]
     allowed = [(label, act) for ok, label, act in moves if ok]
     key = f"move:{g.id}"
@@ -130,7 +130,7 @@ def _moderation(charter: Charter, principal: Stakeholder | None, comment: Commen
             reason = st.session_state.get(f"{key}:reason", "")
             ui.run_action(
                 key,
-                lambda: (charter.hide_comment if hide else charter.restore_comment)(
+                lambda: (charter.discussion.hide if hide else charter.discussion.restore)(
                     principal, comment.id, reason
                 ),
                 "Comment hidden." if hide else "Comment restored.",
@@ -170,7 +170,9 @@ def _thread(
                     body = st.session_state.get(f"{key}:body", "")
                     ui.run_action(
                         key,
-                        lambda: charter.comment(principal, gid, body, parent_id=thread.comment.id),
+                        lambda: charter.discussion.comment(
+                            principal, gid, body, parent_id=thread.comment.id
+                        ),
                         "Reply posted.",
                     )
                     if not ui.action_errors(key):
@@ -196,7 +198,9 @@ def discussion(charter: Charter, principal: Stakeholder | None, detail: Guidelin
 
     def post() -> None:
         body = st.session_state.get(f"{key}:body", "")
-        ui.run_action(key, lambda: charter.comment(principal, g.id, body), "Comment posted.")
+        ui.run_action(
+            key, lambda: charter.discussion.comment(principal, g.id, body), "Comment posted."
+        )
         if not ui.action_errors(key):
             st.session_state[f"{key}:body"] = ""
 
@@ -333,7 +337,9 @@ def amend_form(charter: Charter, principal: Stakeholder | None, detail: Guidelin
             raw = field_values(prefix)
             ui.run_action(
                 key,
-                lambda: charter.amend(principal, g.id, raw, reason, expected_version=g.version),
+                lambda: charter.guidelines.amend(
+                    principal, g.id, raw, reason, expected_version=g.version
+                ),
                 "Amended: a new version is recorded.",
             )
 

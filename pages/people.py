@@ -2,10 +2,10 @@
 
 import streamlit as st
 
-from governance.accounts import GRANTABLE_ROLES
 from governance.config import PUBLIC_GROUP
 from governance.errors import GovernanceError
 from governance.models import AccountStatus, Role, Source, Stakeholder
+from governance.services.people import GRANTABLE_ROLES
 from pages import ui
 
 ui.page_gate(__file__)
@@ -16,7 +16,7 @@ st.title("People")
 if principal is None:
     st.stop()
 try:
-    pending = charter.accounts.pending_requests(principal)
+    pending = charter.people.pending_requests(principal)
 except GovernanceError as exc:
     ui.show_error(exc)
     st.stop()
@@ -48,7 +48,7 @@ with requests_tab:
                 reason = st.session_state.get(f"{key}:reason", "")
                 ui.run_action(
                     key,
-                    lambda: charter.accounts.decide_request(
+                    lambda: charter.people.decide_request(
                         principal, request_id, approve=approve, reason=reason
                     ),
                     "Approved." if approve else "Declined.",
@@ -64,7 +64,7 @@ with requests_tab:
 
 def _manage(person: Stakeholder) -> None:
     """Groups, roles, status and ballots of one person, with the steward's actions."""
-    profile = charter.accounts.profile(principal, person.id)
+    profile = charter.people.profile(principal, person.id)
     key = f"person:{person.id}"
     st.markdown(
         ui.safe_markdown(f"### {person.display_name}")
@@ -89,7 +89,7 @@ def _manage(person: Stakeholder) -> None:
                     key=f"{key}:ungroup:{grant.name}",
                     on_click=act,
                     args=(
-                        lambda r, g=grant.name: charter.accounts.remove_group(
+                        lambda r, g=grant.name: charter.people.remove_group(
                             principal, person.id, g, r
                         ),
                     ),
@@ -105,7 +105,7 @@ def _manage(person: Stakeholder) -> None:
                     key=f"{key}:grant:{role.value}",
                     on_click=act,
                     args=(
-                        lambda r, role=role: charter.accounts.grant_role(
+                        lambda r, role=role: charter.people.grant_role(
                             principal, person.id, role, r
                         ),
                     ),
@@ -118,7 +118,7 @@ def _manage(person: Stakeholder) -> None:
                     key=f"{key}:revoke:{role.value}",
                     on_click=act,
                     args=(
-                        lambda r, role=role: charter.accounts.revoke_role(
+                        lambda r, role=role: charter.people.revoke_role(
                             principal, person.id, role, r
                         ),
                     ),
@@ -130,13 +130,13 @@ def _manage(person: Stakeholder) -> None:
             "Reinstate" if person.suspended else "Suspend",
             key=f"{key}:status",
             on_click=act,
-            args=(lambda r: charter.accounts.set_account_status(principal, person.id, target, r),),
+            args=(lambda r: charter.people.set_account_status(principal, person.id, target, r),),
         )
         st.button(
             "Void ballots in open votes",
             key=f"{key}:void",
             on_click=act,
-            args=(lambda r: charter.accounts.void_ballots(principal, person.id, r),),
+            args=(lambda r: charter.people.void_ballots(principal, person.id, r),),
             help="Removes this person's ballots from every vote still open; they stay on record.",
         )
         if profile.voided:
@@ -157,7 +157,7 @@ with people_tab:
     status = status_col.selectbox(
         "Status", list(AccountStatus), index=None, key="people:status", placeholder="Any"
     )
-    found = charter.accounts.people(
+    found = charter.people.people(
         principal,
         text=text,
         group=group,
@@ -197,4 +197,4 @@ with people_tab:
         )
     if chosen is not None:
         with st.container(border=True):
-            _manage(charter.accounts.stakeholder(chosen))
+            _manage(charter.people.stakeholder(chosen))

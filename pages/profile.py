@@ -23,7 +23,7 @@ if principal is None:
     st.info("Sign in to see your profile.")
     st.stop()
 try:
-    profile = charter.accounts.profile(principal)
+    profile = charter.people.profile(principal)
 except GovernanceError as exc:
     ui.show_error(exc)
     st.stop()
@@ -42,7 +42,7 @@ with left:
 
     def rename() -> None:
         name = st.session_state.get("profile:display_name", "")
-        ui.run_action("profile", lambda: charter.accounts.rename(principal, name), "Name saved.")
+        ui.run_action("profile", lambda: charter.people.rename(principal, name), "Name saved.")
 
     st.button("Save name", key="profile:save", on_click=rename)
     ui.show_outcome("profile")
@@ -79,7 +79,7 @@ with left:
             def withdraw(request_id: int = request.id) -> None:
                 ui.run_action(
                     "request",
-                    lambda: charter.accounts.withdraw_request(principal, request_id),
+                    lambda: charter.people.withdraw_request(principal, request_id),
                     "Request withdrawn.",
                 )
 
@@ -101,7 +101,7 @@ with left:
                 why = st.session_state.get("request:justification", "")
                 ui.run_action(
                     "request",
-                    lambda: charter.accounts.request_group(principal, group, why),
+                    lambda: charter.people.request_group(principal, group, why),
                     "Request sent: a steward will decide.",
                 )
                 if not ui.action_errors("request"):

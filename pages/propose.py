@@ -23,7 +23,9 @@ st.caption(
 def propose() -> None:
     raw = parts.field_values(PREFIX)
     ui.run_action(
-        KEY, lambda: st.session_state.update(proposed=charter.propose(principal, raw).id), ""
+        KEY,
+        lambda: st.session_state.update(proposed=charter.guidelines.propose(principal, raw).id),
+        "",
     )
     if not ui.action_errors(KEY):
         for field in raw:

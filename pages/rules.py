@@ -7,7 +7,7 @@ from pages import ui
 ui.page_gate(__file__)
 
 charter = ui.charter()
-history = charter.rules_history()
+history = charter.rules.history()
 current = history[0]
 rules = current.rules
 groups = ui.settings().groups
@@ -56,7 +56,7 @@ for record in history:
     who = (
         "Charter"
         if record.created_by is None
-        else charter.accounts.stakeholder(record.created_by).display_name
+        else charter.people.stakeholder(record.created_by).display_name
     )
     line = f"**Version {record.rules.version}** · {record.created_at:%d %b %Y} · {who}"
     st.markdown(ui.safe_markdown(f"{line} — {record.reason}"))

@@ -21,7 +21,6 @@ from governance.identity import DEFAULT_PROVIDER, SignInConfig, identity_from_cl
 from governance.languages import language_label
 from governance.models import Stakeholder, Status
 from governance.services import Charter
-from governance.storage import Database
 from governance.text import escape_markdown, safe_markdown
 
 PRINCIPAL_KEY = "demo_stakeholder_id"
@@ -51,9 +50,7 @@ STATUS_COLORS = {
 
 @st.cache_resource(show_spinner=False)
 def _charter(settings: Settings) -> Charter:
-    charter = Charter(Database(settings.db_path), settings)
-    charter.watch_deadlines()
-    return charter
+    return Charter.open(settings)
 
 
 def settings() -> Settings:
@@ -95,7 +92,7 @@ def current_principal() -> Stakeholder | None:
     if stakeholder_id is None:
         return None
     try:
-        return charter().accounts.stakeholder(int(stakeholder_id))
+        return charter().people.stakeholder(int(stakeholder_id))
     except GovernanceError:
         st.session_state.pop(PRINCIPAL_KEY, None)
         return None
@@ -115,10 +112,10 @@ def _oidc_principal() -> Stakeholder | None:
     known = st.session_state.get(IDENTITY_KEY)
     if known and known[:2] == (identity.issuer, identity.subject):
         try:
-            return charter().accounts.stakeholder(int(known[2]))
+            return charter().people.stakeholder(int(known[2]))
         except GovernanceError:
             pass
-    person = charter().accounts.sign_in(identity)
+    person = charter().people.sign_in(identity)
     st.session_state[IDENTITY_KEY] = (identity.issuer, identity.subject, person.id)
     st.session_state[IGNORED_CLAIMS_KEY] = identity.grants.ignored
     return person
@@ -234,7 +231,7 @@ def demo_sign_in(principal: Stakeholder | None) -> None:
             st.session_state.pop(PRINCIPAL_KEY, None)
             st.rerun()
         return
-    people = charter().accounts.demo_stakeholders()
+    people = charter().people.demo_stakeholders()
     if not people:
         st.info("No demo stakeholders yet: run `python -m governance init --demo`.")
         return

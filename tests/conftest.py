@@ -16,8 +16,8 @@ from governance.demo import SimulatedClock, seed_demo
 from governance.errors import GovernanceError
 from governance.models import Role, Stakeholder
 from governance.services import Charter
+from governance.services.base import utc_now
 from governance.storage import Database
-from governance.usecase import utc_now
 
 START = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
 
@@ -70,17 +70,17 @@ class Cast:
 
     def __init__(self, charter: Charter, voters_per_group: int = 20) -> None:
         people: list[Stakeholder] = []
-        with charter.db.transaction() as store:
+        with charter.db.transaction() as tx:
 
             def make(name: str, groups: tuple[str, ...], *roles: Role) -> Stakeholder:
                 person = Stakeholder(
-                    id=store.next_stakeholder_id(),
+                    id=tx.people.next_stakeholder_id(),
                     display_name=name,
                     groups=groups,
                     roles=(Role.PARTICIPANT, *roles),
                     created_at=charter.clock(),
                 )
-                store.insert_stakeholder(person)
+                tx.people.insert_stakeholder(person)
                 people.append(person)
                 return person
 
@@ -112,9 +112,9 @@ PROPOSAL = {
 @pytest.fixture
 def in_voting(charter: Charter, cast: Cast) -> str:
     """A guideline proposed by ``cast.author`` and opened for voting by the moderator."""
-    guideline = charter.propose(cast.author, PROPOSAL)
-    charter.submit(cast.author, guideline.id)
-    charter.open_voting(cast.moderator, guideline.id)
+    guideline = charter.guidelines.propose(cast.author, PROPOSAL)
+    charter.guidelines.submit(cast.author, guideline.id)
+    charter.guidelines.open_voting(cast.moderator, guideline.id)
     return guideline.id
 
 
@@ -156,8 +156,8 @@ def services(seeded_db: Database, seeded_path: Path) -> Charter:
 
 def everything(charter: Charter) -> dict[str, list[tuple[Any, ...]]]:
     """Every row of every table: a refused action must leave all of it as it was."""
-    with charter.db.read() as store:
-        cur = store.cursor
+    with charter.db.read() as tx:
+        cur = tx.cursor
         tables = cur.execute(
             "SELECT table_name FROM duckdb_tables() WHERE schema_name = 'main' ORDER BY 1"
         ).fetchall()

@@ -20,9 +20,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Dialog, Page, expect
 
-from governance.models import Status
+from governance.models import GuidelineFilter, Status
 from governance.storage import Database
-from governance.storage.store import GuidelineFilter
 from tests.browser_support import (
     REPO_ROOT,
     WAIT_MS,
@@ -52,8 +51,10 @@ def _voting_guideline(db_path: Path) -> str:
     """The id of a guideline open for voting (read before the server locks the file)."""
     database = Database(db_path)
     try:
-        with database.read() as store:
-            found, _ = store.search_guidelines(GuidelineFilter(statuses=(Status.VOTING,)), limit=1)
+        with database.read() as tx:
+            found, _ = tx.guidelines.search_guidelines(
+                GuidelineFilter(statuses=(Status.VOTING,)), limit=1
+            )
     finally:
         database.close()
     assert found, "the demo data should have a guideline open for voting"

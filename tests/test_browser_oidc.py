@@ -357,14 +357,14 @@ def test_oidc_sign_in_propose_vote_tally_sign_out_and_profile(stack: Stack, peop
         stack.stop()  # DuckDB: one process per file
         database = Database(stack.db_path)
         try:
-            with database.read() as store:
+            with database.read() as tx:
                 found = {}
                 for sub in ("ada", "ben", "mod"):
-                    owner = store.identity_owner(stack.provider_url, sub)
+                    owner = tx.people.identity_owner(stack.provider_url, sub)
                     assert owner is not None, f"no stakeholder for the identity {sub!r}"
-                    person = store.get_stakeholder(owner)
+                    person = tx.people.get_stakeholder(owner)
                     assert person is not None
-                    groups, roles = store.grants(owner)
+                    groups, roles = tx.people.grants(owner)
                     found[sub] = (person, {g.name: g.source for g in groups}, roles)
         finally:
             database.close()

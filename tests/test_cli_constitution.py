@@ -69,19 +69,19 @@ def build(path: Path, *, release: bool) -> Setup:
     try:
         charter = Charter(db, Settings(db_path=path), clock=clock)
         cast = Cast(charter, voters_per_group=1)
-        charter.update_rules(
+        charter.rules.update(
             None,
             {"overall_quorum": 3, "default_group_quorum": 1, "min_groups_with_quorum": 3},
             "a small community for the tests",
         )
         for text in TEXTS:
-            guideline = charter.propose(cast.author, text)
-            charter.submit(cast.author, guideline.id)
-            charter.open_voting(cast.moderator, guideline.id)
+            guideline = charter.guidelines.propose(cast.author, text)
+            charter.guidelines.submit(cast.author, guideline.id)
+            charter.guidelines.open_voting(cast.moderator, guideline.id)
             for voters in cast.voters.values():
-                charter.cast_vote(voters[0], guideline.id, "approve")
+                charter.ballots.cast(voters[0], guideline.id, "approve")
         clock.advance(days=15)
-        assert {g.status for g in charter.close_due()} == {Status.APPROVED}
+        assert {g.status for g in charter.guidelines.close_due()} == {Status.APPROVED}
         if release:
             charter.constitution.release_draft(cast.steward, "The first constitution.")
     finally:
@@ -147,8 +147,8 @@ def guidelines(path: Path) -> list[tuple[str, str, int]]:
     """(id, status, author) of every guideline, read after the command has finished."""
     db = Database(path)
     try:
-        with db.read() as store:
-            rows = store.cursor.execute(
+        with db.read() as tx:
+            rows = tx.cursor.execute(
                 "SELECT id, status, author_id FROM guidelines ORDER BY id"
             ).fetchall()
     finally:

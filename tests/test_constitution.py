@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from governance.constitution.changes import Bump, diff, next_version, parse_version
-from governance.constitution.compiler import Decided, Edit, compile_constitution, slug
+from governance.constitution.compiler import Edit, compile_constitution, slug
 from governance.constitution.conflicts import (
     FlagKind,
     LexicalSimilarity,
@@ -17,6 +17,8 @@ from governance.constitution.conflicts import (
 )
 from governance.constitution.model import canonical_json
 from governance.models import GuidelineText
+from governance.voting import Decided
+from tests.decisions import decided as make_decided
 
 T0 = datetime(2026, 5, 1, 9, 0, tzinfo=UTC)
 TALLY = {
@@ -38,7 +40,7 @@ def decided(
     day: int = 0,
     version: int = 1,
 ) -> Decided:
-    return Decided(
+    return make_decided(
         guideline_id=f"G-{number:04d}",
         version=version,
         text=GuidelineText(

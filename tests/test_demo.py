@@ -6,11 +6,10 @@ from collections import Counter
 
 from governance.config import DEFAULT_CATEGORIES, Settings
 from governance.demo import RETIRED_KEY
-from governance.demo_content import GUIDELINES, DemoGuideline
-from governance.models import AccountStatus, RequestStatus, Role, Status
+from governance.demo.content import GUIDELINES, DemoGuideline
+from governance.models import AccountStatus, GuidelineFilter, RequestStatus, Role, Status
 from governance.services import Charter
 from governance.storage import Database
-from governance.storage.store import GuidelineFilter
 
 
 def _final_status(item: DemoGuideline) -> Status:
@@ -23,11 +22,11 @@ def _final_status(item: DemoGuideline) -> Status:
 
 
 def test_every_guideline_ends_where_its_content_says(seeded_db: Database) -> None:
-    with seeded_db.read() as store:
-        found, total = store.search_guidelines(GuidelineFilter(), limit=100)
-        people = store.count_stakeholders()
-        ballots = store.count_votes()
-        participation = store.participation()
+    with seeded_db.read() as tx:
+        found, total = tx.guidelines.search_guidelines(GuidelineFilter(), limit=100)
+        people = tx.people.count_stakeholders()
+        ballots = tx.votes.count_votes()
+        participation = tx.analytics.participation()
     assert total == len(GUIDELINES) >= 30
     by_title = {g.text.title: g for g in found}
     expected = {item.key: _final_status(item) for item in GUIDELINES}
@@ -43,9 +42,9 @@ def test_every_guideline_ends_where_its_content_says(seeded_db: Database) -> Non
 def test_the_demo_shows_splits_amendments_and_both_rules_versions(seeded_path, tmp_path) -> None:  # type: ignore[no-untyped-def]
     db = Database(seeded_path)
     charter = Charter(db, Settings(db_path=seeded_path))
-    with db.read() as store:
-        found, _ = store.search_guidelines(GuidelineFilter(), limit=100)
-    details = [charter.guideline_detail(g.id, None) for g in found]
+    with db.read() as tx:
+        found, _ = tx.guidelines.search_guidelines(GuidelineFilter(), limit=100)
+    details = [charter.guidelines.detail(g.id, None) for g in found]
     decided = [d for d in details if d.decision is not None]
     late = {i.title for i in GUIDELINES if i.late}
     # Decided in the first round under rules v1; the late one under v2.
@@ -65,14 +64,14 @@ def test_the_demo_shows_splits_amendments_and_both_rules_versions(seeded_path, t
 
 
 def test_the_demo_gives_stewards_and_moderators_something_to_see(seeded_db: Database) -> None:
-    with seeded_db.read() as store:
-        requests = store.group_requests()
-        suspended, _ = store.search_stakeholders(status=AccountStatus.SUSPENDED)
-        auditors, _ = store.search_stakeholders(role=Role.AUDITOR)
+    with seeded_db.read() as tx:
+        requests = tx.people.group_requests()
+        suspended, _ = tx.people.search_stakeholders(status=AccountStatus.SUSPENDED)
+        auditors, _ = tx.people.search_stakeholders(role=Role.AUDITOR)
         hidden = [
             c
-            for g in store.search_guidelines(GuidelineFilter(), limit=100)[0]
-            for c in store.comments(g.id)
+            for g in tx.guidelines.search_guidelines(GuidelineFilter(), limit=100)[0]
+            for c in tx.discussion.comments(g.id)
             if c.hidden is not None
         ]
     statuses = Counter(r.status for r in requests)

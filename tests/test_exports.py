@@ -16,7 +16,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from governance.config import DEFAULT_CATEGORIES
-from governance.constitution.compiler import Decided, compile_constitution
+from governance.constitution.compiler import compile_constitution
 from governance.constitution.exports import EXPORTERS, MANIFEST, render, write_all
 from governance.constitution.exports.json_export import SCHEMA_FILE, json_schema, pretty_json
 from governance.constitution.exports.langchain_principles import unique_names
@@ -26,6 +26,8 @@ from governance.constitution.exports.yaml_export import dump_yaml
 from governance.constitution.model import Constitution, canonical_bytes, canonical_json
 from governance.errors import ValidationFailed
 from governance.models import GuidelineText
+from governance.voting import Decided
+from tests.decisions import decided
 
 ROOT = Path(__file__).resolve().parent.parent
 GOLDEN = Path(__file__).resolve().parent / "golden" / "constitution"
@@ -55,7 +57,7 @@ def _tally(
 def decided_items() -> list[Decided]:
     """Four hand-written decisions: unicode, HTML/markdown in a title, a prompt injection."""
     return [
-        Decided(
+        decided(
             guideline_id="G-0003",
             version=2,
             text=GuidelineText(
@@ -84,7 +86,7 @@ def decided_items() -> list[Decided]:
                 },
             ),
         ),
-        Decided(
+        decided(
             guideline_id="G-0007",
             version=1,
             text=GuidelineText(
@@ -111,7 +113,7 @@ def decided_items() -> list[Decided]:
                 },
             ),
         ),
-        Decided(
+        decided(
             guideline_id="G-0012",
             version=3,
             text=GuidelineText(
@@ -138,7 +140,7 @@ def decided_items() -> list[Decided]:
                 },
             ),
         ),
-        Decided(
+        decided(
             guideline_id="G-0015",
             version=1,
             text=GuidelineText(

@@ -9,11 +9,7 @@ import pytest
 
 from governance.config import DEFAULT_GROUPS
 from governance.errors import ConfigurationError
-from governance.identity import (
-    ClaimMapping,
-    identity_from_claims,
-    sign_in_config,
-)
+from governance.identity import ClaimMapping, identity_from_claims, sign_in_config
 from governance.models import NAME_MAX, Role
 from governance.text import tidy_line
 

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from governance.config import DEFAULT_CATEGORIES
-from governance.constitution.compiler import Decided, compile_constitution
+from governance.constitution.compiler import compile_constitution
 from governance.constitution.exports import render
 from governance.constitution.imports import (
     DERIVED_STATEMENT,
@@ -23,6 +23,7 @@ from governance.constitution.model import Constitution, canonical_json
 from governance.errors import ConfigurationError, ValidationFailed
 from governance.llm.principles import builtin_principles
 from governance.models import REQUEST_MAX, STATEMENT_MAX, TITLE_MAX
+from tests.decisions import decided
 from tests.test_exports import CREATED_AT, build_constitution
 
 DEFAULT = "harm_avoidance"
@@ -60,11 +61,11 @@ def constitution() -> Constitution:
 
 def _recompile(constitution: Constitution, imported: list[ImportedPrinciple]) -> Constitution:
     """Compile imported texts under the same decisions as the original principles."""
-    decided = []
+    items = []
     for principle, item in zip(constitution.principles, imported, strict=True):
         p = principle.provenance
-        decided.append(
-            Decided(
+        items.append(
+            decided(
                 guideline_id=p.guideline_id,
                 version=p.guideline_version,
                 text=item.text,
@@ -89,7 +90,7 @@ def _recompile(constitution: Constitution, imported: list[ImportedPrinciple]) ->
             )
         )
     return compile_constitution(
-        decided, version=constitution.version, created_at=CREATED_AT, categories=DEFAULT_CATEGORIES
+        items, version=constitution.version, created_at=CREATED_AT, categories=DEFAULT_CATEGORIES
     )
 
 

@@ -23,11 +23,10 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from governance.demo_content import GUIDELINES
-from governance.models import Choice, Guideline, Role, Stakeholder, Status
+from governance.demo.content import GUIDELINES
+from governance.models import Choice, Guideline, GuidelineFilter, Role, Stakeholder, Status
 from governance.services import Charter
 from governance.storage import Database
-from governance.storage.store import GuidelineFilter
 from governance.voting import Counts
 from tests.apptest_support import (
     APP,
@@ -74,8 +73,8 @@ def read_only_env(seeded_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 def guidelines_in(db: Database, status: Status) -> list[Guideline]:
-    with db.read() as store:
-        found, _ = store.search_guidelines(GuidelineFilter(statuses=(status,)), limit=200)
+    with db.read() as tx:
+        found, _ = tx.guidelines.search_guidelines(GuidelineFilter(statuses=(status,)), limit=200)
     assert found, f"the demo data has no guideline in {status.value}"
     return found
 
@@ -83,7 +82,7 @@ def guidelines_in(db: Database, status: Status) -> list[Guideline]:
 def a_moderator(services: Charter) -> Stakeholder:
     return next(
         p
-        for p in services.accounts.demo_stakeholders()
+        for p in services.people.demo_stakeholders()
         if Role.MODERATOR in p.roles and not p.suspended
     )
 
@@ -94,7 +93,7 @@ def a_plain_participant(
     """A demo stakeholder with a group and no role beyond taking part."""
     return next(
         p
-        for p in services.accounts.demo_stakeholders()
+        for p in services.people.demo_stakeholders()
         if p.roles == (Role.PARTICIPANT,)
         and not p.suspended
         and p.groups
@@ -105,7 +104,7 @@ def a_plain_participant(
 def authored_in_voting(db: Database, services: Charter) -> tuple[Guideline, Stakeholder]:
     """A guideline open for voting and its (active) author."""
     for guideline in guidelines_in(db, Status.VOTING):
-        author = services.accounts.stakeholder(guideline.author_id)
+        author = services.people.stakeholder(guideline.author_id)
         if not author.suspended:
             return guideline, author
     raise AssertionError("no guideline in voting has an active author")
@@ -113,32 +112,32 @@ def authored_in_voting(db: Database, services: Charter) -> tuple[Guideline, Stak
 
 def voter_without_ballot(db: Database, services: Charter) -> tuple[Guideline, Stakeholder]:
     """A guideline open for voting and a demo voter who has not voted on it yet."""
-    people = [p for p in services.accounts.demo_stakeholders() if p.groups and not p.suspended]
+    people = [p for p in services.people.demo_stakeholders() if p.groups and not p.suspended]
     open_now = guidelines_in(db, Status.VOTING)
-    with db.read() as store:
+    with db.read() as tx:
         for guideline in open_now:
             assert guideline.voting is not None
             for person in people:
-                if store.get_vote(guideline.id, guideline.voting.version, person.id) is None:
+                if tx.votes.get_vote(guideline.id, guideline.voting.version, person.id) is None:
                     return guideline, person
     raise AssertionError("every demo voter has voted on every open guideline")
 
 
 def guideline_count(db: Database) -> int:
-    with db.read() as store:
-        return sum(store.status_counts().values())
+    with db.read() as tx:
+        return sum(tx.analytics.status_counts().values())
 
 
 def counts_under_vote(db: Database, guideline: Guideline) -> Counts:
     assert guideline.voting is not None
-    with db.read() as store:
-        overall, _ = store.ballot_counts(guideline.id, guideline.voting.version)
+    with db.read() as tx:
+        overall, _ = tx.votes.ballot_counts(guideline.id, guideline.voting.version)
     return overall
 
 
 def stored(db: Database, guideline_id: str) -> Guideline:
-    with db.read() as store:
-        found = store.get_guideline(guideline_id)
+    with db.read() as tx:
+        found = tx.guidelines.get_guideline(guideline_id)
     assert found is not None
     return found
 
@@ -314,8 +313,8 @@ def test_vote_updates_tally_and_a_changed_vote_counts_once(
     assert after_approve.ballots == before.ballots + 1
     assert after_approve.decisive == before.decisive + 1
     assert share(after_approve) >= share(before)
-    with seeded_db.read() as store:
-        vote = store.get_vote(guideline.id, guideline.voting.version, voter.id)
+    with seeded_db.read() as tx:
+        vote = tx.votes.get_vote(guideline.id, guideline.voting.version, voter.id)
     assert vote is not None and vote.choice is Choice.APPROVE
     counts = counts_under_vote(seeded_db, guideline)
     assert counts.approve == counts_before.approve + 1
@@ -334,8 +333,8 @@ def test_vote_updates_tally_and_a_changed_vote_counts_once(
     assert counts.approve == counts_before.approve
     assert counts.reject == counts_before.reject + 1
     assert counts.total == counts_before.total + 1
-    with seeded_db.read() as store:
-        vote = store.get_vote(guideline.id, guideline.voting.version, voter.id)
+    with seeded_db.read() as tx:
+        vote = tx.votes.get_vote(guideline.id, guideline.voting.version, voter.id)
     assert vote is not None and vote.choice is Choice.REJECT
 
 
@@ -359,10 +358,10 @@ def test_filtering_from_a_later_page_starts_again_at_page_one(demo_env: Path, se
 def test_visitor_dashboard_shows_the_stored_numbers(demo_env: Path, seeded_db: Database):
     at = start()
     metrics = {m.label: m.value for m in at.metric}
-    with seeded_db.read() as store:
-        ballots = store.count_votes()
-        people = store.count_stakeholders()
-        open_votes = store.status_counts().get(Status.VOTING, 0)
+    with seeded_db.read() as tx:
+        ballots = tx.votes.count_votes()
+        people = tx.people.count_stakeholders()
+        open_votes = tx.analytics.status_counts().get(Status.VOTING, 0)
     assert metrics["Ballots"] == f"{ballots:,}"
     assert metrics["Stakeholders"] == f"{people:,}"
     assert metrics["Open votes"] == str(open_votes)
@@ -457,8 +456,8 @@ def test_comment_is_stored_and_rendered_without_html_or_unsafe_links(
 ):
     guideline = guidelines_in(seeded_db, Status.DELIBERATION)[0]
     person = a_plain_participant(services, not_author_of=guideline)
-    with seeded_db.read() as store:
-        comments_before = len(store.comments(guideline.id))
+    with seeded_db.read() as tx:
+        comments_before = len(tx.discussion.comments(guideline.id))
     at = open_guideline(start(person), guideline.id)
     body = "<script>alert(1)</script> and [x](javascript:alert(1))"
     at.text_area(key=f"comment:{guideline.id}:body").input(body)
@@ -473,8 +472,8 @@ def test_comment_is_stored_and_rendered_without_html_or_unsafe_links(
     assert "<script>" not in rendered[0]
     assert "javascript:" not in rendered[0]
     assert any(f"**{person.display_name}**" in m for m in texts(at.markdown))
-    with seeded_db.read() as store:
-        comments = store.comments(guideline.id)
+    with seeded_db.read() as tx:
+        comments = tx.discussion.comments(guideline.id)
     assert len(comments) == comments_before + 1
     newest = max(comments, key=lambda c: c.id)
     assert newest.body == body, "stored as typed; only rendering is made safe"
@@ -486,16 +485,16 @@ def test_empty_comment_is_refused_at_the_field(
 ):
     guideline = guidelines_in(seeded_db, Status.DELIBERATION)[0]
     person = a_plain_participant(services, not_author_of=guideline)
-    with seeded_db.read() as store:
-        comments_before = len(store.comments(guideline.id))
+    with seeded_db.read() as tx:
+        comments_before = len(tx.discussion.comments(guideline.id))
     at = open_guideline(start(person), guideline.id)
     at.text_area(key=f"comment:{guideline.id}:body").input("   ")
     at.button(key=f"comment:{guideline.id}:post").click()
     rerun(at)
     assert message_below(at, f"comment:{guideline.id}:body") == "must not be empty"
     assert not at.success
-    with seeded_db.read() as store:
-        assert len(store.comments(guideline.id)) == comments_before
+    with seeded_db.read() as tx:
+        assert len(tx.discussion.comments(guideline.id)) == comments_before
 
 
 def test_participant_has_no_lifecycle_actions(
@@ -548,10 +547,10 @@ def test_withdraw_needs_a_reason(demo_env: Path, seeded_db: Database, services: 
     assert ":gray-badge[withdrawn]" in texts(at.markdown)
     assert "Discussion is closed here." in texts(at.caption)
     assert not any(str(b.key).startswith("move:") for b in at.button), "nothing left to do"
-    with seeded_db.read() as store:
+    with seeded_db.read() as tx:
         [event] = [
             e
-            for e in store.events(subject=guideline.id, actions=("guideline.transitioned",))
+            for e in tx.events.find(subject=guideline.id, actions=("guideline.transitioned",))
             if (e.after or {}).get("status") == Status.WITHDRAWN.value
         ]
     assert event.reason == "duplicate of another guideline"
@@ -577,8 +576,8 @@ def test_author_amending_during_voting_sends_back_to_deliberation(
     assert amended.voting is None
     assert amended.text.statement == new_statement
     assert amended.text.title == guideline.text.title, "untouched fields are kept"
-    with seeded_db.read() as store:
-        versions = store.versions(guideline.id)
+    with seeded_db.read() as tx:
+        versions = tx.guidelines.versions(guideline.id)
     assert [v.version for v in versions][-2:] == [guideline.version, guideline.version + 1]
     assert versions[-1].reason == "say it more plainly"
     # The page follows: new version, no tally, and the old ballots are said not to count.
@@ -634,10 +633,10 @@ def test_unknown_guideline_error_does_not_render_links_from_the_url(demo_env: Pa
 
 def test_names_people_chose_are_shown_as_text(demo_env: Path, services: Charter):
     name = "Eve [pay here](javascript:alert(1)) <b>x</b>"
-    eve = services.accounts.create_stakeholder(
+    eve = services.people.create_stakeholder(
         None, display_name=name, groups=("public",), is_demo=True
     )
-    proposed = services.propose(
+    proposed = services.guidelines.propose(
         eve, {"title": "A title", "statement": "A statement.", "category": "honesty"}
     )
     at = open_page(start(eve), "pages/guidelines.py")

@@ -8,9 +8,8 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from governance.models import Role, Stakeholder
+from governance.models import GuidelineFilter, Role, Stakeholder
 from governance.services import Charter
-from governance.storage.store import GuidelineFilter
 from tests.apptest_support import APP, as_read, open_page, rerun, texts
 
 PAGE = "pages/constitution.py"
@@ -31,7 +30,7 @@ def start(person: Stakeholder | None = None) -> AppTest:
 
 
 def the_steward(services: Charter) -> Stakeholder:
-    return next(p for p in services.accounts.demo_stakeholders() if Role.STEWARD in p.roles)
+    return next(p for p in services.people.demo_stakeholders() if Role.STEWARD in p.roles)
 
 
 def buttons(at: AppTest) -> dict[str, object]:
@@ -128,7 +127,7 @@ def test_a_steward_retires_an_adopted_principle(demo_env, services):
     at.text_input(key=f"retire:{gid}:reason").input("Superseded by a broader principle.")
     at.button(key=f"retire:{gid}:go").click()
     rerun(at)
-    assert services.guideline_detail(gid, None).guideline.status.value == "retired"
+    assert services.guidelines.detail(gid, None).guideline.status.value == "retired"
     assert [p.id for p in services.constitution.draft().changes.removed] == [principle.id]
 
 
@@ -137,10 +136,10 @@ def test_only_stewards_see_the_import_tab_and_it_imports_all_or_nothing(demo_env
     assert [t.label for t in visitor.tabs] == ["Current release", "Draft", "Releases (2)"]
     at = open_page(start(the_steward(services)), PAGE)
     assert at.tabs[-1].label == "Import"
-    before = services.guideline_list(GuidelineFilter()).total
+    before = services.guidelines.listing(GuidelineFilter()).total
     at.selectbox(key="import:format").select("langchain-builtin")
     rerun(at)
     at.button(key="import:go").click()
     rerun(at)
-    assert services.guideline_list(GuidelineFilter()).total == before + 54
+    assert services.guidelines.listing(GuidelineFilter()).total == before + 54
     assert any(s.startswith("54 draft guidelines created") for s in texts(at.success))

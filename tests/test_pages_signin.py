@@ -20,10 +20,16 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from governance.identity import Identity
-from governance.models import AccountStatus, Comment, RequestStatus, Role, Stakeholder
+from governance.models import (
+    AccountStatus,
+    Comment,
+    GuidelineFilter,
+    RequestStatus,
+    Role,
+    Stakeholder,
+)
 from governance.services import Charter
 from governance.storage import Database
-from governance.storage.store import GuidelineFilter
 from governance.text import safe_markdown
 from tests.apptest_support import APP, message_below, open_page, registered_pages, rerun, texts
 
@@ -92,7 +98,7 @@ VISITOR: dict[str, Any] = {"is_logged_in": False}
 
 def signed_up(services: Charter, sub: str, name: str) -> Stakeholder:
     """Someone who already signed in once (through the services, not the app)."""
-    return services.accounts.sign_in(Identity(ISSUER, sub, "mock", name))
+    return services.people.sign_in(Identity(ISSUER, sub, "mock", name))
 
 
 # -- driving the app ----------------------------------------------------------------------
@@ -134,30 +140,30 @@ def button_keys(at: AppTest) -> set[str]:
 
 
 def owner(db: Database, sub: str, iss: str = ISSUER) -> Stakeholder | None:
-    with db.read() as store:
-        person_id = store.identity_owner(iss, sub)
-        return None if person_id is None else store.get_stakeholder(person_id)
+    with db.read() as tx:
+        person_id = tx.people.identity_owner(iss, sub)
+        return None if person_id is None else tx.people.get_stakeholder(person_id)
 
 
 def person_count(db: Database) -> int:
-    with db.read() as store:
-        return store.count_stakeholders()
+    with db.read() as tx:
+        return tx.people.count_stakeholders()
 
 
 def a_visible_comment(db: Database) -> Comment:
     """A top-level comment nobody has hidden, on some seeded guideline."""
-    with db.read() as store:
-        found, _ = store.search_guidelines(GuidelineFilter(), limit=200)
+    with db.read() as tx:
+        found, _ = tx.guidelines.search_guidelines(GuidelineFilter(), limit=200)
         for guideline in found:
-            for comment in store.comments(guideline.id):
+            for comment in tx.discussion.comments(guideline.id):
                 if comment.hidden is None and comment.parent_id is None:
                     return comment
     raise AssertionError("the demo data has no visible comment")
 
 
 def comment(db: Database, found: Comment) -> Comment:
-    with db.read() as store:
-        (current,) = store.comments(found.guideline_id, comment_id=found.id)
+    with db.read() as tx:
+        (current,) = tx.discussion.comments(found.guideline_id, comment_id=found.id)
     return current
 
 
@@ -201,11 +207,11 @@ def test_navigation_offers_the_pages_of_each_role(
 def test_suspended_person_reads_and_sees_profile_but_cannot_propose(
     oidc_env: Path, seeded_db: Database, services: Charter
 ):
-    steward = services.accounts.create_stakeholder(
+    steward = services.people.create_stakeholder(
         None, display_name="Set-up Steward", groups=("public",), roles=(Role.STEWARD,)
     )
     person = signed_up(services, "suspended-1", "Sue Spended")
-    services.accounts.set_account_status(
+    services.people.set_account_status(
         steward, person.id, AccountStatus.SUSPENDED, "spam in three guidelines"
     )
 
@@ -241,8 +247,8 @@ def test_first_sign_in_creates_a_stakeholder_with_public_and_claim_groups(
     assert set(person.groups) == {"public", "ethicist", "engineer"}
     assert set(person.roles) == {Role.PARTICIPANT, Role.MODERATOR}
     assert "Signed in as **Fiona First**" in [m.value for m in at.sidebar.markdown]
-    with seeded_db.read() as store:
-        [linked] = store.identities(person.id)
+    with seeded_db.read() as tx:
+        [linked] = tx.people.identities(person.id)
     assert (linked.issuer, linked.subject, linked.provider) == (ISSUER, "first-1", "mock")
 
     # Later runs of the same session read the stored record; nobody new appears.
@@ -365,8 +371,8 @@ def test_rename_is_stored_and_shown(on_profile: AppTest, seeded_db: Database):
     person = owner(seeded_db, "profile-1")
     assert person is not None and person.display_name == "Patricia Profile"
     assert "Signed in as **Patricia Profile**" in [m.value for m in at.sidebar.markdown]
-    with seeded_db.read() as store:
-        [renamed] = store.events(
+    with seeded_db.read() as tx:
+        [renamed] = tx.events.find(
             subject=f"stakeholder:{person.id}", actions=("stakeholder.renamed",)
         )
     assert renamed.after == {"display_name": "Patricia Profile"}
@@ -382,8 +388,8 @@ def test_group_request_needs_a_justification(on_profile: AppTest, seeded_db: Dat
     assert not at.success
     person = owner(seeded_db, "profile-1")
     assert person is not None
-    with seeded_db.read() as store:
-        assert store.group_requests(stakeholder_id=person.id) == []
+    with seeded_db.read() as tx:
+        assert tx.people.group_requests(stakeholder_id=person.id) == []
 
 
 def test_group_request_is_pending_and_does_not_count(on_profile: AppTest, seeded_db: Database):
@@ -397,8 +403,8 @@ def test_group_request_is_pending_and_does_not_count(on_profile: AppTest, seeded
 
     assert "Request sent: a steward will decide." in texts(at.success)
     assert not at.error
-    with seeded_db.read() as store:
-        [request] = store.group_requests(stakeholder_id=before.id)
+    with seeded_db.read() as tx:
+        [request] = tx.people.group_requests(stakeholder_id=before.id)
     assert (request.group, request.status) == ("ethicist", RequestStatus.PENDING)
     assert request.justification == "I chair our hospital's ethics board."
     assert any(
@@ -408,8 +414,8 @@ def test_group_request_is_pending_and_does_not_count(on_profile: AppTest, seeded
     # Pending requests never count: the groups used by every tally are unchanged.
     after = owner(seeded_db, "profile-1")
     assert after is not None and after.groups == before.groups == ("engineer", "public")
-    with seeded_db.read() as store:
-        groups, _ = store.grants(before.id)
+    with seeded_db.read() as tx:
+        groups, _ = tx.people.grants(before.id)
     assert {g.name for g in groups} == {"engineer", "public"}
     assert at.text_area(key="request:justification").value == "", "the box is emptied"
 
@@ -421,7 +427,7 @@ def test_group_request_is_pending_and_does_not_count(on_profile: AppTest, seeded
 def pending(services: Charter) -> tuple[Stakeholder, int]:
     """Someone who signed in and asked to join the ethicists, and their request's id."""
     person = signed_up(services, "petra-1", "Petra Pending")
-    request = services.accounts.request_group(
+    request = services.people.request_group(
         person, "ethicist", "I teach applied ethics at the university."
     )
     return person, request.id
@@ -442,8 +448,8 @@ def test_steward_sees_and_approves_a_pending_request(
     at = steward_on_people
     person, request_id = pending
     key = f"decide:{request_id}"
-    with seeded_db.read() as store:
-        waiting = len(store.group_requests(status=RequestStatus.PENDING))
+    with seeded_db.read() as tx:
+        waiting = len(tx.people.group_requests(status=RequestStatus.PENDING))
     assert at.tabs[0].label == f"Group requests ({waiting})"
     assert any(
         "**Petra Pending**" in m and "asks to join **ethicist**" in m for m in texts(at.markdown)
@@ -455,9 +461,9 @@ def test_steward_sees_and_approves_a_pending_request(
     rerun(at)
 
     assert not at.error
-    assert "ethicist" in services.accounts.stakeholder(person.id).groups
-    with seeded_db.read() as store:
-        [request] = store.group_requests(request_id=request_id)
+    assert "ethicist" in services.people.stakeholder(person.id).groups
+    with seeded_db.read() as tx:
+        [request] = tx.people.group_requests(request_id=request_id)
     assert request.status is RequestStatus.APPROVED
     assert request.decision_reason == "Known to the ethics board."
     assert f"{key}:approve" not in button_keys(at), "the request left the list"
@@ -489,10 +495,10 @@ def test_declining_without_a_reason_is_refused(
 
     assert message_below(at, f"{key}:reason") == "must not be empty"
     assert not at.success
-    with seeded_db.read() as store:
-        [request] = store.group_requests(request_id=request_id)
+    with seeded_db.read() as tx:
+        [request] = tx.people.group_requests(request_id=request_id)
     assert request.status is RequestStatus.PENDING
-    assert services.accounts.stakeholder(person.id).groups == ("public",)
+    assert services.people.stakeholder(person.id).groups == ("public",)
     assert f"{key}:decline" in button_keys(at), "still waiting for a decision"
 
 
@@ -517,10 +523,10 @@ def test_steward_makes_someone_a_moderator(
 
     assert "Done." in texts(at.success)
     assert not at.error
-    assert Role.MODERATOR in services.accounts.stakeholder(person.id).roles
-    with seeded_db.read() as store:
-        _, roles = store.grants(person.id)
-        [granted] = store.events(subject=f"stakeholder:{person.id}", actions=("role.granted",))
+    assert Role.MODERATOR in services.people.stakeholder(person.id).roles
+    with seeded_db.read() as tx:
+        _, roles = tx.people.grants(person.id)
+        [granted] = tx.events.find(subject=f"stakeholder:{person.id}", actions=("role.granted",))
     assert {r.name for r in roles} == {"participant", "moderator"}
     assert granted.reason == "Moderates the engineering forum already."
     keys = button_keys(at)

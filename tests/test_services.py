@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-
 import pytest
 
 from governance.errors import (
@@ -14,37 +12,37 @@ from governance.errors import (
     ValidationFailed,
     VotingClosed,
 )
-from governance.models import AccountStatus, Choice, Role, Status
-from governance.services import Charter, GuidelineFilter
+from governance.models import AccountStatus, Choice, GuidelineFilter, Role, Status
+from governance.services import Charter
 from tests.conftest import PROPOSAL, Cast, FakeClock, changes_nothing, refused
 
 # -- the journey -----------------------------------------------------------------------------
 
 
 def test_propose_deliberate_vote_and_decide(charter: Charter, cast: Cast, clock: FakeClock) -> None:
-    g = charter.propose(cast.author, PROPOSAL)
+    g = charter.guidelines.propose(cast.author, PROPOSAL)
     assert (g.id, g.status, g.version) == ("G-0001", Status.DRAFT, 1)
     assert g.text.critique_request.startswith("Identify specific ways")
     assert g.text.tags == ("calibration", "uncertainty")
 
-    charter.submit(cast.author, g.id, "ready")
-    charter.comment(cast.voters["ethicist"][0], g.id, "Say what 'not sure' means.")
-    opened = charter.open_voting(cast.moderator, g.id)
+    charter.guidelines.submit(cast.author, g.id, "ready")
+    charter.discussion.comment(cast.voters["ethicist"][0], g.id, "Say what 'not sure' means.")
+    opened = charter.guidelines.open_voting(cast.moderator, g.id)
     assert opened.voting is not None and opened.voting.rules_version == 1
 
     for i, voter in enumerate(cast.everyone()):
-        charter.cast_vote(voter, g.id, "reject" if i % 5 == 0 else "approve")
-    live = charter.tally(g.id)
+        charter.ballots.cast(voter, g.id, "reject" if i % 5 == 0 else "approve")
+    live = charter.ballots.tally(g.id)
     assert live.overall.total == 60 and live.approved
 
     clock.advance(days=15)
-    (decided,) = charter.close_due()
+    (decided,) = charter.guidelines.close_due()
     assert decided.status is Status.APPROVED
-    detail = charter.guideline_detail(g.id, None)
+    detail = charter.guidelines.detail(g.id, None)
     assert detail.decision is not None
     assert detail.decision.outcome is Status.APPROVED
     assert detail.decision.decided_by is None  # the system closed it when the window ended
-    assert "groups with quorum: 3 of 3 (needs 2) - met" in detail.decision.tally["lines"]
+    assert "groups with quorum: 3 of 3 (needs 2) - met" in detail.decision.tally.lines
     moves = [
         (e.before or {}).get("status") for e in detail.history if e.action.endswith("transitioned")
     ]
@@ -55,25 +53,25 @@ def test_a_split_community_rejects_despite_a_raw_majority(
     charter: Charter, cast: Cast, in_voting: str
 ) -> None:
     for voter in cast.voters["public"]:
-        charter.cast_vote(voter, in_voting, "approve")
+        charter.ballots.cast(voter, in_voting, "approve")
     for voter in cast.voters["ethicist"]:
-        charter.cast_vote(voter, in_voting, "approve")
+        charter.ballots.cast(voter, in_voting, "approve")
     for voter in cast.voters["engineer"]:
-        charter.cast_vote(voter, in_voting, "reject")
-    result = charter.tally(in_voting)
+        charter.ballots.cast(voter, in_voting, "reject")
+    result = charter.ballots.tally(in_voting)
     assert result.overall.approve == 40 and result.overall.reject == 20  # 67% overall
     assert not result.approved
     assert "engineer approval 0% is below 50%" in result.reasons
-    closed = charter.close_voting(cast.moderator, in_voting, "testing an early close")
+    closed = charter.guidelines.close_voting(cast.moderator, in_voting, "testing an early close")
     assert closed.status is Status.REJECTED
 
 
 def test_rules_are_pinned_when_voting_opens(charter: Charter, cast: Cast, in_voting: str) -> None:
     for voter in cast.everyone():
-        charter.cast_vote(voter, in_voting, "approve")
-    charter.update_rules(cast.steward, {"overall_quorum": 1000}, "a much larger community now")
-    assert charter.rules().rules.version == 2
-    result = charter.tally(in_voting)
+        charter.ballots.cast(voter, in_voting, "approve")
+    charter.rules.update(cast.steward, {"overall_quorum": 1000}, "a much larger community now")
+    assert charter.rules.current().rules.version == 2
+    result = charter.ballots.tally(in_voting)
     assert result.rules_version == 1 and result.approved
 
 
@@ -84,32 +82,32 @@ def test_a_second_ballot_replaces_the_first_and_history_keeps_both(
     charter: Charter, cast: Cast, in_voting: str
 ) -> None:
     voter = cast.voters["public"][0]
-    charter.cast_vote(voter, in_voting, "approve")
-    charter.cast_vote(voter, in_voting, "reject", "changed my mind after the discussion")
-    result = charter.tally(in_voting)
+    charter.ballots.cast(voter, in_voting, "approve")
+    charter.ballots.cast(voter, in_voting, "reject", "changed my mind after the discussion")
+    result = charter.ballots.tally(in_voting)
     assert (result.overall.approve, result.overall.reject) == (0, 1)
-    with charter.db.read() as store:
-        history = store.events(subject=in_voting, actions=["vote.cast"], ascending=True)
+    with charter.db.read() as tx:
+        history = tx.events.find(subject=in_voting, actions=["vote.cast"], ascending=True)
     assert [e.after["choice"] for e in history] == ["approve", "reject"]  # type: ignore[index]
     assert history[1].before == {"version": 1, "choice": "approve", "reason": ""}
 
 
 def test_the_same_ballot_twice_is_harmless(charter: Charter, cast: Cast, in_voting: str) -> None:
     voter = cast.voters["engineer"][0]
-    first = charter.cast_vote(voter, in_voting, "approve")
+    first = charter.ballots.cast(voter, in_voting, "approve")
     with changes_nothing(charter):
-        again = charter.cast_vote(voter, in_voting, " APPROVE ")
+        again = charter.ballots.cast(voter, in_voting, " APPROVE ")
     assert again == first
 
 
 def test_a_person_in_two_groups_counts_in_both_and_once_overall(
     charter: Charter, cast: Cast, in_voting: str
 ) -> None:
-    both = charter.accounts.create_stakeholder(
+    both = charter.people.create_stakeholder(
         None, display_name="Dual", groups=("engineer", "public")
     )
-    charter.cast_vote(both, in_voting, "approve")
-    result = charter.tally(in_voting)
+    charter.ballots.cast(both, in_voting, "approve")
+    result = charter.ballots.tally(in_voting)
     assert result.overall.total == 1
     assert {g.group: g.counts.total for g in result.groups} == {
         "ethicist": 0,
@@ -120,13 +118,15 @@ def test_a_person_in_two_groups_counts_in_both_and_once_overall(
 
 @pytest.mark.parametrize("status", ["draft", "deliberation", "withdrawn"])
 def test_no_ballot_outside_voting(charter: Charter, cast: Cast, status: str) -> None:
-    g = charter.propose(cast.author, PROPOSAL)
+    g = charter.guidelines.propose(cast.author, PROPOSAL)
     if status != "draft":
-        charter.submit(cast.author, g.id)
+        charter.guidelines.submit(cast.author, g.id)
     if status == "withdrawn":
-        charter.withdraw(cast.author, g.id, "duplicate")
+        charter.guidelines.withdraw(cast.author, g.id, "duplicate")
     error = refused(
-        charter, VotingClosed, lambda: charter.cast_vote(cast.voters["public"][0], g.id, "approve")
+        charter,
+        VotingClosed,
+        lambda: charter.ballots.cast(cast.voters["public"][0], g.id, "approve"),
     )
     assert f"{g.id} is {status}, not open for voting" in error.message
 
@@ -138,7 +138,7 @@ def test_no_ballot_after_the_window(
     refused(
         charter,
         VotingClosed,
-        lambda: charter.cast_vote(cast.voters["public"][0], in_voting, "approve"),
+        lambda: charter.ballots.cast(cast.voters["public"][0], in_voting, "approve"),
     )
 
 
@@ -148,7 +148,7 @@ def test_a_ballot_on_a_stale_version_is_refused(
     refused(
         charter,
         StaleVersion,
-        lambda: charter.cast_vote(cast.voters["public"][0], in_voting, "approve", version=2),
+        lambda: charter.ballots.cast(cast.voters["public"][0], in_voting, "approve", version=2),
     )
 
 
@@ -159,7 +159,7 @@ def test_unknown_choices_are_refused(
     error = refused(
         charter,
         ValidationFailed,
-        lambda: charter.cast_vote(cast.voters["public"][0], in_voting, choice),
+        lambda: charter.ballots.cast(cast.voters["public"][0], in_voting, choice),
     )
     assert "choice" in error.errors  # type: ignore[attr-defined]
 
@@ -168,19 +168,19 @@ def test_a_suspended_account_reads_but_cannot_act(
     charter: Charter, cast: Cast, in_voting: str
 ) -> None:
     voter = cast.voters["public"][0]
-    charter.cast_vote(voter, in_voting, "approve")
-    charter.accounts.set_account_status(cast.steward, voter.id, AccountStatus.SUSPENDED, "spam")
-    error = refused(charter, NotAllowed, lambda: charter.cast_vote(voter, in_voting, "reject"))
+    charter.ballots.cast(voter, in_voting, "approve")
+    charter.people.set_account_status(cast.steward, voter.id, AccountStatus.SUSPENDED, "spam")
+    error = refused(charter, NotAllowed, lambda: charter.ballots.cast(voter, in_voting, "reject"))
     assert "suspended" in error.message
-    refused(charter, NotAllowed, lambda: charter.propose(voter, PROPOSAL))
-    refused(charter, NotAllowed, lambda: charter.comment(voter, in_voting, "hello"))
-    assert charter.tally(in_voting).overall.approve == 1  # earlier ballots stay counted
-    assert charter.guideline_detail(in_voting, voter).can.vote is False
+    refused(charter, NotAllowed, lambda: charter.guidelines.propose(voter, PROPOSAL))
+    refused(charter, NotAllowed, lambda: charter.discussion.comment(voter, in_voting, "hello"))
+    assert charter.ballots.tally(in_voting).overall.approve == 1  # earlier ballots stay counted
+    assert charter.guidelines.detail(in_voting, voter).can.vote is False
 
 
 def test_someone_without_a_group_cannot_vote(charter: Charter, cast: Cast, in_voting: str) -> None:
-    nobody = charter.accounts.create_stakeholder(None, display_name="No Group", groups=())
-    refused(charter, NotAllowed, lambda: charter.cast_vote(nobody, in_voting, "approve"))
+    nobody = charter.people.create_stakeholder(None, display_name="No Group", groups=())
+    refused(charter, NotAllowed, lambda: charter.ballots.cast(nobody, in_voting, "approve"))
 
 
 def test_an_unknown_guideline(charter: Charter, cast: Cast) -> None:
@@ -188,10 +188,10 @@ def test_an_unknown_guideline(charter: Charter, cast: Cast) -> None:
         refused(
             charter,
             NotFound,
-            lambda ref=ref: charter.cast_vote(cast.voters["public"][0], ref, "approve"),
+            lambda ref=ref: charter.ballots.cast(cast.voters["public"][0], ref, "approve"),
         )
         with pytest.raises(NotFound):
-            charter.guideline_detail(ref, None)
+            charter.guidelines.detail(ref, None)
 
 
 # -- amendments ------------------------------------------------------------------------------
@@ -201,8 +201,8 @@ def test_an_amendment_during_voting_sends_it_back_and_ballots_do_not_carry_over(
     charter: Charter, cast: Cast, in_voting: str
 ) -> None:
     for voter in cast.voters["public"]:
-        charter.cast_vote(voter, in_voting, "approve")
-    amended = charter.amend(
+        charter.ballots.cast(voter, in_voting, "approve")
+    amended = charter.guidelines.amend(
         cast.author,
         in_voting,
         {**PROPOSAL, "statement": PROPOSAL["statement"] + " It says how sure it is."},
@@ -210,40 +210,50 @@ def test_an_amendment_during_voting_sends_it_back_and_ballots_do_not_carry_over(
         expected_version=1,
     )
     assert (amended.status, amended.version, amended.voting) == (Status.DELIBERATION, 2, None)
-    detail = charter.guideline_detail(in_voting, None)
+    detail = charter.guidelines.detail(in_voting, None)
     assert detail.ballots_on_earlier_versions == 20
     assert [v.reason for v in detail.versions] == ["", "clearer after the discussion"]
-    charter.open_voting(cast.moderator, in_voting)
-    assert charter.tally(in_voting).overall.total == 0
+    charter.guidelines.open_voting(cast.moderator, in_voting)
+    assert charter.ballots.tally(in_voting).overall.total == 0
     refused(
         charter,
         StaleVersion,
-        lambda: charter.cast_vote(cast.voters["public"][0], in_voting, "approve", version=1),
+        lambda: charter.ballots.cast(cast.voters["public"][0], in_voting, "approve", version=1),
     )
 
 
 def test_amendment_rules(charter: Charter, cast: Cast, in_voting: str) -> None:
     other = cast.voters["public"][0]
-    refused(charter, NotAllowed, lambda: charter.amend(other, in_voting, PROPOSAL, "mine now"))
+    refused(
+        charter,
+        NotAllowed,
+        lambda: charter.guidelines.amend(other, in_voting, PROPOSAL, "mine now"),
+    )
     refused(
         charter,
         ValidationFailed,
-        lambda: charter.amend(cast.author, in_voting, PROPOSAL, "no change"),
+        lambda: charter.guidelines.amend(cast.author, in_voting, PROPOSAL, "no change"),
     )
     refused(
-        charter, ValidationFailed, lambda: charter.amend(cast.author, in_voting, PROPOSAL, "   ")
+        charter,
+        ValidationFailed,
+        lambda: charter.guidelines.amend(cast.author, in_voting, PROPOSAL, "   "),
     )
     changed = {**PROPOSAL, "title": "Admit uncertainty, always"}
     refused(
         charter,
         StaleVersion,
-        lambda: charter.amend(cast.author, in_voting, changed, "why", expected_version=7),
+        lambda: charter.guidelines.amend(
+            cast.author, in_voting, changed, "why", expected_version=7
+        ),
     )
-    charter.update_rules(None, {"overall_quorum": 1, "min_groups_with_quorum": 1}, "tiny")
-    charter.cast_vote(cast.voters["public"][1], in_voting, "approve")
-    charter.close_voting(cast.moderator, in_voting, "early, for the test")
+    charter.rules.update(None, {"overall_quorum": 1, "min_groups_with_quorum": 1}, "tiny")
+    charter.ballots.cast(cast.voters["public"][1], in_voting, "approve")
+    charter.guidelines.close_voting(cast.moderator, in_voting, "early, for the test")
     error = refused(
-        charter, NotAllowed, lambda: charter.amend(cast.author, in_voting, changed, "late")
+        charter,
+        NotAllowed,
+        lambda: charter.guidelines.amend(cast.author, in_voting, changed, "late"),
     )
     assert "can no longer be amended" in error.message
 
@@ -252,24 +262,32 @@ def test_amendment_rules(charter: Charter, cast: Cast, in_voting: str) -> None:
 
 
 def test_who_may_move_a_guideline(charter: Charter, cast: Cast) -> None:
-    g = charter.propose(cast.author, PROPOSAL)
+    g = charter.guidelines.propose(cast.author, PROPOSAL)
     stranger = cast.voters["public"][0]
-    refused(charter, NotAllowed, lambda: charter.submit(stranger, g.id))
-    refused(charter, InvalidTransition, lambda: charter.open_voting(cast.moderator, g.id))
-    charter.submit(cast.moderator, g.id)  # a moderator may submit for the author
-    error = refused(charter, NotAllowed, lambda: charter.open_voting(cast.author, g.id))
+    refused(charter, NotAllowed, lambda: charter.guidelines.submit(stranger, g.id))
+    refused(
+        charter, InvalidTransition, lambda: charter.guidelines.open_voting(cast.moderator, g.id)
+    )
+    charter.guidelines.submit(cast.moderator, g.id)  # a moderator may submit for the author
+    error = refused(charter, NotAllowed, lambda: charter.guidelines.open_voting(cast.author, g.id))
     assert error.message == "only moderators may open voting"
-    refused(charter, NotAllowed, lambda: charter.close_voting(cast.author, g.id))
-    error = refused(charter, InvalidTransition, lambda: charter.withdraw(cast.author, g.id, ""))
+    refused(charter, NotAllowed, lambda: charter.guidelines.close_voting(cast.author, g.id))
+    error = refused(
+        charter, InvalidTransition, lambda: charter.guidelines.withdraw(cast.author, g.id, "")
+    )
     assert "a reason is required" in error.message
-    charter.withdraw(cast.author, g.id, "merged into G-0002")
-    error = refused(charter, InvalidTransition, lambda: charter.submit(cast.author, g.id))
+    charter.guidelines.withdraw(cast.author, g.id, "merged into G-0002")
+    error = refused(
+        charter, InvalidTransition, lambda: charter.guidelines.submit(cast.author, g.id)
+    )
     assert "withdrawn is final" in error.message
 
 
 def test_closing_early_needs_a_reason(charter: Charter, cast: Cast, in_voting: str) -> None:
     error = refused(
-        charter, ValidationFailed, lambda: charter.close_voting(cast.moderator, in_voting)
+        charter,
+        ValidationFailed,
+        lambda: charter.guidelines.close_voting(cast.moderator, in_voting),
     )
     assert "reason" in error.errors  # type: ignore[attr-defined]
 
@@ -278,36 +296,36 @@ def test_only_stewards_change_rules_and_accounts(charter: Charter, cast: Cast) -
     refused(
         charter,
         NotAllowed,
-        lambda: charter.update_rules(cast.moderator, {"overall_quorum": 5}, "x"),
+        lambda: charter.rules.update(cast.moderator, {"overall_quorum": 5}, "x"),
     )
     refused(
         charter,
         NotAllowed,
-        lambda: charter.accounts.set_account_status(
+        lambda: charter.people.set_account_status(
             cast.moderator, cast.author.id, AccountStatus.SUSPENDED, "x"
         ),
     )
     refused(
         charter,
         ValidationFailed,
-        lambda: charter.update_rules(cast.steward, {"group_quorum": {"astronaut": 3}}, "new group"),
+        lambda: charter.rules.update(cast.steward, {"group_quorum": {"astronaut": 3}}, "new group"),
     )
     refused(
         charter,
         ValidationFailed,
-        lambda: charter.update_rules(cast.steward, {"overall_threshold_pct": 140}, "typo"),
+        lambda: charter.rules.update(cast.steward, {"overall_threshold_pct": 140}, "typo"),
     )
 
 
 def test_permissions_shown_to_each_viewer(charter: Charter, cast: Cast) -> None:
-    g = charter.propose(cast.author, PROPOSAL)
-    assert charter.guideline_detail(g.id, cast.author).can.submit
-    assert charter.guideline_detail(g.id, cast.author).can.amend
-    assert not charter.guideline_detail(g.id, cast.voters["public"][0]).can.amend
-    charter.submit(cast.author, g.id)
-    assert charter.guideline_detail(g.id, cast.moderator).can.open_voting
-    assert not charter.guideline_detail(g.id, cast.author).can.open_voting
-    visitor = charter.guideline_detail(g.id, None).can
+    g = charter.guidelines.propose(cast.author, PROPOSAL)
+    assert charter.guidelines.detail(g.id, cast.author).can.submit
+    assert charter.guidelines.detail(g.id, cast.author).can.amend
+    assert not charter.guidelines.detail(g.id, cast.voters["public"][0]).can.amend
+    charter.guidelines.submit(cast.author, g.id)
+    assert charter.guidelines.detail(g.id, cast.moderator).can.open_voting
+    assert not charter.guidelines.detail(g.id, cast.author).can.open_voting
+    visitor = charter.guidelines.detail(g.id, None).can
     assert not any(vars(visitor).values())
 
 
@@ -337,7 +355,9 @@ def test_a_bad_proposal_is_refused_field_by_field(
     charter: Charter, cast: Cast, change: dict[str, object], field: str, message: str
 ) -> None:
     error = refused(
-        charter, ValidationFailed, lambda: charter.propose(cast.author, {**PROPOSAL, **change})
+        charter,
+        ValidationFailed,
+        lambda: charter.guidelines.propose(cast.author, {**PROPOSAL, **change}),
     )
     assert message in error.errors[field]  # type: ignore[attr-defined]
 
@@ -346,7 +366,7 @@ def test_every_problem_is_reported_at_once(charter: Charter, cast: Cast) -> None
     error = refused(
         charter,
         ValidationFailed,
-        lambda: charter.propose(cast.author, {"title": "", "category": "x"}),
+        lambda: charter.guidelines.propose(cast.author, {"title": "", "category": "x"}),
     )
     assert set(error.errors) == {"title", "statement", "category"}  # type: ignore[attr-defined]
 
@@ -358,77 +378,60 @@ def test_hostile_text_is_stored_as_typed(charter: Charter, cast: Cast) -> None:
         "statement": "[x](javascript:alert(1)) — Robert'); DROP TABLE votes;--",
         "language": "ar",
     }
-    g = charter.propose(cast.author, hostile)
-    stored = charter.guideline_detail(g.id, None).guideline.text
+    g = charter.guidelines.propose(cast.author, hostile)
+    stored = charter.guidelines.detail(g.id, None).guideline.text
     assert stored.title == hostile["title"] and stored.statement == hostile["statement"]
-    assert charter.guideline_list(GuidelineFilter(text="DROP TABLE")).total == 1
+    assert charter.guidelines.listing(GuidelineFilter(text="DROP TABLE")).total == 1
 
 
 def test_comments_and_replies(charter: Charter, cast: Cast, in_voting: str) -> None:
     a, b = cast.voters["public"][:2]
-    top = charter.comment(a, in_voting, "Why now?")
-    reply = charter.comment(b, in_voting, "Because models got tools.", parent_id=top.id)
-    deeper = charter.comment(a, in_voting, "Fair.", parent_id=reply.id)
+    top = charter.discussion.comment(a, in_voting, "Why now?")
+    reply = charter.discussion.comment(b, in_voting, "Because models got tools.", parent_id=top.id)
+    deeper = charter.discussion.comment(a, in_voting, "Fair.", parent_id=reply.id)
     assert deeper.parent_id == top.id  # replies stay one level deep
-    (thread,) = charter.guideline_detail(in_voting, None).threads
+    (thread,) = charter.guidelines.detail(in_voting, None).threads
     assert [c.body for c in thread.replies] == ["Because models got tools.", "Fair."]
-    refused(charter, ValidationFailed, lambda: charter.comment(a, in_voting, " "))
-    refused(charter, ValidationFailed, lambda: charter.comment(a, in_voting, "x" * 5001))
-    other = charter.propose(cast.author, PROPOSAL)
-    refused(charter, NotFound, lambda: charter.comment(a, other.id, "hi", parent_id=top.id))
+    refused(charter, ValidationFailed, lambda: charter.discussion.comment(a, in_voting, " "))
+    refused(charter, ValidationFailed, lambda: charter.discussion.comment(a, in_voting, "x" * 5001))
+    other = charter.guidelines.propose(cast.author, PROPOSAL)
+    refused(
+        charter, NotFound, lambda: charter.discussion.comment(a, other.id, "hi", parent_id=top.id)
+    )
 
 
 def test_search_and_filters(charter: Charter, cast: Cast) -> None:
-    charter.propose(cast.author, {**PROPOSAL, "title": "100% honest_answers"})
-    charter.propose(
+    charter.guidelines.propose(cast.author, {**PROPOSAL, "title": "100% honest_answers"})
+    charter.guidelines.propose(
         cast.author,
         {**PROPOSAL, "title": "Privacidad ante todo", "language": "es", "category": "privacy"},
     )
-    assert charter.guideline_list(GuidelineFilter(text="100%")).total == 1
-    assert charter.guideline_list(GuidelineFilter(text="%")).total == 1  # % is literal
-    assert charter.guideline_list(GuidelineFilter(text="_")).total == 1
-    assert charter.guideline_list(GuidelineFilter(text="PRIVACIDAD")).total == 1
-    assert charter.guideline_list(GuidelineFilter(text="g-2")).total == 1
-    assert charter.guideline_list(GuidelineFilter(languages=("es",))).total == 1
-    assert charter.guideline_list(GuidelineFilter(categories=("honesty",))).total == 1
-    assert charter.guideline_list(GuidelineFilter(statuses=(Status.VOTING,))).total == 0
+    assert charter.guidelines.listing(GuidelineFilter(text="100%")).total == 1
+    assert charter.guidelines.listing(GuidelineFilter(text="%")).total == 1  # % is literal
+    assert charter.guidelines.listing(GuidelineFilter(text="_")).total == 1
+    assert charter.guidelines.listing(GuidelineFilter(text="PRIVACIDAD")).total == 1
+    assert charter.guidelines.listing(GuidelineFilter(text="g-2")).total == 1
+    assert charter.guidelines.listing(GuidelineFilter(languages=("es",))).total == 1
+    assert charter.guidelines.listing(GuidelineFilter(categories=("honesty",))).total == 1
+    assert charter.guidelines.listing(GuidelineFilter(statuses=(Status.VOTING,))).total == 0
 
 
 def test_dashboard_lists_what_awaits_my_vote(charter: Charter, cast: Cast, in_voting: str) -> None:
     voter = cast.voters["ethicist"][0]
-    assert [g.id for g in charter.dashboard(voter).awaiting_my_vote] == [in_voting]
-    charter.cast_vote(voter, in_voting, Choice.ABSTAIN.value)
-    board = charter.dashboard(voter)
+    assert [g.id for g in charter.dashboard.screen(voter).awaiting_my_vote] == [in_voting]
+    charter.ballots.cast(voter, in_voting, Choice.ABSTAIN.value)
+    board = charter.dashboard.screen(voter)
     assert board.awaiting_my_vote == ()
     assert board.participation["ballots"] == 1
     assert any("opened voting on G-0001" in item.text for item in board.recent)
 
 
 def test_roles_are_additive(charter: Charter) -> None:
-    person = charter.accounts.create_stakeholder(
+    person = charter.people.create_stakeholder(
         None, display_name="Both", groups=("public",), roles=(Role.STEWARD,)
     )
     assert set(person.roles) == {Role.PARTICIPANT, Role.STEWARD}
     with pytest.raises(ValidationFailed):
-        charter.accounts.create_stakeholder(None, display_name="x", groups=("astronaut",))
+        charter.people.create_stakeholder(None, display_name="x", groups=("astronaut",))
     with pytest.raises(ValidationFailed):
-        charter.accounts.create_stakeholder(None, display_name="x" * 121, groups=("public",))
-
-
-def test_the_app_closes_votes_whose_window_ended(
-    charter: Charter, cast: Cast, in_voting: str, clock: FakeClock
-) -> None:
-    for voter in cast.everyone():
-        charter.cast_vote(voter, in_voting, "approve")
-    stop = charter.watch_deadlines(interval_s=0.05)
-    try:
-        clock.advance(days=14, minutes=1)
-        for _ in range(100):
-            if charter.guideline_detail(in_voting, None).guideline.status is not Status.VOTING:
-                break
-            time.sleep(0.05)
-    finally:
-        stop.set()
-    detail = charter.guideline_detail(in_voting, None)
-    assert detail.guideline.status is Status.APPROVED
-    assert detail.decision is not None and detail.decision.decided_by is None
+        charter.people.create_stakeholder(None, display_name="x" * 121, groups=("public",))

@@ -9,7 +9,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from governance.models import Choice, Event, Vote
+from governance.events import Event, EventAction
+from governance.models import Choice, Vote
 from governance.services import Charter
 from governance.storage import Database
 from governance.storage.migrations import MIGRATIONS
@@ -21,16 +22,16 @@ NOW = datetime(2026, 3, 1, tzinfo=UTC)
 def test_migrations_are_recorded_once(db_path: Path) -> None:
     Database(db_path).close()
     again = Database(db_path)
-    with again.read() as store:
-        rows = store.cursor.execute("SELECT version, name FROM schema_migrations").fetchall()
+    with again.read() as tx:
+        rows = tx.cursor.execute("SELECT version, name FROM schema_migrations").fetchall()
     again.close()
     assert rows == [(n, name) for n, (name, _) in enumerate(MIGRATIONS, start=1)]
 
 
 def test_a_database_from_a_newer_charter_is_refused(db_path: Path) -> None:
     db = Database(db_path)
-    with db.transaction() as store:
-        store.cursor.execute(
+    with db.transaction() as tx:
+        tx.cursor.execute(
             "INSERT INTO schema_migrations VALUES (?, 'from the future', ?)", [99, NOW]
         )
     db.close()
@@ -42,7 +43,7 @@ def test_the_database_refuses_a_second_ballot_for_the_same_version(
     charter: Charter, in_voting: str, cast
 ) -> None:  # type: ignore[no-untyped-def]
     voter = cast.voters["public"][0]
-    charter.cast_vote(voter, in_voting, "approve")
+    charter.ballots.cast(voter, in_voting, "approve")
     twin = Vote(
         guideline_id=in_voting,
         version=1,
@@ -50,39 +51,59 @@ def test_the_database_refuses_a_second_ballot_for_the_same_version(
         choice=Choice.REJECT,
         cast_at=NOW,
     )
-    with pytest.raises(duckdb.ConstraintException), charter.db.transaction() as store:
-        store.insert_votes([twin])
-    with charter.db.read() as store:
-        assert store.get_vote(in_voting, 1, voter.id).choice is Choice.APPROVE  # type: ignore[union-attr]
-        assert store.count_votes() == 1
+    with pytest.raises(duckdb.ConstraintException), charter.db.transaction() as tx:
+        tx.votes.insert_votes([twin])
+    with charter.db.read() as tx:
+        assert tx.votes.get_vote(in_voting, 1, voter.id).choice is Choice.APPROVE  # type: ignore[union-attr]
+        assert tx.votes.count_votes() == 1
 
 
 def test_the_database_refuses_an_unknown_choice(db: Database) -> None:
-    with pytest.raises(duckdb.ConstraintException), db.transaction() as store:
-        store.cursor.execute("INSERT INTO votes VALUES (1, 1, 1, 'maybe', '', ?)", [NOW])
+    with pytest.raises(duckdb.ConstraintException), db.transaction() as tx:
+        tx.cursor.execute("INSERT INTO votes VALUES (1, 1, 1, 'maybe', '', ?)", [NOW])
 
 
 def test_a_failed_transaction_leaves_nothing(db: Database) -> None:
-    event = Event(at=NOW, actor_id=None, action="test.event", subject="rules")
-    with pytest.raises(RuntimeError), db.transaction() as store:
-        store.append_event(event)
+    event = Event(at=NOW, actor_id=None, action=EventAction.RULES_UPDATED, subject="rules")
+    with pytest.raises(RuntimeError), db.transaction() as tx:
+        tx.events.append(event)
         raise RuntimeError("boom")
-    with db.read() as store:
-        assert store.events(actions=["test.event"]) == []
+    with db.read() as tx:
+        assert tx.events.find(actions=[EventAction.RULES_UPDATED]) == []
 
 
 def test_events_keep_order_and_content(db: Database) -> None:
-    with db.transaction() as store:
-        store.append_events(
+    with db.transaction() as tx:
+        tx.events.append_all(
             [
-                Event(at=NOW, actor_id=7, action="a", subject="G-0001", before={"x": 1}),
-                Event(at=NOW, actor_id=None, action="b", subject="G-0001", after={"ü": "✓"}),
+                Event(
+                    at=NOW,
+                    actor_id=7,
+                    action=EventAction.GUIDELINE_PROPOSED,
+                    subject="G-0001",
+                    before={"x": 1},
+                ),
+                Event(
+                    at=NOW,
+                    actor_id=None,
+                    action=EventAction.GUIDELINE_AMENDED,
+                    subject="G-0001",
+                    after={"ü": "✓"},
+                ),
             ]
         )
-    with db.read() as store:
-        first, second = store.events(subject="G-0001", ascending=True)
-    assert (first.action, first.actor_id, first.before) == ("a", 7, {"x": 1})
-    assert (second.action, second.actor_id, second.after) == ("b", None, {"ü": "✓"})
+    with db.read() as tx:
+        first, second = tx.events.find(subject="G-0001", ascending=True)
+    assert (first.action, first.actor_id, first.before) == (
+        EventAction.GUIDELINE_PROPOSED,
+        7,
+        {"x": 1},
+    )
+    assert (second.action, second.actor_id, second.after) == (
+        EventAction.GUIDELINE_AMENDED,
+        None,
+        {"ü": "✓"},
+    )
     assert first.id is not None and second.id is not None and first.id < second.id
 
 

@@ -7,25 +7,13 @@ import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
 from governance.constitution.model import Constitution, GroupVote, Principle, Provenance
-from governance.models import GuidelineText, guideline_number
+from governance.ids import guideline_number
+from governance.models import GuidelineText
+from governance.voting import Decided
 
 DEFAULT_NAME = "Charter constitution"
-
-
-@dataclass(frozen=True)
-class Decided:
-    """One approved guideline version with the decision that approved it."""
-
-    guideline_id: str
-    version: int
-    text: GuidelineText
-    rules_version: int
-    decided_at: datetime
-    tally: Mapping[str, Any]
-    """The stored tally: ``overall`` and ``groups`` counts, ``lines`` in words."""
 
 
 @dataclass(frozen=True)
@@ -59,28 +47,30 @@ def comparison_prompt(text: GuidelineText) -> str:
 
 
 def _provenance(item: Decided) -> Provenance:
-    overall = item.tally.get("overall", {})
+    decision = item.decision
+    recorded = decision.tally
+    overall = recorded.tally.overall
     # Inputs come from stored, validated decisions: construct without validating again.
     groups = tuple(
         GroupVote.model_construct(
-            group=str(g["group"]),
-            approve=int(g["counts"].get("approve", 0)),
-            reject=int(g["counts"].get("reject", 0)),
-            abstain=int(g["counts"].get("abstain", 0)),
-            met=bool(g.get("met", False)),
+            group=g.group,
+            approve=g.counts.approve,
+            reject=g.counts.reject,
+            abstain=g.counts.abstain,
+            met=g.met,
         )
-        for g in item.tally.get("groups", [])
+        for g in recorded.tally.groups
     )
     return Provenance.model_construct(
         guideline_id=item.guideline_id,
         guideline_version=item.version,
-        rules_version=item.rules_version,
-        decided_at=item.decided_at,
-        approve=int(overall.get("approve", 0)),
-        reject=int(overall.get("reject", 0)),
-        abstain=int(overall.get("abstain", 0)),
+        rules_version=decision.rules_version,
+        decided_at=decision.decided_at,
+        approve=overall.approve,
+        reject=overall.reject,
+        abstain=overall.abstain,
         groups=groups,
-        summary=tuple(str(line) for line in item.tally.get("lines", [])),
+        summary=recorded.lines,
     )
 
 
@@ -111,7 +101,7 @@ def compile_constitution(
     rank = {c: i for i, c in enumerate(categories)}
     default = sorted(
         decided,
-        key=lambda d: (rank.get(d.text.category, len(rank)), d.decided_at, d.guideline_id),
+        key=lambda d: (rank.get(d.text.category, len(rank)), d.decision.decided_at, d.guideline_id),
     )
     position = {d.guideline_id: i for i, d in enumerate(default, start=1)}
 

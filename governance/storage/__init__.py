@@ -1,10 +1,11 @@
-"""The one place that talks to DuckDB.
+"""The one place that talks to the database.
 
-``Database`` owns the connection; ``Store`` holds every query. SQL is parameterized and
-kept to the subset PostgreSQL also runs, so a server backend can replace DuckDB later.
+``Database`` owns the connection and hands each use case a ``Tx``: the queries of one
+transaction, one class per area (guidelines, votes, discussion, people, rules, events,
+constitution, analytics). SQL is parameterized and kept to the subset PostgreSQL also runs.
 """
 
 from governance.storage.database import Database
-from governance.storage.store import Store
+from governance.storage.tx import Tx
 
-__all__ = ["Database", "Store"]
+__all__ = ["Database", "Tx"]

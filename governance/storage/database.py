@@ -12,7 +12,7 @@ import duckdb
 
 from governance.errors import DatabaseBusy
 from governance.storage.migrations import migrate
-from governance.storage.store import Store
+from governance.storage.tx import Tx
 
 
 class Database:
@@ -46,8 +46,8 @@ class Database:
         self._cursor_lock = threading.Lock()
         self._local = threading.local()
         if migrate_schema:
-            with self.transaction() as store:
-                migrate(store.cursor)
+            with self.transaction() as tx:
+                migrate(tx.cursor)
 
     def _cursor(self) -> duckdb.DuckDBPyConnection:
         cursor: duckdb.DuckDBPyConnection | None = getattr(self._local, "cursor", None)
@@ -58,25 +58,25 @@ class Database:
         return cursor
 
     @contextmanager
-    def transaction(self) -> Iterator[Store]:
+    def transaction(self) -> Iterator[Tx]:
         """A write transaction: everything inside commits together or not at all."""
         with self._write_lock:
             cursor = self._cursor()
             cursor.execute("BEGIN TRANSACTION")
             try:
-                yield Store(cursor)
+                yield Tx(cursor)
             except BaseException:
                 cursor.execute("ROLLBACK")
                 raise
             cursor.execute("COMMIT")
 
     @contextmanager
-    def read(self) -> Iterator[Store]:
+    def read(self) -> Iterator[Tx]:
         """A read-only snapshot: several queries see the same state, without blocking writers."""
         cursor = self._cursor()
         cursor.execute("BEGIN TRANSACTION")
         try:
-            yield Store(cursor)
+            yield Tx(cursor)
         finally:
             cursor.execute("ROLLBACK")
 
@@ -86,14 +86,14 @@ class Database:
         if not all(name.isidentifier() for name in [table, *columns]):
             raise ValueError(f"bad table or column name in {table!r} {columns!r}")
         listed = ", ".join(columns)
-        with self.transaction() as store:
-            store.cursor.register("_bulk_frame", frame)
+        with self.transaction() as tx:
+            tx.cursor.register("_bulk_frame", frame)
             try:
-                store.cursor.execute(
+                tx.cursor.execute(
                     f"INSERT INTO {table} ({listed}) SELECT {listed} FROM _bulk_frame"
                 )
             finally:
-                store.cursor.unregister("_bulk_frame")
+                tx.cursor.unregister("_bulk_frame")
 
     def checkpoint(self) -> None:
         """Write the WAL into the database file."""

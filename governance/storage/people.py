@@ -9,7 +9,6 @@ from typing import Any
 
 from governance.models import (
     AccountStatus,
-    Choice,
     Grant,
     GroupRequest,
     LinkedIdentity,
@@ -17,8 +16,6 @@ from governance.models import (
     Role,
     Source,
     Stakeholder,
-    VoidedVote,
-    guideline_ref,
 )
 from governance.storage.base import Queries, like_pattern, placeholders
 
@@ -53,10 +50,8 @@ def _request(row: Sequence[Any]) -> GroupRequest:
     )
 
 
-class PeopleStore(Queries):
-    """Who people are and what they may do; ``Store`` adds everything else."""
-
-    # -- stakeholders ---------------------------------------------------------------------
+class PeopleQueries(Queries):
+    """Who people are and what they may do."""
 
     def next_stakeholder_id(self) -> int:
         """A fresh stakeholder number."""
@@ -190,8 +185,6 @@ class PeopleStore(Queries):
         )
         return [_stakeholder(r) for r in rows], total
 
-    # -- groups and roles -------------------------------------------------------------------
-
     def grants(self, stakeholder_id: int) -> tuple[list[Grant], list[Grant]]:
         """A person's group memberships and roles, each with where it came from."""
         rows = self._all(
@@ -245,8 +238,6 @@ class PeopleStore(Queries):
             )
         )
 
-    # -- identities -------------------------------------------------------------------------
-
     def identity_owner(self, issuer: str, subject: str) -> int | None:
         """The stakeholder signed in as (issuer, subject), or None."""
         found = self._scalar(
@@ -285,8 +276,6 @@ class PeopleStore(Queries):
             )
             for r in rows
         ]
-
-    # -- group requests ---------------------------------------------------------------------
 
     def insert_group_request(
         self, stakeholder_id: int, group: str, justification: str, at: datetime
@@ -341,64 +330,6 @@ class PeopleStore(Queries):
             " decision_reason = ? WHERE id = ?",
             [status.value, by, at, reason, request_id],
         )
-
-    # -- voided ballots ---------------------------------------------------------------------
-
-    def open_ballots_of(self, stakeholder_id: int) -> list[tuple[int, int]]:
-        """(guideline key, version) of a person's ballots that count in a vote still open."""
-        rows = self._all(
-            """SELECT v.guideline_id, v.version FROM votes v
-               JOIN guidelines g ON g.id = v.guideline_id
-               WHERE v.stakeholder_id = ? AND g.status = 'voting'
-                 AND v.version = g.voting_version
-               ORDER BY v.guideline_id""",
-            [stakeholder_id],
-        )
-        return [(int(r[0]), int(r[1])) for r in rows]
-
-    def void_ballots(
-        self,
-        stakeholder_id: int,
-        ballots: Sequence[tuple[int, int]],
-        *,
-        by: int,
-        at: datetime,
-        reason: str,
-    ) -> None:
-        """Move the given ballots out of the count and onto the voided record."""
-        for key, version in ballots:
-            self._all(
-                """INSERT INTO voided_votes (id, guideline_id, version, stakeholder_id, choice,
-                       reason, cast_at, voided_by, voided_at, void_reason)
-                   SELECT nextval('voided_vote_ids'), guideline_id, version, stakeholder_id,
-                       choice, reason, cast_at, ?, ?, ?
-                   FROM votes WHERE guideline_id = ? AND version = ? AND stakeholder_id = ?""",
-                [by, at, reason, key, version, stakeholder_id],
-            )
-            self._all(
-                "DELETE FROM votes WHERE guideline_id = ? AND version = ? AND stakeholder_id = ?",
-                [key, version, stakeholder_id],
-            )
-
-    def voided_votes(self, stakeholder_id: int) -> list[VoidedVote]:
-        """A person's voided ballots, latest first."""
-        rows = self._all(
-            """SELECT guideline_id, version, choice, cast_at, voided_by, voided_at, void_reason
-               FROM voided_votes WHERE stakeholder_id = ? ORDER BY voided_at DESC, id DESC""",
-            [stakeholder_id],
-        )
-        return [
-            VoidedVote(
-                guideline_id=guideline_ref(r[0]),
-                version=r[1],
-                choice=Choice(r[2]),
-                cast_at=r[3],
-                voided_by=r[4],
-                voided_at=r[5],
-                void_reason=r[6],
-            )
-            for r in rows
-        ]
 
     def activity_counts(self, stakeholder_id: int) -> tuple[int, int, int]:
         """How many guidelines a person proposed, comments written and current ballots."""

@@ -14,16 +14,15 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from governance.demo_content import (
+from governance.demo.content import (
     FIRST_NAMES,
     GENERIC_COMMENTS,
     GUIDELINES,
     LAST_NAMES,
     DemoGuideline,
 )
-from governance.models import AccountStatus, Choice, Role, Stakeholder, Status
+from governance.models import AccountStatus, Choice, GuidelineFilter, Role, Stakeholder, Status
 from governance.services import Charter
-from governance.storage.store import GuidelineFilter
 
 #: How many demo accounts each group starts with (some people are in two groups).
 GROUP_SIZES = {"ethicist": 50, "engineer": 70, "public": 180}
@@ -100,7 +99,7 @@ def _create_people(charter: Charter, clock: SimulatedClock, rng: random.Random) 
             if group == "ethicist" and i == 1:
                 roles = (Role.STEWARD, Role.MODERATOR)
             clock.at(start + timedelta(minutes=len(primary)))
-            person = charter.accounts.create_stakeholder(
+            person = charter.people.create_stakeholder(
                 None, display_name=next(names), groups=(group,), roles=roles, is_demo=True
             )
             by_group[group].append(person)
@@ -113,7 +112,7 @@ def _create_people(charter: Charter, clock: SimulatedClock, rng: random.Random) 
     for i in range(DUAL_MEMBERS):
         group = "ethicist" if i % 2 == 0 else "engineer"
         clock.at(start + timedelta(minutes=len(primary) + i))
-        person = charter.accounts.create_stakeholder(
+        person = charter.people.create_stakeholder(
             None, display_name=next(names), groups=(group, "public"), is_demo=True
         )
         by_group[group].append(person)
@@ -138,8 +137,8 @@ def _choices(n: int, support: float, rng: random.Random) -> list[Choice]:
 
 def _amend(charter: Charter, author: Stakeholder, gid: str, item: DemoGuideline, step: int) -> None:
     amendment = item.amendments[step]
-    current = charter.guideline_detail(gid, None).guideline.text
-    charter.amend(
+    current = charter.guidelines.detail(gid, None).guideline.text
+    charter.guidelines.amend(
         author,
         gid,
         {
@@ -173,15 +172,15 @@ class _Seeder:
             moment += step
             self.clock.at(moment)
             writer = self.pick(comment.group)
-            posted = self.charter.comment(writer, gid, comment.body)
+            posted = self.charter.discussion.comment(writer, gid, comment.body)
             if comment.hidden:
                 moderator = self.rng.choice(self.cast.moderators)
-                self.charter.hide_comment(moderator, posted.id, comment.hidden)
+                self.charter.discussion.hide(moderator, posted.id, comment.hidden)
             for reply in comment.replies:
                 moment += step
                 self.clock.at(moment)
                 replier = self.pick(reply.group, frozenset({writer.id}))
-                self.charter.comment(replier, gid, reply.body, parent_id=posted.id)
+                self.charter.discussion.comment(replier, gid, reply.body, parent_id=posted.id)
 
     def vote(self, gid: str, item: DemoGuideline, start: datetime, days: float) -> None:
         """Cast ballots in proportion to the guideline's support in each group."""
@@ -197,7 +196,7 @@ class _Seeder:
         def cast(numbered: tuple[int, tuple[Stakeholder, Choice]]) -> None:
             i, (person, choice) = numbered
             self.clock.at(start + step * i, this_thread_only=True)
-            self.charter.cast_vote(person, gid, choice.value)
+            self.charter.ballots.cast(person, gid, choice.value)
 
         # Cast from several threads, as a crowd would; the ballot box writes them in batches.
         with ThreadPoolExecutor(max_workers=8) as pool:
@@ -233,7 +232,7 @@ class _Seeder:
         author = self.pick(rng.choice(list(GROUP_SIZES)))
         moderator = rng.choice(self.cast.moderators)
         self.clock.at(t0)
-        gid = self.charter.propose(
+        gid = self.charter.guidelines.propose(
             author,
             {
                 "title": item.title,
@@ -250,11 +249,13 @@ class _Seeder:
             self.discuss(gid, item, t0, 0.4)
             return
         self.clock.at(t0 + timedelta(hours=3))
-        self.charter.submit(author, gid, "ready for discussion")
+        self.charter.guidelines.submit(author, gid, "ready for discussion")
         self.discuss(gid, item, self.clock.now, deliberation.days)
         if status is Status.WITHDRAWN:
             self.clock.at(t0 + deliberation + timedelta(days=1))
-            self.charter.withdraw(author, gid, item.withdraw_reason or "withdrawn by the author")
+            self.charter.guidelines.withdraw(
+                author, gid, item.withdraw_reason or "withdrawn by the author"
+            )
             return
         for step in range(amendments - late):
             self.clock.at(t0 + deliberation + timedelta(days=step + 0.5))
@@ -264,21 +265,21 @@ class _Seeder:
         if late:
             first = t0 + deliberation + timedelta(days=amendments)
             self.clock.at(first)
-            self.charter.open_voting(moderator, gid)
+            self.charter.guidelines.open_voting(moderator, gid)
             self.vote(gid, item, first, 2)
             self.clock.at(first + timedelta(days=3))
             _amend(self.charter, author, gid, item, amendments - 1)
         self.clock.at(opens)
-        window = self.charter.open_voting(moderator, gid).voting
+        window = self.charter.guidelines.open_voting(moderator, gid).voting
         assert window is not None
         closes = min(window.closes_at, end)
         self.vote(gid, item, opens, (closes - opens).total_seconds() / 86_400 * 0.85)
         for group, body in rng.sample(GENERIC_COMMENTS, 2):
             self.clock.at(self.clock.now + timedelta(hours=1))
-            self.charter.comment(self.pick(group), gid, body)
+            self.charter.discussion.comment(self.pick(group), gid, body)
         if status in {Status.APPROVED, Status.REJECTED}:
             self.clock.at(window.closes_at + timedelta(minutes=5))
-            (decided,) = self.charter.close_due()
+            (decided,) = self.charter.guidelines.close_due()
             if decided.status is not status:
                 raise AssertionError(f"demo {item.key!r} ended {decided.status}, not {status}")
 
@@ -298,7 +299,7 @@ def seed_demo(charter: Charter, clock: SimulatedClock, *, seed: int = 2026) -> N
     _seed_releases(seeder)
     # Later the community revised its rules: votes opened since record version 2.
     clock.at(clock.end - timedelta(days=40))
-    charter.update_rules(
+    charter.rules.update(
         seeder.cast.steward,
         {"voting_window_days": 10, "group_threshold_pct": {"public": 55}},
         "Members asked for shorter votes; public support must now be a clear majority.",
@@ -334,7 +335,7 @@ def _seed_releases(seeder: _Seeder) -> None:
         " voting round.",
     )
     ids = {
-        item.key: charter.guideline_list(GuidelineFilter(text=item.title)).items[0].guideline.id
+        item.key: charter.guidelines.listing(GuidelineFilter(text=item.title)).items[0].guideline.id
         for item in GUIDELINES
         if item.key in {RETIRED_KEY, REWORDED_KEY}
     }
@@ -391,18 +392,18 @@ def _seed_accounts(seeder: _Seeder) -> None:
         zip(askers, GROUP_REQUESTS, strict=False)
     ):
         clock.at(clock.end - timedelta(days=6 - day))
-        request = charter.accounts.request_group(asker, group, why)
+        request = charter.people.request_group(asker, group, why)
         if decision:
             clock.at(clock.end - timedelta(days=5 - day))
-            charter.accounts.decide_request(
+            charter.people.decide_request(
                 cast.steward, request.id, approve=decision == "approve", reason=reason
             )
     clock.at(clock.end - timedelta(days=2))
     auditor = seeder.pick("engineer", frozenset(m.id for m in cast.moderators))
-    charter.accounts.grant_role(
+    charter.people.grant_role(
         cast.steward, auditor.id, Role.AUDITOR, "Runs the model evaluations for the community."
     )
-    charter.accounts.set_account_status(
+    charter.people.set_account_status(
         cast.steward,
         askers[-1].id,
         AccountStatus.SUSPENDED,

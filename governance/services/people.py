@@ -15,11 +15,12 @@ from datetime import datetime
 from governance.auth import SYSTEM_ACTOR, Action
 from governance.config import PUBLIC_GROUP
 from governance.errors import NotAllowed, NotFound, ValidationFailed
+from governance.events import Event, EventAction
 from governance.identity import Identity
+from governance.ids import guideline_ref, stakeholder_subject
 from governance.models import (
     NAME_MAX,
     AccountStatus,
-    Event,
     Grant,
     GroupRequest,
     LinkedIdentity,
@@ -28,12 +29,10 @@ from governance.models import (
     Source,
     Stakeholder,
     VoidedVote,
-    guideline_ref,
-    stakeholder_subject,
 )
-from governance.storage import Store
+from governance.services.base import UseCases
+from governance.storage import Tx
 from governance.text import clean_text
-from governance.usecase import UseCases
 from governance.validation import parse_reason
 
 #: Roles a steward (or a claim) can grant; everyone is a participant.
@@ -50,6 +49,13 @@ def _require_steward(person: Stakeholder, what: str) -> None:
         raise NotAllowed("your account is suspended: you can read but not act")
     if Role.STEWARD not in person.roles:
         raise NotAllowed(f"only stewards may {what}")
+
+
+_ROLE_ACTIONS = frozenset({EventAction.ROLE_GRANTED, EventAction.ROLE_REVOKED})
+_DECIDED = {
+    RequestStatus.APPROVED: EventAction.GROUP_REQUEST_APPROVED,
+    RequestStatus.DECLINED: EventAction.GROUP_REQUEST_DECLINED,
+}
 
 
 @dataclass(frozen=True)
@@ -79,8 +85,8 @@ class PeoplePage:
     pages: int
 
 
-class Accounts(UseCases):
-    """Use cases about people. Reached as ``Charter.accounts``."""
+class People(UseCases):
+    """Use cases about people. Reached as ``charter.people``."""
 
     # -- sign-in ------------------------------------------------------------------------------
 
@@ -90,18 +96,18 @@ class Accounts(UseCases):
         A suspended person signs in as usual: they can read but not act.
         """
         now = self.clock()
-        with self.db.transaction() as store:
-            owner = store.identity_owner(identity.issuer, identity.subject)
+        with self.db.transaction() as tx:
+            owner = tx.people.identity_owner(identity.issuer, identity.subject)
             if owner is None:
-                owner = self._sign_up(store, identity)
+                owner = self._sign_up(tx, identity)
             else:
-                store.touch_identity(identity.issuer, identity.subject, now)
-            self._sync_claims(store, owner, identity)
-            return self._person(store, owner)
+                tx.people.touch_identity(identity.issuer, identity.subject, now)
+            self._sync_claims(tx, owner, identity)
+            return self._person(tx, owner)
 
-    def _sign_up(self, store: Store, identity: Identity) -> int:
+    def _sign_up(self, tx: Tx, identity: Identity) -> int:
         now = self.clock()
-        new_id = store.next_stakeholder_id()
+        new_id = tx.people.next_stakeholder_id()
         person = Stakeholder(
             id=new_id,
             display_name=identity.name or f"Participant {new_id}",
@@ -109,12 +115,12 @@ class Accounts(UseCases):
             roles=(Role.PARTICIPANT,),
             created_at=now,
         )
-        store.insert_stakeholder(person, source=Source.SIGNUP)
-        store.insert_identity(new_id, identity.issuer, identity.subject, identity.provider, now)
+        tx.people.insert_stakeholder(person, source=Source.SIGNUP)
+        tx.people.insert_identity(new_id, identity.issuer, identity.subject, identity.provider, now)
         self._log(
-            store,
+            tx,
             actor_id=new_id,
-            action="stakeholder.signed_up",
+            action=EventAction.STAKEHOLDER_SIGNED_UP,
             subject=stakeholder_subject(new_id),
             at=now,
             reason=f"first sign-in through {identity.provider}",
@@ -122,55 +128,60 @@ class Accounts(UseCases):
         )
         return new_id
 
-    def _sync_claims(self, store: Store, person_id: int, identity: Identity) -> None:
+    def _sync_claims(self, tx: Tx, person_id: int, identity: Identity) -> None:
         # Claim-sourced grants follow the token: added when present, removed when gone.
         # Grants from a steward or the set-up are never touched here.
         now = self.clock()
-        groups, roles = store.grants(person_id)
+        groups, roles = tx.people.grants(person_id)
         why = f"claim from identity provider {identity.provider}"
         wanted_groups = {g for g in identity.grants.groups if g in self.settings.groups}
         held_groups = {g.name: g.source for g in groups}
         for group in sorted(wanted_groups - set(held_groups)):
-            store.add_group(person_id, group, Source.CLAIM)
-            self._grant_logged(store, person_id, "group.granted", group, why, now)
-            for request in store.group_requests(
+            tx.people.add_group(person_id, group, Source.CLAIM)
+            self._grant_logged(tx, person_id, EventAction.GROUP_GRANTED, group, why, now)
+            for request in tx.people.group_requests(
                 status=RequestStatus.PENDING, stakeholder_id=person_id
             ):
                 if request.group == group:
-                    store.decide_group_request(
+                    tx.people.decide_group_request(
                         request.id, RequestStatus.APPROVED, by=SYSTEM_ACTOR, at=now, reason=why
                     )
         for group, source in sorted(held_groups.items()):
             if source is Source.CLAIM and group not in wanted_groups:
-                store.remove_group(person_id, group)
+                tx.people.remove_group(person_id, group)
                 self._grant_logged(
-                    store, person_id, "group.removed", group, "no longer in the claims", now
+                    tx, person_id, EventAction.GROUP_REMOVED, group, "no longer in the claims", now
                 )
         wanted_roles = set(identity.grants.roles)
         held_roles = {Role(r.name): r.source for r in roles}
         for role in sorted(wanted_roles - set(held_roles)):
-            store.add_role(person_id, role, Source.CLAIM)
-            self._grant_logged(store, person_id, "role.granted", role.value, why, now)
+            tx.people.add_role(person_id, role, Source.CLAIM)
+            self._grant_logged(tx, person_id, EventAction.ROLE_GRANTED, role.value, why, now)
         for role, source in sorted(held_roles.items()):
             if source is Source.CLAIM and role not in wanted_roles:
-                store.remove_role(person_id, role)
+                tx.people.remove_role(person_id, role)
                 self._grant_logged(
-                    store, person_id, "role.revoked", role.value, "no longer in the claims", now
+                    tx,
+                    person_id,
+                    EventAction.ROLE_REVOKED,
+                    role.value,
+                    "no longer in the claims",
+                    now,
                 )
 
     def _grant_logged(
         self,
-        store: Store,
+        tx: Tx,
         person_id: int,
-        action: str,
+        action: EventAction,
         name: str,
         reason: str,
         at: datetime,
         actor_id: int | None = SYSTEM_ACTOR,
     ) -> None:
-        key = "role" if action.startswith("role.") else "group"
+        key = "role" if action in _ROLE_ACTIONS else "group"
         self._log(
-            store,
+            tx,
             actor_id=actor_id,
             action=action,
             subject=stakeholder_subject(person_id),
@@ -183,35 +194,35 @@ class Accounts(UseCases):
 
     def stakeholder(self, stakeholder_id: int) -> Stakeholder:
         """One stakeholder, or ``NotFound``."""
-        with self.db.read() as store:
-            return self._person(store, stakeholder_id)
+        with self.db.read() as tx:
+            return self._person(tx, stakeholder_id)
 
     def demo_stakeholders(self) -> list[Stakeholder]:
         """The seeded demo accounts, for the demo sign-in."""
-        with self.db.read() as store:
-            return store.stakeholders(demo_only=True)
+        with self.db.read() as tx:
+            return tx.people.stakeholders(demo_only=True)
 
     def profile(self, viewer: Stakeholder, stakeholder_id: int | None = None) -> Profile:
         """What Charter stores about a person: your own, or anyone's for a steward."""
-        with self.db.read() as store:
-            me = self._acting(store, viewer)
+        with self.db.read() as tx:
+            me = self._acting(tx, viewer)
             target = me.id if stakeholder_id is None else stakeholder_id
             if target != me.id:
                 _require_steward(me, "see another person's profile")
-            person = self._person(store, target)
-            groups, roles = store.grants(target)
-            proposals, comments, ballots = store.activity_counts(target)
+            person = self._person(tx, target)
+            groups, roles = tx.people.grants(target)
+            proposals, comments, ballots = tx.people.activity_counts(target)
             return Profile(
                 person=person,
-                identities=store.identities(target),
+                identities=tx.people.identities(target),
                 groups=groups,
                 roles=roles,
-                requests=store.group_requests(stakeholder_id=target),
-                voided=store.voided_votes(target),
+                requests=tx.people.group_requests(stakeholder_id=target),
+                voided=tx.votes.voided_votes(target),
                 proposals=proposals,
                 comments=comments,
                 ballots=ballots,
-                history=store.events(subject=stakeholder_subject(target), limit=100),
+                history=tx.events.find(subject=stakeholder_subject(target), limit=100),
             )
 
     def people(
@@ -226,12 +237,12 @@ class Accounts(UseCases):
         per_page: int = 25,
     ) -> PeoplePage:
         """Stakeholders matching a search, for stewards."""
-        with self.db.read() as store:
-            steward = self._acting(store, viewer)
+        with self.db.read() as tx:
+            steward = self._acting(tx, viewer)
             _require_steward(steward, "list people")
             page = max(page, 1)
             while True:
-                people, total = store.search_stakeholders(
+                people, total = tx.people.search_stakeholders(
                     text=text[:NAME_MAX],
                     group=group,
                     role=role,
@@ -246,10 +257,10 @@ class Accounts(UseCases):
 
     def pending_requests(self, viewer: Stakeholder) -> list[GroupRequest]:
         """Group requests waiting for a steward, oldest first."""
-        with self.db.read() as store:
-            steward = self._acting(store, viewer)
+        with self.db.read() as tx:
+            steward = self._acting(tx, viewer)
             _require_steward(steward, "see group requests")
-            return store.group_requests(status=RequestStatus.PENDING)
+            return tx.people.group_requests(status=RequestStatus.PENDING)
 
     # -- the person's own changes ---------------------------------------------------------------
 
@@ -260,21 +271,21 @@ class Accounts(UseCases):
         except ValueError as exc:
             raise ValidationFailed({"display_name": str(exc)}) from None
         now = self.clock()
-        with self.db.transaction() as store:
-            person = self._authorized(store, actor, Action.EDIT_PROFILE)
+        with self.db.transaction() as tx:
+            person = self._authorized(tx, actor, Action.EDIT_PROFILE)
             if name == person.display_name:
                 return person
-            store.set_display_name(person.id, name)
+            tx.people.set_display_name(person.id, name)
             self._log(
-                store,
+                tx,
                 actor_id=person.id,
-                action="stakeholder.renamed",
+                action=EventAction.STAKEHOLDER_RENAMED,
                 subject=stakeholder_subject(person.id),
                 at=now,
                 before={"display_name": person.display_name},
                 after={"display_name": name},
             )
-            return self._person(store, person.id)
+            return self._person(tx, person.id)
 
     def request_group(self, actor: Stakeholder, group: str, justification: str) -> GroupRequest:
         """Ask to be recognised as a member of ``group``; a steward decides."""
@@ -285,49 +296,51 @@ class Accounts(UseCases):
                 {"group": f"choose one of: {', '.join(verifiable)}" if verifiable else "none"}
             )
         now = self.clock()
-        with self.db.transaction() as store:
-            person = self._authorized(store, actor, Action.REQUEST_GROUP)
+        with self.db.transaction() as tx:
+            person = self._authorized(tx, actor, Action.REQUEST_GROUP)
             if group in person.groups:
                 raise ValidationFailed({"group": f"you are already in the {group} group"})
-            pending = store.group_requests(status=RequestStatus.PENDING, stakeholder_id=person.id)
+            pending = tx.people.group_requests(
+                status=RequestStatus.PENDING, stakeholder_id=person.id
+            )
             if any(r.group == group for r in pending):
                 raise ValidationFailed({"group": f"you already asked to join {group}; wait"})
-            request_id = store.insert_group_request(person.id, group, why, now)
+            request_id = tx.people.insert_group_request(person.id, group, why, now)
             self._log(
-                store,
+                tx,
                 actor_id=person.id,
-                action="group.requested",
+                action=EventAction.GROUP_REQUESTED,
                 subject=stakeholder_subject(person.id),
                 at=now,
                 reason=why,
                 after={"group": group, "request": request_id},
             )
-            return store.group_requests(request_id=request_id)[0]
+            return tx.people.group_requests(request_id=request_id)[0]
 
     def withdraw_request(self, actor: Stakeholder, request_id: int) -> GroupRequest:
         """Withdraw your own pending group request."""
         now = self.clock()
-        with self.db.transaction() as store:
-            person = self._authorized(store, actor, Action.REQUEST_GROUP)
-            request = self._request(store, request_id)
+        with self.db.transaction() as tx:
+            person = self._authorized(tx, actor, Action.REQUEST_GROUP)
+            request = self._request(tx, request_id)
             if request.stakeholder_id != person.id:
                 raise NotAllowed("you can withdraw only your own requests")
-            store.decide_group_request(
+            tx.people.decide_group_request(
                 request.id, RequestStatus.WITHDRAWN, by=person.id, at=now, reason="withdrawn"
             )
             self._log(
-                store,
+                tx,
                 actor_id=person.id,
-                action="group.request_withdrawn",
+                action=EventAction.GROUP_REQUEST_WITHDRAWN,
                 subject=stakeholder_subject(person.id),
                 at=now,
                 after={"group": request.group, "request": request.id},
             )
-            return store.group_requests(request_id=request.id)[0]
+            return tx.people.group_requests(request_id=request.id)[0]
 
     @staticmethod
-    def _request(store: Store, request_id: int) -> GroupRequest:
-        found = store.group_requests(request_id=request_id)
+    def _request(tx: Tx, request_id: int) -> GroupRequest:
+        found = tx.people.group_requests(request_id=request_id)
         if not found:
             raise NotFound(f"no group request #{request_id}")
         if found[0].status is not RequestStatus.PENDING:
@@ -344,26 +357,26 @@ class Accounts(UseCases):
         """Approve or decline a pending group request, with a reason (a steward)."""
         why = parse_reason(reason, required=True)
         now = self.clock()
-        with self.db.transaction() as store:
-            steward = self._authorized(store, actor, Action.VERIFY_GROUPS)
-            request = self._request(store, request_id)
+        with self.db.transaction() as tx:
+            steward = self._authorized(tx, actor, Action.VERIFY_GROUPS)
+            request = self._request(tx, request_id)
             if request.stakeholder_id == steward.id:
                 raise NotAllowed("another steward must decide your own request")
             outcome = RequestStatus.APPROVED if approve else RequestStatus.DECLINED
-            person = self._person(store, request.stakeholder_id)
+            person = self._person(tx, request.stakeholder_id)
             if approve and request.group not in person.groups:
-                store.add_group(person.id, request.group, Source.STEWARD)
-            store.decide_group_request(request.id, outcome, by=steward.id, at=now, reason=why)
+                tx.people.add_group(person.id, request.group, Source.STEWARD)
+            tx.people.decide_group_request(request.id, outcome, by=steward.id, at=now, reason=why)
             self._log(
-                store,
+                tx,
                 actor_id=steward.id,
-                action=f"group.request_{outcome.value}",
+                action=_DECIDED[outcome],
                 subject=stakeholder_subject(person.id),
                 at=now,
                 reason=why,
                 after={"group": request.group, "request": request.id},
             )
-            return store.group_requests(request_id=request.id)[0]
+            return tx.people.group_requests(request_id=request.id)[0]
 
     def remove_group(
         self, actor: Stakeholder, stakeholder_id: int, group: str, reason: str
@@ -371,19 +384,21 @@ class Accounts(UseCases):
         """End someone's membership of a verified group, with a reason (a steward)."""
         why = parse_reason(reason, required=True)
         now = self.clock()
-        with self.db.transaction() as store:
-            steward = self._authorized(store, actor, Action.VERIFY_GROUPS)
-            person = self._person(store, stakeholder_id)
+        with self.db.transaction() as tx:
+            steward = self._authorized(tx, actor, Action.VERIFY_GROUPS)
+            person = self._person(tx, stakeholder_id)
             if group == PUBLIC_GROUP:
                 raise ValidationFailed({"group": "everyone stays in the public group"})
-            held = {g.name: g.source for g in store.grants(person.id)[0]}
+            held = {g.name: g.source for g in tx.people.grants(person.id)[0]}
             if group not in held:
                 raise ValidationFailed({"group": f"{person.display_name} is not in {group}"})
             if held[group] is Source.CLAIM:
                 raise ValidationFailed({"group": f"{group} {_FROM_PROVIDER}"})
-            store.remove_group(person.id, group)
-            self._grant_logged(store, person.id, "group.removed", group, why, now, steward.id)
-            return self._person(store, person.id)
+            tx.people.remove_group(person.id, group)
+            self._grant_logged(
+                tx, person.id, EventAction.GROUP_REMOVED, group, why, now, steward.id
+            )
+            return self._person(tx, person.id)
 
     def grant_role(
         self, actor: Stakeholder, stakeholder_id: int, role: Role, reason: str
@@ -419,30 +434,30 @@ class Accounts(UseCases):
                 {"role": f"choose one of: {', '.join(r.value for r in GRANTABLE_ROLES)}"}
             )
         now = self.clock()
-        with self.db.transaction() as store:
-            actor_id = self._actor_id(store, actor, Action.MANAGE_ROLES)
-            person = self._person(store, stakeholder_id)
-            held = {Role(r.name): r.source for r in store.grants(person.id)[1]}
+        with self.db.transaction() as tx:
+            actor_id = self._actor_id(tx, actor, Action.MANAGE_ROLES)
+            person = self._person(tx, stakeholder_id)
+            held = {Role(r.name): r.source for r in tx.people.grants(person.id)[1]}
             if grant:
                 if role in held:
                     raise ValidationFailed({"role": f"{person.display_name} is already {role}"})
-                store.add_role(person.id, role, Source.STEWARD if actor else Source.SEED)
+                tx.people.add_role(person.id, role, Source.STEWARD if actor else Source.SEED)
             else:
                 if role not in held:
                     raise ValidationFailed({"role": f"{person.display_name} is not {role}"})
                 if held[role] is Source.CLAIM:
                     raise ValidationFailed({"role": f"{role} {_FROM_PROVIDER}"})
-                if role is Role.STEWARD and store.count_with_role(Role.STEWARD) <= 1:
+                if role is Role.STEWARD and tx.people.count_with_role(Role.STEWARD) <= 1:
                     raise ValidationFailed(
                         {
                             "role": "this is the last active steward; grant the role to someone"
                             " else first"
                         }
                     )
-                store.remove_role(person.id, role)
-            action = "role.granted" if grant else "role.revoked"
-            self._grant_logged(store, person.id, action, role.value, why, now, actor_id)
-            return self._person(store, person.id)
+                tx.people.remove_role(person.id, role)
+            action = EventAction.ROLE_GRANTED if grant else EventAction.ROLE_REVOKED
+            self._grant_logged(tx, person.id, action, role.value, why, now, actor_id)
+            return self._person(tx, person.id)
 
     def create_stakeholder(
         self,
@@ -468,22 +483,22 @@ class Accounts(UseCases):
         if errors:
             raise ValidationFailed(errors)
         now = self.clock()
-        with self.db.transaction() as store:
-            actor_id = self._actor_id(store, actor, Action.REGISTER_PEOPLE)
+        with self.db.transaction() as tx:
+            actor_id = self._actor_id(tx, actor, Action.REGISTER_PEOPLE)
             person = Stakeholder(
-                id=store.next_stakeholder_id(),
+                id=tx.people.next_stakeholder_id(),
                 display_name=name,
                 groups=tuple(g for g in self.settings.groups if g in groups),
                 roles=tuple(dict.fromkeys((Role.PARTICIPANT, *roles))),
                 created_at=now,
             )
-            store.insert_stakeholder(
+            tx.people.insert_stakeholder(
                 person, is_demo=is_demo, source=Source.SEED if actor is None else Source.STEWARD
             )
             self._log(
-                store,
+                tx,
                 actor_id=actor_id,
-                action="stakeholder.created",
+                action=EventAction.STAKEHOLDER_CREATED,
                 subject=stakeholder_subject(person.id),
                 at=now,
                 after={"groups": list(person.groups), "roles": [r.value for r in person.roles]},
@@ -500,18 +515,18 @@ class Accounts(UseCases):
         """
         why = parse_reason(reason, required=True)
         now = self.clock()
-        with self.db.transaction() as store:
-            steward = self._authorized(store, actor, Action.SUSPEND_ACCOUNTS)
-            person = self._person(store, stakeholder_id)
+        with self.db.transaction() as tx:
+            steward = self._authorized(tx, actor, Action.SUSPEND_ACCOUNTS)
+            person = self._person(tx, stakeholder_id)
             if person.id == steward.id:
                 raise NotAllowed("you cannot change the status of your own account")
             if person.status is status:
                 raise ValidationFailed({"status": f"the account is already {status.value}"})
-            store.set_stakeholder_status(person.id, status)
+            tx.people.set_stakeholder_status(person.id, status)
             self._log(
-                store,
+                tx,
                 actor_id=steward.id,
-                action="stakeholder.status_changed",
+                action=EventAction.STAKEHOLDER_STATUS_CHANGED,
                 subject=stakeholder_subject(person.id),
                 at=now,
                 reason=why,
@@ -531,30 +546,30 @@ class Accounts(UseCases):
         """
         why = parse_reason(reason, required=True)
         now = self.clock()
-        with self.db.transaction() as store:
-            steward = self._authorized(store, actor, Action.VOID_VOTES)
-            person = self._person(store, stakeholder_id)
-            ballots = store.open_ballots_of(person.id)
+        with self.db.transaction() as tx:
+            steward = self._authorized(tx, actor, Action.VOID_VOTES)
+            person = self._person(tx, stakeholder_id)
+            ballots = tx.votes.open_ballots_of(person.id)
             if not ballots:
                 raise ValidationFailed(
                     {"ballots": f"{person.display_name} has no ballots in a vote still open"}
                 )
-            store.void_ballots(person.id, ballots, by=steward.id, at=now, reason=why)
+            tx.votes.void_ballots(person.id, ballots, by=steward.id, at=now, reason=why)
             voided = [guideline_ref(key) for key, _ in ballots]
             for (_, version), ref in zip(ballots, voided, strict=True):
                 self._log(
-                    store,
+                    tx,
                     actor_id=steward.id,
-                    action="vote.voided",
+                    action=EventAction.VOTE_VOIDED,
                     subject=ref,
                     at=now,
                     reason=why,
                     before={"voter": person.id, "version": version},
                 )
             self._log(
-                store,
+                tx,
                 actor_id=steward.id,
-                action="stakeholder.ballots_voided",
+                action=EventAction.STAKEHOLDER_BALLOTS_VOIDED,
                 subject=stakeholder_subject(person.id),
                 at=now,
                 reason=why,

@@ -18,17 +18,18 @@ from pathlib import Path
 from governance.auth import Action
 from governance.constitution import exports
 from governance.constitution.changes import ConstitutionDiff, diff, next_version
-from governance.constitution.compiler import Decided, Edit, comparison_prompt, compile_constitution
+from governance.constitution.compiler import Edit, comparison_prompt, compile_constitution
 from governance.constitution.conflicts import Flag, FlagKind, detect
 from governance.constitution.imports import from_pairs, parse
 from governance.constitution.model import Constitution, canonical_json
 from governance.errors import NotFound, StaleVersion, ValidationFailed
+from governance.events import EventAction
 from governance.lifecycle import TransitionContext
 from governance.models import REASON_MAX, GuidelineText, Stakeholder, Status
-from governance.storage import Store
-from governance.storage.releases import ReleaseRow, Resolution
+from governance.services.base import UseCases
+from governance.storage import Tx
+from governance.storage.constitution import ReleaseRow, Resolution
 from governance.text import clean_text
-from governance.usecase import UseCases
 from governance.validation import parse_reason
 
 #: How a steward may resolve each kind of flag.
@@ -81,7 +82,7 @@ def _constitution(row: ReleaseRow) -> Constitution:
 
 
 class Constitutions(UseCases):
-    """Use cases of the constitution. Reached as ``Charter.constitution``."""
+    """Use cases of the constitution. Reached as ``charter.constitution``."""
 
     @property
     def exports_dir(self) -> Path:
@@ -92,14 +93,18 @@ class Constitutions(UseCases):
 
     def releases(self) -> list[ReleaseInfo]:
         """Every release, newest first."""
-        with self.db.read() as store:
-            rows = store.releases()
+        with self.db.read() as tx:
+            rows = tx.constitution.releases()
         return [ReleaseInfo(r, _constitution(r), self.exports_dir / r.version) for r in rows]
 
     def release(self, version: str = "latest") -> ReleaseInfo:
         """One release by version, or the latest; ``NotFound`` otherwise."""
-        with self.db.read() as store:
-            rows = store.releases() if version == "latest" else store.releases(version)
+        with self.db.read() as tx:
+            rows = (
+                tx.constitution.releases()
+                if version == "latest"
+                else tx.constitution.releases(version)
+            )
         if not rows:
             raise NotFound("no release yet" if version == "latest" else f"no release {version!r}")
         return ReleaseInfo(rows[0], _constitution(rows[0]), self.exports_dir / rows[0].version)
@@ -123,11 +128,11 @@ class Constitutions(UseCases):
 
     def draft(self) -> Draft:
         """The constitution the approved and adopted guidelines make now, with its flags."""
-        with self.db.read() as store:
-            return self._draft(store)
+        with self.db.read() as tx:
+            return self._draft(tx)
 
-    def _draft(self, store: Store) -> Draft:
-        resolutions = store.resolutions()
+    def _draft(self, tx: Tx) -> Draft:
+        resolutions = tx.constitution.resolutions()
         excluded = sorted(
             {
                 other
@@ -139,21 +144,12 @@ class Constitutions(UseCases):
         )
         edits = {
             gid: Edit(comparison_prompt=prompt, priority=priority)
-            for gid, (prompt, priority) in store.principle_edits().items()
+            for gid, (prompt, priority) in tx.constitution.principle_edits().items()
         }
         decided = [
-            Decided(
-                guideline_id=row.guideline_id,
-                version=row.version,
-                text=row.text,
-                rules_version=row.rules_version,
-                decided_at=row.decided_at,
-                tally=row.tally,
-            )
-            for row in store.decided_for_constitution()
-            if row.guideline_id not in excluded
+            d for d in tx.guidelines.decided_for_constitution() if d.guideline_id not in excluded
         ]
-        rows = store.releases()
+        rows = tx.constitution.releases()
         latest = _constitution(rows[0]) if rows else None
         now = self.clock()
         compiled = compile_constitution(
@@ -203,21 +199,23 @@ class Constitutions(UseCases):
         if priority is not None and priority < 1:
             raise ValidationFailed({"priority": "must be 1 or more (1 comes first)"})
         now = self.clock()
-        with self.db.transaction() as store:
-            steward = self._authorized(store, actor, Action.RELEASE_CONSTITUTION)
-            ids = {p.provenance.guideline_id for p in self._draft(store).constitution.principles}
+        with self.db.transaction() as tx:
+            steward = self._authorized(tx, actor, Action.RELEASE_CONSTITUTION)
+            ids = {p.provenance.guideline_id for p in self._draft(tx).constitution.principles}
             if guideline_id not in ids:
                 raise NotFound(f"{guideline_id} is not in the draft constitution")
-            store.set_principle_edit(guideline_id, prompt, priority, by=steward.id, at=now)
+            tx.constitution.set_principle_edit(
+                guideline_id, prompt, priority, by=steward.id, at=now
+            )
             self._log(
-                store,
+                tx,
                 actor_id=steward.id,
-                action="principle.edited",
+                action=EventAction.PRINCIPLE_EDITED,
                 subject=guideline_id,
                 at=now,
                 after={"comparison_prompt": prompt, "priority": priority},
             )
-            return self._draft(store)
+            return self._draft(tx)
 
     def resolve_flag(
         self,
@@ -241,9 +239,9 @@ class Constitutions(UseCases):
         """
         why = parse_reason(reason, required=True)
         now = self.clock()
-        with self.db.transaction() as store:
-            steward = self._authorized(store, actor, Action.RELEASE_CONSTITUTION)
-            draft = self._draft(store)
+        with self.db.transaction() as tx:
+            steward = self._authorized(tx, actor, Action.RELEASE_CONSTITUTION)
+            draft = self._draft(tx)
             flag = next((f for f in draft.flags if f.key == flag_key), None)
             if flag is None:
                 raise NotFound("that flag is not open any more; reload the draft")
@@ -259,10 +257,10 @@ class Constitutions(UseCases):
                 chosen = flag.guideline_ids[0]
             assert chosen is not None
             if resolution == "keep_both":
-                self._put_first(store, draft, chosen, flag, steward.id, now)
+                self._put_first(tx, draft, chosen, flag, steward.id, now)
             if resolution == "send_back":
-                self._send_back(store, chosen, why, steward.id, now)
-            store.insert_resolution(
+                self._send_back(tx, chosen, why, steward.id, now)
+            tx.constitution.insert_resolution(
                 Resolution(
                     flag_key=flag.key,
                     kind=flag.kind.value,
@@ -276,9 +274,9 @@ class Constitutions(UseCases):
             )
             for gid in flag.guideline_ids:
                 self._log(
-                    store,
+                    tx,
                     actor_id=steward.id,
-                    action="flag.resolved",
+                    action=EventAction.FLAG_RESOLVED,
                     subject=gid,
                     at=now,
                     reason=why,
@@ -290,25 +288,23 @@ class Constitutions(UseCases):
                         "with": list(flag.guideline_ids),
                     },
                 )
-            return self._draft(store)
+            return self._draft(tx)
 
     @staticmethod
-    def _put_first(
-        store: Store, draft: Draft, chosen: str, flag: Flag, by: int, at: datetime
-    ) -> None:
+    def _put_first(tx: Tx, draft: Draft, chosen: str, flag: Flag, by: int, at: datetime) -> None:
         # Keep both: the chosen principle takes the better of the two places.
         places = {p.provenance.guideline_id: p.priority for p in draft.constitution.principles}
         first = min(places[g] for g in flag.guideline_ids)
-        edits = store.principle_edits()
+        edits = tx.constitution.principle_edits()
         prompt = edits.get(chosen, (None, None))[0]
-        store.set_principle_edit(chosen, prompt, first, by=by, at=at)
+        tx.constitution.set_principle_edit(chosen, prompt, first, by=by, at=at)
 
-    def _send_back(self, store: Store, guideline_id: str, why: str, by: int, at: datetime) -> None:
-        guideline = store.get_guideline(guideline_id)
+    def _send_back(self, tx: Tx, guideline_id: str, why: str, by: int, at: datetime) -> None:
+        guideline = tx.guidelines.get_guideline(guideline_id)
         if guideline is None:
             raise NotFound(f"no guideline {guideline_id!r}")
         self._move(
-            store,
+            tx,
             guideline,
             Status.DELIBERATION,
             actor_id=by,
@@ -331,9 +327,9 @@ class Constitutions(UseCases):
         """
         why = self._notes(notes)
         now = self.clock()
-        with self.db.transaction() as store:
-            steward = self._authorized(store, actor, Action.RELEASE_CONSTITUTION)
-            draft = self._draft(store)
+        with self.db.transaction() as tx:
+            steward = self._authorized(tx, actor, Action.RELEASE_CONSTITUTION)
+            draft = self._draft(tx)
             if expected_hash is not None and expected_hash != draft.constitution.content_hash:
                 raise StaleVersion("the draft changed since you previewed it; review it again")
             if draft.flags:
@@ -354,25 +350,25 @@ class Constitutions(UseCases):
                 )
             constitution = draft.constitution.model_copy(update={"created_at": now})
             for principle in constitution.principles:
-                guideline = store.get_guideline(principle.provenance.guideline_id)
+                guideline = tx.guidelines.get_guideline(principle.provenance.guideline_id)
                 if guideline is not None and guideline.status is Status.APPROVED:
                     self._move(
-                        store,
+                        tx,
                         guideline,
                         Status.ADOPTED,
                         actor_id=steward.id,
                         at=now,
                         ctx=TransitionContext(reason=f"adopted in release {constitution.version}"),
                     )
-            return self._store_release(store, constitution, why, steward.id, draft.changes)
+            return self._store_release(tx, constitution, why, steward.id, draft.changes)
 
     def rollback(self, actor: Stakeholder, version: str, notes: str) -> ReleaseInfo:
         """Release again what ``version`` said, as a new release (a steward)."""
         why = self._notes(notes)
         now = self.clock()
-        with self.db.transaction() as store:
-            steward = self._authorized(store, actor, Action.RELEASE_CONSTITUTION)
-            rows = store.releases()
+        with self.db.transaction() as tx:
+            steward = self._authorized(tx, actor, Action.RELEASE_CONSTITUTION)
+            rows = tx.constitution.releases()
             target = next((r for r in rows if r.version == version), None)
             if target is None:
                 raise NotFound(f"no release {version!r}")
@@ -387,13 +383,13 @@ class Constitutions(UseCases):
             constitution = old.model_copy(
                 update={"version": next_version(latest.version, changes.bump), "created_at": now}
             ).with_hash()
-            self._align_with(store, old, latest, f"rolled back to {version}: {why}", steward.id)
+            self._align_with(tx, old, latest, f"rolled back to {version}: {why}", steward.id)
             return self._store_release(
-                store, constitution, why, steward.id, changes, rollback_of=version
+                tx, constitution, why, steward.id, changes, rollback_of=version
             )
 
     def _align_with(
-        self, store: Store, old: Constitution, latest: Constitution, why: str, by: int
+        self, tx: Tx, old: Constitution, latest: Constitution, why: str, by: int
     ) -> None:
         # After a rollback the draft should say what the restored release says: bring back
         # its retired guidelines, retire the ones it did not hold, and restore its prompts and
@@ -406,14 +402,14 @@ class Constitutions(UseCases):
             if p.provenance.guideline_id not in kept
         ]
         for guideline_id, to in moves:
-            guideline = store.get_guideline(guideline_id)
+            guideline = tx.guidelines.get_guideline(guideline_id)
             if (
                 guideline is None
                 or guideline.status is to
                 or (to is Status.ADOPTED and guideline.status is not Status.RETIRED)
             ):
                 continue
-            self._move(store, guideline, to, actor_id=by, at=now, ctx=TransitionContext(reason=why))
+            self._move(tx, guideline, to, actor_id=by, at=now, ctx=TransitionContext(reason=why))
         for principle in old.principles:
             derived = comparison_prompt(
                 GuidelineText.model_construct(
@@ -425,7 +421,7 @@ class Constitutions(UseCases):
                 )
             )
             prompt = None if principle.comparison_prompt == derived else principle.comparison_prompt
-            store.set_principle_edit(
+            tx.constitution.set_principle_edit(
                 principle.provenance.guideline_id, prompt, principle.priority, by=by, at=now
             )
 
@@ -438,7 +434,7 @@ class Constitutions(UseCases):
 
     def _store_release(
         self,
-        store: Store,
+        tx: Tx,
         constitution: Constitution,
         notes: str,
         by: int | None,
@@ -448,7 +444,7 @@ class Constitutions(UseCases):
     ) -> ReleaseInfo:
         row = ReleaseRow(
             version=constitution.version,
-            position=store.release_count() + 1,
+            position=tx.constitution.release_count() + 1,
             content_hash=constitution.content_hash,
             body=canonical_json(constitution).decode(),
             notes=notes,
@@ -456,11 +452,11 @@ class Constitutions(UseCases):
             released_at=constitution.created_at,
             rollback_of=rollback_of,
         )
-        store.insert_release(row)
+        tx.constitution.insert_release(row)
         self._log(
-            store,
+            tx,
             actor_id=by,
-            action="constitution.released",
+            action=EventAction.CONSTITUTION_RELEASED,
             subject=f"constitution:{constitution.version}",
             at=constitution.created_at,
             reason=notes,
@@ -525,23 +521,23 @@ class Constitutions(UseCases):
                 fmt, data, default_category=default, categories=self.settings.categories
             )
         now = self.clock()
-        with self.db.transaction() as store:
-            actor_id = self._actor_id(store, actor, Action.IMPORT_PRINCIPLES)
+        with self.db.transaction() as tx:
+            actor_id = self._actor_id(tx, actor, Action.IMPORT_PRINCIPLES)
             credited = author_id if author_id is not None else actor_id
             if credited is None:
                 raise ValidationFailed(
                     {"author": "name the stakeholder the drafts are credited to (--author N)"}
                 )
-            author = self._person(store, credited)
+            author = self._person(tx, credited)
             created = []
             for item in imported:
                 guideline = self._create_draft(
-                    store,
+                    tx,
                     author,
                     item.text,
                     now,
                     actor_id=actor_id,
-                    action="guideline.imported",
+                    action=EventAction.GUIDELINE_IMPORTED,
                     reason=f"imported from {source or fmt} ({fmt}): {item.name}"[:REASON_MAX],
                 )
                 created.append(guideline.id)
@@ -551,13 +547,13 @@ class Constitutions(UseCases):
         """Retire an adopted guideline (a steward); the next release leaves it out."""
         why = parse_reason(reason, required=True)
         now = self.clock()
-        with self.db.transaction() as store:
-            steward = self._authorized(store, actor, Action.RELEASE_CONSTITUTION)
-            guideline = store.get_guideline(guideline_id)
+        with self.db.transaction() as tx:
+            steward = self._authorized(tx, actor, Action.RELEASE_CONSTITUTION)
+            guideline = tx.guidelines.get_guideline(guideline_id)
             if guideline is None:
                 raise NotFound(f"no guideline {guideline_id!r}")
             self._move(
-                store,
+                tx,
                 guideline,
                 Status.RETIRED,
                 actor_id=steward.id,

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from governance.auth import Action
 from governance.errors import NotAllowed, NotFound, ValidationFailed
+from governance.events import EventAction
 from governance.models import COMMENT_MAX, Stakeholder, Status
 from governance.models import Comment as CommentModel
+from governance.services.base import UseCases
 from governance.text import clean_text
-from governance.usecase import UseCases
 from governance.validation import parse_reason
 
 #: Guidelines in these states are closed for discussion.
@@ -19,7 +20,7 @@ _NO_COMMENTS = frozenset({Status.WITHDRAWN, Status.RETIRED})
 
 
 class Discussion(UseCases):
-    """Comment, reply, hide and restore; ``Charter`` inherits these."""
+    """Comment, reply, hide and restore. Reached as ``charter.discussion``."""
 
     def comment(
         self, actor: Stakeholder, guideline_id: str, body: str, *, parent_id: int | None = None
@@ -30,15 +31,15 @@ class Discussion(UseCases):
         except ValueError as exc:
             raise ValidationFailed({"body": str(exc)}) from None
         now = self.clock()
-        with self.db.transaction() as store:
-            person = self._authorized(store, actor, Action.COMMENT)
-            guideline = self._guideline(store, guideline_id)
+        with self.db.transaction() as tx:
+            person = self._authorized(tx, actor, Action.COMMENT)
+            guideline = self._guideline(tx, guideline_id)
             if guideline.status in _NO_COMMENTS:
                 raise NotAllowed(
                     f"{guideline.id} is {guideline.status.value}; discussion is closed"
                 )
             if parent_id is not None:
-                parents = store.comments(guideline.id, comment_id=parent_id)
+                parents = tx.discussion.comments(guideline.id, comment_id=parent_id)
                 if not parents:
                     raise NotFound(f"no comment {parent_id} on {guideline.id}")
                 # A reply to a reply joins the same thread.
@@ -54,25 +55,25 @@ class Discussion(UseCases):
                 body=text,
                 created_at=now,
             )
-            new_id = store.insert_comment(draft)
+            new_id = tx.discussion.insert_comment(draft)
             self._log(
-                store,
+                tx,
                 actor_id=person.id,
-                action="comment.added",
+                action=EventAction.COMMENT_ADDED,
                 subject=guideline.id,
                 at=now,
                 after={"comment_id": new_id, "parent_id": parent_id},
             )
         return draft.model_copy(update={"id": new_id})
 
-    def hide_comment(self, actor: Stakeholder, comment_id: int, reason: str) -> CommentModel:
+    def hide(self, actor: Stakeholder, comment_id: int, reason: str) -> CommentModel:
         """Hide an abusive comment, with a reason (a moderator).
 
         The text stays stored for the record; readers see who hid it and why.
         """
         return self._moderate(actor, comment_id, reason, hide=True)
 
-    def restore_comment(self, actor: Stakeholder, comment_id: int, reason: str) -> CommentModel:
+    def restore(self, actor: Stakeholder, comment_id: int, reason: str) -> CommentModel:
         """Show a hidden comment again, with a reason (a moderator)."""
         return self._moderate(actor, comment_id, reason, hide=False)
 
@@ -81,27 +82,27 @@ class Discussion(UseCases):
     ) -> CommentModel:
         why = parse_reason(reason, required=True)
         now = self.clock()
-        with self.db.transaction() as store:
-            person = self._authorized(store, actor, Action.HIDE_COMMENT)
-            where = store.comment_location(comment_id)
+        with self.db.transaction() as tx:
+            person = self._authorized(tx, actor, Action.HIDE_COMMENT)
+            where = tx.discussion.comment_location(comment_id)
             if where is None:
                 raise NotFound(f"no comment {comment_id}")
-            (comment,) = store.comments(where, comment_id=comment_id)
+            (comment,) = tx.discussion.comments(where, comment_id=comment_id)
             if hide == (comment.hidden is not None):
                 state = "hidden" if hide else "visible"
                 raise ValidationFailed({"reason": f"the comment is already {state}"})
             if hide:
-                store.set_comment_hidden(comment_id, by=person.id, at=now, reason=why)
+                tx.discussion.set_comment_hidden(comment_id, by=person.id, at=now, reason=why)
             else:
-                store.set_comment_hidden(comment_id, by=None, at=None, reason=None)
+                tx.discussion.set_comment_hidden(comment_id, by=None, at=None, reason=None)
             self._log(
-                store,
+                tx,
                 actor_id=person.id,
-                action="comment.hidden" if hide else "comment.restored",
+                action=EventAction.COMMENT_HIDDEN if hide else EventAction.COMMENT_RESTORED,
                 subject=where,
                 at=now,
                 reason=why,
                 after={"comment_id": comment_id},
             )
-            (changed,) = store.comments(where, comment_id=comment_id)
+            (changed,) = tx.discussion.comments(where, comment_id=comment_id)
             return changed

@@ -1,4 +1,4 @@
-"""What every group of use cases shares: the database, the clock, the acting person, the log."""
+"""What every area's use cases share: the database, the clock, the acting person, the log."""
 
 from __future__ import annotations
 
@@ -8,16 +8,10 @@ from datetime import UTC, datetime
 from governance.auth import Action, authorize
 from governance.config import Settings
 from governance.errors import NotAllowed, NotFound
+from governance.events import Event, EventAction
 from governance.lifecycle import TransitionContext, check_transition
-from governance.models import (
-    Event,
-    Guideline,
-    GuidelineText,
-    GuidelineVersion,
-    Stakeholder,
-    Status,
-)
-from governance.storage import Database, Store
+from governance.models import Guideline, GuidelineText, GuidelineVersion, Stakeholder, Status
+from governance.storage import Database, Tx
 
 Clock = Callable[[], datetime]
 
@@ -27,8 +21,38 @@ def utc_now() -> datetime:
     return datetime.now(UTC)
 
 
+def event(
+    *,
+    actor_id: int | None,
+    action: EventAction,
+    subject: str,
+    at: datetime,
+    reason: str = "",
+    before: dict[str, object] | None = None,
+    after: dict[str, object] | None = None,
+) -> Event:
+    """An event-log entry; every use case logs through this (or ``UseCases._log``)."""
+    return Event(
+        at=at,
+        actor_id=actor_id,
+        action=action,
+        subject=subject,
+        reason=reason,
+        before=before,
+        after=after,
+    )
+
+
+def known_person(person: Stakeholder | None) -> Stakeholder:
+    """The acting person as stored; ``NotAllowed`` when the account does not exist."""
+    # The page's copy of the person may be stale: the stored record decides.
+    if person is None:
+        raise NotAllowed("unknown account; sign in again")
+    return person
+
+
 class UseCases:
-    """Use cases over one database.
+    """Use cases over one database: the base of every area's service.
 
     Args:
         db: The database.
@@ -43,55 +67,51 @@ class UseCases:
         self.clock = clock
 
     @staticmethod
-    def _acting(store: Store, actor: Stakeholder) -> Stakeholder:
-        # The page's copy of the person may be stale: the stored record decides.
-        person = store.get_stakeholder(actor.id)
-        if person is None:
-            raise NotAllowed("unknown account; sign in again")
-        return person
+    def _acting(tx: Tx, actor: Stakeholder) -> Stakeholder:
+        return known_person(tx.people.get_stakeholder(actor.id))
 
-    def _authorized(self, store: Store, actor: Stakeholder, action: Action) -> Stakeholder:
+    def _authorized(self, tx: Tx, actor: Stakeholder, action: Action) -> Stakeholder:
         """The acting person as stored, if they may take ``action``; else ``NotAllowed``."""
-        person = self._acting(store, actor)
+        person = self._acting(tx, actor)
         authorize(person, action)
         return person
 
-    def _actor_id(self, store: Store, actor: Stakeholder | None, action: Action) -> int | None:
+    def _actor_id(self, tx: Tx, actor: Stakeholder | None, action: Action) -> int | None:
         """Like ``_authorized``; ``None`` (the system or the operator) may act and is kept."""
-        return None if actor is None else self._authorized(store, actor, action).id
+        return None if actor is None else self._authorized(tx, actor, action).id
 
     @staticmethod
-    def _guideline(store: Store, guideline_id: str) -> Guideline:
-        found = store.get_guideline(guideline_id)
+    def _guideline(tx: Tx, guideline_id: str) -> Guideline:
+        found = tx.guidelines.get_guideline(guideline_id)
         if found is None:
             raise NotFound(f"no guideline {guideline_id!r}")
         return found
 
     @staticmethod
-    def _person(store: Store, stakeholder_id: int) -> Stakeholder:
-        person = store.get_stakeholder(stakeholder_id)
+    def _person(tx: Tx, stakeholder_id: int) -> Stakeholder:
+        person = tx.people.get_stakeholder(stakeholder_id)
         if person is None:
             raise NotFound(f"no stakeholder #{stakeholder_id}")
         return person
 
     @staticmethod
     def _log(
-        store: Store,
+        tx: Tx,
         *,
         actor_id: int | None,
-        action: str,
+        action: EventAction,
         subject: str,
         at: datetime,
         reason: str = "",
         before: dict[str, object] | None = None,
         after: dict[str, object] | None = None,
     ) -> None:
-        store.append_event(
-            Event(
-                at=at,
+        tx.events.append(
+            event(
                 actor_id=actor_id,
                 action=action,
                 subject=subject,
+                at=at,
                 reason=reason,
                 before=before,
                 after=after,
@@ -100,7 +120,7 @@ class UseCases:
 
     def _move(
         self,
-        store: Store,
+        tx: Tx,
         guideline: Guideline,
         to: Status,
         *,
@@ -111,11 +131,11 @@ class UseCases:
     ) -> Guideline:
         row = check_transition(guideline.status, to, ctx)
         moved = guideline.model_copy(update={"status": to, "updated_at": at, **changes})
-        store.update_guideline(moved)
+        tx.guidelines.update_guideline(moved)
         self._log(
-            store,
+            tx,
             actor_id=actor_id,
-            action="guideline.transitioned",
+            action=EventAction.GUIDELINE_TRANSITIONED,
             subject=guideline.id,
             at=at,
             reason=ctx.reason or row.verb,
@@ -126,18 +146,18 @@ class UseCases:
 
     def _create_draft(
         self,
-        store: Store,
+        tx: Tx,
         author: Stakeholder,
         text: GuidelineText,
         at: datetime,
         *,
         actor_id: int | None,
-        action: str = "guideline.proposed",
+        action: EventAction = EventAction.GUIDELINE_PROPOSED,
         reason: str = "",
     ) -> Guideline:
         """Store a new draft guideline at version 1 and log it."""
         guideline = Guideline(
-            id=store.next_guideline_id(),
+            id=tx.guidelines.next_guideline_id(),
             status=Status.DRAFT,
             version=1,
             text=text,
@@ -146,8 +166,8 @@ class UseCases:
             created_at=at,
             updated_at=at,
         )
-        store.insert_guideline(guideline)
-        store.insert_version(
+        tx.guidelines.insert_guideline(guideline)
+        tx.guidelines.insert_version(
             GuidelineVersion(
                 guideline_id=guideline.id,
                 version=1,
@@ -158,7 +178,7 @@ class UseCases:
             )
         )
         self._log(
-            store,
+            tx,
             actor_id=actor_id,
             action=action,
             subject=guideline.id,

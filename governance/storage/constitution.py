@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
-from governance.models import GuidelineText, Status, guideline_number, guideline_ref
+from governance.ids import guideline_key, guideline_ref
 from governance.storage.base import Queries
 
 
@@ -28,19 +26,6 @@ class ReleaseRow:
 
 
 @dataclass(frozen=True)
-class DecidedRow:
-    """An approved or adopted guideline with the text and the decision of its voted version."""
-
-    guideline_id: str
-    status: Status
-    version: int
-    text: GuidelineText
-    rules_version: int
-    decided_at: datetime
-    tally: dict[str, Any]
-
-
-@dataclass(frozen=True)
 class Resolution:
     """A steward's resolution of a flag."""
 
@@ -54,56 +39,13 @@ class Resolution:
     resolved_at: datetime
 
 
-def _key(ref: str) -> int:
-    number = guideline_number(ref)
-    return -1 if number is None else number
-
-
 _RELEASE_COLUMNS = (
     "version, position, content_hash, body, notes, released_by, released_at, rollback_of"
 )
 
 
-class ReleaseStore(Queries):
+class ConstitutionQueries(Queries):
     """Releases and what a steward decided before them."""
-
-    def decided_for_constitution(self) -> list[DecidedRow]:
-        """Approved and adopted guidelines, each with its voted version and decision."""
-        rows = self._all(
-            """SELECT g.id, g.status, d.version, v.title, v.statement, v.critique_request,
-                      v.revision_request, v.rationale, v.category, v.tags, v.language,
-                      d.rules_version, d.decided_at, d.tally
-               FROM guidelines g
-               JOIN decisions d ON d.guideline_id = g.id AND d.outcome = 'approved'
-                   AND d.version = (SELECT max(version) FROM decisions
-                                    WHERE guideline_id = g.id AND outcome = 'approved')
-               JOIN guideline_versions v ON v.guideline_id = g.id AND v.version = d.version
-               WHERE g.status IN ('approved', 'adopted')
-               ORDER BY g.id"""
-        )
-        return [
-            DecidedRow(
-                guideline_id=guideline_ref(r[0]),
-                status=Status(r[1]),
-                version=r[2],
-                text=GuidelineText.model_construct(
-                    title=r[3],
-                    statement=r[4],
-                    critique_request=r[5],
-                    revision_request=r[6],
-                    rationale=r[7],
-                    category=r[8],
-                    tags=tuple(json.loads(r[9])),
-                    language=r[10],
-                ),
-                rules_version=r[11],
-                decided_at=r[12],
-                tally=json.loads(r[13]),
-            )
-            for r in rows
-        ]
-
-    # -- releases ---------------------------------------------------------------------------
 
     def insert_release(self, row: ReleaseRow) -> None:
         """Store a release; releases are never updated."""
@@ -135,8 +77,6 @@ class ReleaseStore(Queries):
         """How many releases exist."""
         return int(self._scalar("SELECT count(*) FROM constitution_releases"))
 
-    # -- edits and resolutions -----------------------------------------------------------------
-
     def principle_edits(self) -> dict[str, tuple[str | None, int | None]]:
         """Steward edits by guideline id: (comparison prompt, priority)."""
         rows = self._all("SELECT guideline_id, comparison_prompt, priority FROM principle_edits")
@@ -152,7 +92,7 @@ class ReleaseStore(Queries):
         at: datetime,
     ) -> None:
         """Replace the edits of one principle (both None: back to the defaults)."""
-        key = _key(guideline_id)
+        key = guideline_key(guideline_id)
         self._all("DELETE FROM principle_edits WHERE guideline_id = ?", [key])
         if comparison_prompt is not None or priority is not None:
             self._all(
@@ -171,7 +111,7 @@ class ReleaseStore(Queries):
                 resolution.kind,
                 ",".join(resolution.guideline_ids),
                 resolution.resolution,
-                None if resolution.chosen_id is None else _key(resolution.chosen_id),
+                None if resolution.chosen_id is None else guideline_key(resolution.chosen_id),
                 resolution.reason,
                 resolution.resolved_by,
                 resolution.resolved_at,

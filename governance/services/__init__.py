@@ -1,0 +1,60 @@
+"""Charter's services: one module per area, composed by ``Charter``.
+
+Each area has one noun, the same on its page, in its service and in its storage:
+guidelines, ballots, rules, discussion, people, constitution, dashboard, jobs.
+"""
+
+from __future__ import annotations
+
+from governance.config import Settings
+from governance.services.ballots import Ballots
+from governance.services.base import Clock, utc_now
+from governance.services.constitution import Constitutions
+from governance.services.dashboard import Dashboard
+from governance.services.discussion import Discussion
+from governance.services.guidelines import Guidelines
+from governance.services.people import People
+from governance.services.rules import Rules
+from governance.storage import Database
+
+
+class Charter:
+    """Every use case over one database, by area: ``charter.guidelines.propose(...)``.
+
+    Charter holds no use case itself; it builds each area once and shares the database,
+    the settings and the clock between them.
+
+    Args:
+        db: The database.
+        settings: Groups, categories and the rest of the deployment's settings.
+        clock: Where "now" comes from; tests and the demo seeder pass their own.
+    """
+
+    def __init__(self, db: Database, settings: Settings, *, clock: Clock = utc_now) -> None:
+        """Build every area over ``db``; publish the default rules if none exist."""
+        self.db = db
+        self.settings = settings
+        self.clock = clock
+        self.rules = Rules(db, settings, clock=clock)
+        self.ballots = Ballots(db, settings, clock=clock)
+        self.guidelines = Guidelines(db, settings, self.ballots, clock=clock)
+        self.discussion = Discussion(db, settings, clock=clock)
+        self.people = People(db, settings, clock=clock)
+        self.constitution = Constitutions(db, settings, clock=clock)
+        self.dashboard = Dashboard(db, settings, clock=clock)
+
+    @classmethod
+    def open(cls, settings: Settings, *, clock: Clock = utc_now) -> Charter:
+        """Open the database the settings name and build Charter over it.
+
+        Raises:
+            DatabaseBusy: Another process holds the database.
+        """
+        return cls(Database(settings.db_path), settings, clock=clock)
+
+    def close(self) -> None:
+        """Close the database; the object is unusable afterwards."""
+        self.db.close()
+
+
+__all__ = ["Charter"]

@@ -1,0 +1,289 @@
+"""Ballots: casting them (with group commit), tallies, and the one rule for who may vote.
+
+Casting a ballot is the one write many people do at once. Each cast is checked and written
+exactly as alone, but ballots that arrive while another batch is being written are written
+together in the next transaction: one read of the voters, the guidelines and their earlier
+ballots, one insert, one commit. Under load that keeps the latency of a cast near the time of
+one transaction instead of growing with the queue.
+
+There is no background thread: a caller who finds no batch in progress writes everything
+queued, its own ballot included; the others wait for their result.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from governance.auth import Action, authorize
+from governance.config import Settings
+from governance.errors import GovernanceError, NotAllowed, NotFound, StaleVersion, VotingClosed
+from governance.events import Event, EventAction
+from governance.ids import parse_guideline_id
+from governance.models import Choice, GovernanceRules, Stakeholder, Status, Vote, VotingWindow
+from governance.services.base import Clock, UseCases, event, known_person, utc_now
+from governance.storage import Database, Tx
+from governance.validation import parse_choice, parse_reason
+from governance.voting import Counts, Tally, tally
+
+
+def vote_refusal(
+    person: Stakeholder,
+    guideline_id: str,
+    status: Status,
+    window: VotingWindow | None,
+    at: datetime,
+    groups: Iterable[str],
+) -> GovernanceError | None:
+    """Why ``person`` may not vote on a guideline at ``at``; None when they may.
+
+    The one "may vote" rule: the ballot box refuses with it and the guideline page shows the
+    ballot buttons only when it says None.
+
+    Args:
+        person: The voter, as stored.
+        guideline_id: The guideline.
+        status: Its status.
+        window: Its voting window, if it was ever put to a vote.
+        at: When the ballot is cast.
+        groups: The deployment's stakeholder groups: a voter must belong to one.
+    """
+    try:
+        authorize(person, Action.VOTE)
+    except NotAllowed as exc:
+        return exc
+    if not set(groups).intersection(person.groups):
+        return NotAllowed("you are not in any stakeholder group yet, so you cannot vote")
+    if status is not Status.VOTING or window is None:
+        return VotingClosed(f"{guideline_id} is {status.value}, not open for voting")
+    if at >= window.closes_at:
+        return VotingClosed(
+            f"voting on {guideline_id} closed at {window.closes_at:%Y-%m-%d %H:%M} UTC"
+        )
+    return None
+
+
+@dataclass
+class Ballot:
+    """One cast, as requested, and what became of it."""
+
+    stakeholder_id: int
+    guideline_id: str
+    choice: Choice
+    reason: str
+    version: int | None
+    at: datetime
+    done: threading.Event = field(default_factory=threading.Event)
+    result: Vote | None = None
+    error: BaseException | None = None
+
+
+class Ballots(UseCases):
+    """Cast ballots and count them. Reached as ``charter.ballots``.
+
+    Args:
+        db: The database.
+        settings: Groups and the rest of the deployment's settings.
+        clock: Where "now" comes from.
+    """
+
+    def __init__(self, db: Database, settings: Settings, *, clock: Clock = utc_now) -> None:
+        """Collect ballots for ``db``."""
+        super().__init__(db, settings, clock=clock)
+        self._queue: list[Ballot] = []
+        self._leading = False
+        self._changed = threading.Condition()
+        self._rules_cache: dict[int, GovernanceRules] = {}
+
+    def cast(
+        self,
+        actor: Stakeholder,
+        guideline_id: str,
+        choice: str,
+        reason: str = "",
+        *,
+        version: int | None = None,
+    ) -> Vote:
+        """Cast, or change, this person's ballot on the version under vote.
+
+        A second ballot replaces the first (it never counts twice); the event log keeps both.
+        Casting the same ballot again changes nothing, so a double click is harmless.
+
+        Args:
+            actor: The voter.
+            guideline_id: The guideline.
+            choice: ``approve``, ``reject`` or ``abstain``.
+            reason: Optional reason.
+            version: The version the voter read; refused if voting moved on to another.
+
+        Raises:
+            GovernanceError: The ballot was refused; nothing was stored for it.
+        """
+        ballot = Ballot(
+            stakeholder_id=actor.id,
+            guideline_id=parse_guideline_id(guideline_id),
+            choice=parse_choice(choice),
+            reason=parse_reason(reason),
+            version=version,
+            at=self.clock(),
+        )
+        return self._cast(ballot)
+
+    def _cast(self, ballot: Ballot) -> Vote:
+        # Batched with any ballot cast at the same time.
+        batch: list[Ballot] = []
+        with self._changed:
+            self._queue.append(ballot)
+            # Wait until someone has written this ballot, or until nobody is writing: then
+            # this caller writes everything queued, its own ballot included.
+            while not ballot.done.is_set() and self._leading:
+                self._changed.wait()
+            if not ballot.done.is_set():
+                self._leading = True
+                batch, self._queue = self._queue, []
+        if batch:
+            try:
+                self._write(batch)
+            finally:
+                with self._changed:
+                    self._leading = False
+                    self._changed.notify_all()
+        if ballot.error is not None:
+            raise ballot.error
+        assert ballot.result is not None
+        return ballot.result
+
+    def _write(self, batch: list[Ballot]) -> None:
+        try:
+            with self.db.transaction() as tx:
+                self._apply(tx, batch)
+        except Exception as exc:
+            for ballot in batch:
+                ballot.result = None
+            if len(batch) == 1:
+                batch[0].error = exc
+            else:
+                # Something failed that checks did not foresee: write each alone, so one
+                # ballot's failure cannot take the others with it.
+                for ballot in batch:
+                    ballot.error = None
+                    self._write([ballot])
+        finally:
+            for ballot in batch:
+                ballot.done.set()
+
+    def _apply(self, tx: Tx, batch: list[Ballot]) -> None:
+        people = tx.people.stakeholders_by_id([b.stakeholder_id for b in batch])
+        states = tx.guidelines.voting_states([b.guideline_id for b in batch])
+        stored = tx.votes.votes_of(list(people))
+        current = dict(stored)
+        writes: dict[tuple[str, int, int], Vote] = {}
+        events: list[Event] = []
+        for ballot in batch:
+            try:
+                vote, before = self._check(ballot, people, states, current)
+            except GovernanceError as exc:
+                ballot.error = exc
+                continue
+            ballot.result = vote
+            if before is not None and before.choice is vote.choice and before.reason == vote.reason:
+                ballot.result = before  # the same ballot again (a double click) changes nothing
+                continue
+            key = (vote.guideline_id, vote.version, vote.stakeholder_id)
+            current[key] = writes[key] = vote
+            events.append(
+                event(
+                    actor_id=vote.stakeholder_id,
+                    action=EventAction.VOTE_CAST,
+                    subject=vote.guideline_id,
+                    at=ballot.at,
+                    reason=vote.reason,
+                    before=None if before is None else _ballot(before),
+                    after=_ballot(vote),
+                )
+            )
+        tx.votes.insert_votes([v for k, v in writes.items() if k not in stored])
+        for key, vote in writes.items():
+            if key in stored:
+                tx.votes.replace_vote(vote)
+        tx.events.append_all(events)
+
+    def _check(
+        self,
+        ballot: Ballot,
+        people: dict[int, Stakeholder],
+        states: dict[str, tuple[Status, VotingWindow | None]],
+        current: dict[tuple[str, int, int], Vote],
+    ) -> tuple[Vote, Vote | None]:
+        person = known_person(people.get(ballot.stakeholder_id))
+        gid = ballot.guideline_id
+        if gid not in states:
+            raise NotFound(f"no guideline {gid!r}")
+        status, window = states[gid]
+        refusal = vote_refusal(person, gid, status, window, ballot.at, self.settings.groups)
+        if refusal is not None:
+            raise refusal
+        assert window is not None
+        if ballot.version is not None and ballot.version != window.version:
+            raise StaleVersion(
+                f"voting is on version {window.version} of {gid}, not version"
+                f" {ballot.version}; read the current text first"
+            )
+        vote = Vote(
+            guideline_id=gid,
+            version=window.version,
+            stakeholder_id=person.id,
+            choice=ballot.choice,
+            reason=ballot.reason,
+            cast_at=ballot.at,
+        )
+        return vote, current.get((gid, window.version, person.id))
+
+    # -- tallies --------------------------------------------------------------------------
+
+    def _rules_at(self, tx: Tx, version: int) -> GovernanceRules:
+        # A rules version never changes once published, so it can be kept.
+        rules = self._rules_cache.get(version)
+        if rules is None:
+            rules = self._rules_cache[version] = tx.rules.rules_history(version)[0].rules
+        return rules
+
+    def tally_in(self, tx: Tx, guideline_id: str, window: VotingWindow) -> Tally:
+        """The tally of ``window`` inside an open transaction (closing a vote uses this)."""
+        overall, by_group = tx.votes.ballot_counts(guideline_id, window.version)
+        return tally(
+            overall, by_group, self._rules_at(tx, window.rules_version), self.settings.groups
+        )
+
+    def tally(self, guideline_id: str) -> Tally:
+        """The live tally of the version under vote (or last voted on), explained."""
+        gid = parse_guideline_id(guideline_id)
+        with self.db.read() as tx:
+            state = tx.guidelines.voting_states([gid]).get(gid)
+            if state is None:
+                raise NotFound(f"no guideline {guideline_id!r}")
+            status, window = state
+            if window is None:
+                raise VotingClosed(f"{gid} has not been put to a vote")
+            return self.tally_in(tx, gid, window)
+
+    def tally_all(self) -> dict[str, Tally]:
+        """Tallies of every guideline that has a voting window, in one query."""
+        with self.db.read() as tx:
+            rules = {r.rules.version: r.rules for r in tx.rules.rules_history()}
+            windows = tx.guidelines.voting_windows()
+            counts = tx.votes.ballot_counts_under_vote()
+        return {
+            gid: tally(
+                *counts.get(gid, (Counts(), {})),
+                rules[window.rules_version],
+                self.settings.groups,
+            )
+            for gid, window in windows.items()
+        }
+
+
+def _ballot(vote: Vote) -> dict[str, object]:
+    return {"version": vote.version, "choice": vote.choice.value, "reason": vote.reason}

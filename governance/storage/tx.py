@@ -1,0 +1,68 @@
+"""``Tx``: the queries of one transaction (or read snapshot), one attribute per area."""
+
+from __future__ import annotations
+
+from functools import cached_property
+
+import duckdb
+
+from governance.storage.analytics import Analytics
+from governance.storage.constitution import ConstitutionQueries
+from governance.storage.discussion import DiscussionQueries
+from governance.storage.events import EventQueries
+from governance.storage.guidelines import GuidelineQueries
+from governance.storage.people import PeopleQueries
+from governance.storage.rules import RuleQueries
+from governance.storage.votes import VoteQueries
+
+
+class Tx:
+    """What a use case gets from ``Database.transaction()`` or ``.read()``.
+
+    Each area's queries share the one cursor, so everything a use case does through them
+    commits together or not at all. Areas are built on first use.
+    """
+
+    def __init__(self, cursor: duckdb.DuckDBPyConnection) -> None:
+        """Wrap the cursor of an open transaction."""
+        self.cursor = cursor
+
+    @cached_property
+    def guidelines(self) -> GuidelineQueries:
+        """Guidelines, versions, voting windows and decisions."""
+        return GuidelineQueries(self.cursor)
+
+    @cached_property
+    def votes(self) -> VoteQueries:
+        """Ballots and their counts."""
+        return VoteQueries(self.cursor)
+
+    @cached_property
+    def discussion(self) -> DiscussionQueries:
+        """Comments and their moderation."""
+        return DiscussionQueries(self.cursor)
+
+    @cached_property
+    def people(self) -> PeopleQueries:
+        """Stakeholders, identities, groups, roles and requests."""
+        return PeopleQueries(self.cursor)
+
+    @cached_property
+    def rules(self) -> RuleQueries:
+        """Rules versions."""
+        return RuleQueries(self.cursor)
+
+    @cached_property
+    def events(self) -> EventQueries:
+        """The append-only event log."""
+        return EventQueries(self.cursor)
+
+    @cached_property
+    def constitution(self) -> ConstitutionQueries:
+        """Releases, principle edits and flag resolutions."""
+        return ConstitutionQueries(self.cursor)
+
+    @cached_property
+    def analytics(self) -> Analytics:
+        """Read-only analytics for the dashboard."""
+        return Analytics(self.cursor)
