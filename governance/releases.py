@@ -27,7 +27,7 @@ from governance.lifecycle import TransitionContext
 from governance.models import REASON_MAX, GuidelineText, Stakeholder, Status
 from governance.storage import Store
 from governance.storage.releases import ReleaseRow, Resolution
-from governance.text import clean_text
+from governance.text import clean_text, tidy_line
 from governance.usecase import UseCases
 from governance.validation import parse_reason
 
@@ -512,6 +512,9 @@ class Constitutions(UseCases):
         Returns:
             The ids of the new drafts.
         """
+        # A file name is a label, not typed text: tidy it (a name of undecodable bytes
+        # reaches Python as lone surrogates, which the database cannot store).
+        source = tidy_line(source, max_length=REASON_MAX)
         default = self.settings.categories[0]
         if fmt == "langchain-builtin":
             from governance.llm.principles import builtin_principles

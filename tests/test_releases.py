@@ -693,6 +693,52 @@ def test_a_bad_item_imports_nothing(charter: Charter, community: Cast) -> None:
     )
 
 
+@pytest.mark.parametrize(
+    ("fmt", "document"),
+    [
+        ("hf-cai", {"constitutions": [{"critic": "Is it kind? \ud800", "revision": "Fix it."}]}),
+        (
+            "json",
+            {
+                "schema_version": 1,
+                "principles": [
+                    {
+                        "name": "be-kind-\udfff",
+                        "title": "Be kind",
+                        "statement": "The assistant is kind.",
+                        "critique_request": "Where was it unkind?",
+                        "revision_request": "Rewrite it kindly.",
+                    }
+                ],
+            },
+        ),
+    ],
+    ids=["hf-cai-critique", "json-name"],
+)
+def test_a_lone_surrogate_in_a_file_imports_nothing(
+    charter: Charter, community: Cast, fmt: str, document: dict[str, object]
+) -> None:
+    data = json.dumps(document).encode()  # the surrogate is written as an escape: valid JSON
+    error = refused(
+        charter,
+        ValidationFailed,
+        lambda: charter.constitution.import_principles(community.steward, fmt, data),
+    )
+    assert set(error.errors) == {"file"} and "lone surrogate" in error.message
+
+
+def test_a_file_name_that_is_not_text_is_tidied(charter: Charter, community: Cast) -> None:
+    # On Linux a file name may hold any bytes; Python hands undecodable ones over as lone
+    # surrogates ("r\udcffcipe.json" for b"r\xffcipe.json"). It is only a label: tidy it.
+    data = json.dumps({"constitutions": HF_RECIPE["constitutions"][:1]}).encode()
+    (created,) = charter.constitution.import_principles(
+        community.steward, "hf-cai", data, source="r\udcffcipe\n.json"
+    )
+    with charter.db.read() as store:
+        (event,) = store.events(subject=created)
+    assert "from rcipe .json (hf-cai)" in event.reason
+
+
 def test_a_file_over_the_limit_is_refused(charter: Charter, community: Cast) -> None:
     data = b" " * (MAX_IMPORT_BYTES + 1)
     error = refused(
