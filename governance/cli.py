@@ -23,6 +23,7 @@ from governance.models import Role, Status
 from governance.services import Charter
 from governance.storage import Database
 from governance.storage.store import GuidelineFilter
+from governance.text import is_utf8
 from governance.usecase import utc_now
 
 #: Where Streamlit reads the app's secrets when started from the project folder.
@@ -43,6 +44,16 @@ def _positive(text: str) -> int:
         raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
     if value < 1:
         raise argparse.ArgumentTypeError(f"{text!r} must be at least 1")
+    return value
+
+
+def _text(value: str) -> str:
+    # Bytes that are not UTF-8 (a terminal in another encoding) reach Python as lone
+    # surrogates, which no database query can carry.
+    if not is_utf8(value):
+        raise argparse.ArgumentTypeError(
+            f"{value!r} is not UTF-8 text; check the terminal's encoding"
+        )
     return value
 
 
@@ -327,7 +338,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("guidelines", help="list guidelines")
     p.add_argument("--db", help=db_help)
     p.add_argument("--status", action="append", help="only this status (repeatable)")
-    p.add_argument("--search", help="words to look for in title, statement and tags")
+    p.add_argument("--search", type=_text, help="words to look for in title, statement and tags")
     p.set_defaults(func=cmd_guidelines)
 
     p = sub.add_parser("tally", help="explain the tally of a guideline")
@@ -337,7 +348,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("events", help="print the event log as JSON lines")
     p.add_argument("--db", help=db_help)
-    p.add_argument("--subject", help="only events about this guideline or stakeholder")
+    p.add_argument("--subject", type=_text, help="only events about this guideline or stakeholder")
     p.add_argument("--limit", type=_positive, default=1000, help="at most this many (default 1000)")
     p.set_defaults(func=cmd_events)
 
@@ -354,8 +365,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("people", help="list stakeholders")
     p.add_argument("--db", help=db_help)
-    p.add_argument("--search", help="part of a name, or a number")
-    p.add_argument("--group", help="only members of this group")
+    p.add_argument("--search", type=_text, help="part of a name, or a number")
+    p.add_argument("--group", type=_text, help="only members of this group")
     p.add_argument("--role", help="only holders of this role")
     p.set_defaults(func=cmd_people)
 
@@ -373,7 +384,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_close_due)
 
     p = sub.add_parser("export", help="write a constitution release in one format")
-    p.add_argument("--release", default="latest", help="latest (default) or a version, e.g. 1.2.0")
+    p.add_argument(
+        "--release",
+        type=_text,
+        default="latest",
+        help="latest (default) or a version, e.g. 1.2.0",
+    )
     p.add_argument(
         "--format",
         required=True,

@@ -14,6 +14,15 @@ import unicodedata
 _BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 
 
+def is_utf8(value: str) -> bool:
+    """Whether ``value`` can be written as UTF-8 (stored, sent): it holds no lone surrogate."""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def clean_text(value: str, *, max_length: int, multiline: bool, required: bool = True) -> str:
     r"""Normalise and check one piece of user text.
 

@@ -95,6 +95,40 @@ def test_errors_are_one_clear_line(seeded_path: Path, args: list[str], message: 
     assert lines[0].startswith(message)
 
 
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["guidelines", "--search", "caf\udce9"],
+        ["people", "--search", "caf\udce9"],
+        ["people", "--group", "caf\udce9"],
+        ["events", "--subject", "G-\udce9"],
+        ["export", "--format", "json", "--out", "-", "--release", "1.0.\udce9"],
+    ],
+    ids=["guidelines-search", "people-search", "people-group", "events-subject", "release"],
+)
+def test_text_arguments_that_are_not_utf8_are_refused_in_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], args: list[str]
+) -> None:
+    # A terminal in another encoding: Python hands the bytes it cannot decode (b"caf\xe9")
+    # over as lone surrogates, which no database query can carry.
+    with pytest.raises(SystemExit) as exited:
+        main([*args, "--db", str(tmp_path / "charter.duckdb")])
+    assert exited.value.code == 2
+    (line,) = capsys.readouterr().err.splitlines()
+    assert "is not UTF-8 text; check the terminal's encoding" in line
+    assert line.startswith(f"error: argument {args[-2]}: ")
+
+
+def test_a_reason_that_is_not_utf8_is_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db = str(tmp_path / "charter.duckdb")
+    assert main(["grant-role", "1", "steward", "--reason", "caf\udce9", "--db", db]) == 1
+    assert capsys.readouterr().err.splitlines() == [
+        "error: reason: contains a lone surrogate (U+DCE9); remove it"
+    ]
+
+
 def test_bad_settings_are_reported_in_one_line(tmp_path: Path) -> None:
     result = subprocess.run(
         [sys.executable, "-m", "governance", "init", "--db", str(tmp_path / "x.duckdb")],
