@@ -506,7 +506,8 @@ class Constitutions(UseCases):
             actor: The steward importing (None: the operator, on the command line).
             fmt: ``hf-cai``, ``json`` or ``langchain-builtin``.
             data: The file's bytes (not for ``langchain-builtin``).
-            author_id: Who the drafts are credited to (default: the actor).
+            author_id: Who the drafts are credited to (default: the actor); a suspended
+                account is refused.
             source: Where the file came from (a file name), recorded with each draft.
 
         Returns:
@@ -536,6 +537,13 @@ class Constitutions(UseCases):
                     {"author": "name the stakeholder the drafts are credited to (--author N)"}
                 )
             author = self._person(store, credited)
+            if author.suspended:
+                raise ValidationFailed(
+                    {
+                        "author": f"{author.display_name} (#{author.id}) is suspended;"
+                        " credit the drafts to an active account"
+                    }
+                )
             created = []
             for item in imported:
                 guideline = self._create_draft(

@@ -20,7 +20,7 @@ from governance.cli import main
 from governance.config import Settings
 from governance.constitution import exports
 from governance.constitution.imports import MAX_IMPORT_BYTES
-from governance.models import Status
+from governance.models import AccountStatus, Status
 from governance.services import Charter
 from governance.storage import Database
 from tests.conftest import Cast, FakeClock
@@ -450,6 +450,40 @@ def test_import_needs_a_known_author(
         capsys, "import", "--format", "hf-cai", str(recipe), "--db", str(unreleased.path)
     )
     assert code == 2 and "--author" in one_error_line(stderr)
+    assert guidelines(unreleased.path) == before
+
+
+def test_import_refuses_a_suspended_author(
+    unreleased: Setup, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db = Database(unreleased.path)
+    try:
+        charter = Charter(db, Settings(db_path=unreleased.path))
+        steward = charter.accounts.stakeholder(unreleased.steward)
+        charter.accounts.set_account_status(
+            steward, unreleased.author, AccountStatus.SUSPENDED, "posting spam"
+        )
+    finally:
+        db.close()
+    recipe = tmp_path / "recipe.json"
+    recipe.write_text(json.dumps(HF_RECIPE), encoding="utf-8")
+    before = guidelines(unreleased.path)
+    code, stdout, stderr = run(
+        capsys,
+        "import",
+        "--format",
+        "hf-cai",
+        str(recipe),
+        "--author",
+        str(unreleased.author),
+        "--db",
+        str(unreleased.path),
+    )
+    assert code == 1 and stdout == ""
+    assert one_error_line(stderr) == (
+        f"error: author: Au Thor (#{unreleased.author}) is suspended;"
+        " credit the drafts to an active account"
+    )
     assert guidelines(unreleased.path) == before
 
 

@@ -25,7 +25,7 @@ from governance.errors import (
     StaleVersion,
     ValidationFailed,
 )
-from governance.models import Stakeholder, Status
+from governance.models import AccountStatus, Stakeholder, Status
 from governance.releases import RESOLUTIONS, Constitutions, manifest
 from governance.services import Charter
 from tests.conftest import Cast, FakeClock, refused
@@ -783,6 +783,28 @@ def test_import_as_the_operator_names_the_author(charter: Charter, community: Ca
     with charter.db.read() as store:
         (event,) = store.events(subject=created[0])
     assert event.actor_id is None and event.action == "guideline.imported"
+
+
+@pytest.mark.parametrize("importer", ["operator", "steward"])
+def test_import_refuses_a_suspended_author(
+    charter: Charter, community: Cast, importer: str
+) -> None:
+    charter.accounts.set_account_status(
+        community.steward, community.author.id, AccountStatus.SUSPENDED, "posting spam"
+    )
+    actor = community.steward if importer == "steward" else None
+    data = json.dumps(HF_RECIPE).encode()
+    error = refused(
+        charter,
+        ValidationFailed,
+        lambda: charter.constitution.import_principles(
+            actor, "hf-cai", data, author_id=community.author.id
+        ),
+    )
+    assert error.errors == {  # type: ignore[attr-defined]
+        "author": f"Au Thor (#{community.author.id}) is suspended;"
+        " credit the drafts to an active account"
+    }
 
 
 def test_export_then_import_round_trip(charter: Charter, community: Cast, clock: FakeClock) -> None:
