@@ -57,6 +57,18 @@ def _text(value: str) -> str:
     return value
 
 
+def _not_a_file(name: str) -> str | None:
+    """Why the file named on the command line cannot be read; None if it can be."""
+    path = Path(name)
+    if path.is_dir():
+        return f"{name}: is a directory, not a file"
+    if not path.exists():
+        return f"{name}: no such file"
+    if not path.is_file():
+        return f"{name}: is not a regular file"
+    return None
+
+
 def _open(args: argparse.Namespace) -> tuple[Settings, Database]:
     settings = Settings.from_env()
     if args.db is not None:
@@ -270,15 +282,21 @@ def cmd_import(args: argparse.Namespace) -> int:
         if args.file is None:
             raise ValidationFailed({"FILE": f"the {args.format} import needs a file"})
         path = Path(args.file)
-        if not path.is_file():
-            raise ValidationFailed({"FILE": f"{args.file}: no such file"})
+        problem = _not_a_file(args.file)
+        if problem:
+            raise ValidationFailed({"FILE": problem})
         from governance.constitution.imports import MAX_IMPORT_BYTES
 
         if path.stat().st_size > MAX_IMPORT_BYTES:
             raise ValidationFailed(
                 {"FILE": f"{args.file} is over {MAX_IMPORT_BYTES // (1024 * 1024)} MB"}
             )
-        data = path.read_bytes()
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            raise ValidationFailed(
+                {"FILE": f"{args.file}: cannot be read ({exc.strerror})"}
+            ) from None
     charter = _open_for_constitution(args)
     created = charter.constitution.import_principles(
         None, args.format, data, author_id=args.author, source=args.file or ""

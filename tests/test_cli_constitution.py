@@ -427,6 +427,70 @@ def test_import_refuses_a_missing_or_oversized_file(
     assert guidelines(unreleased.path) == before
 
 
+def test_import_of_a_directory_says_it_is_a_directory(
+    unreleased: Setup, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = tmp_path / "principles"
+    folder.mkdir()
+    (folder / "recipe.json").write_text(json.dumps(HF_RECIPE), encoding="utf-8")
+    before = guidelines(unreleased.path)
+    for name in (str(folder), f"{folder}/"):
+        code, stdout, stderr = run(
+            capsys,
+            "import",
+            "--format",
+            "json",
+            name,
+            "--author",
+            str(unreleased.author),
+            "--db",
+            str(unreleased.path),
+        )
+        assert code == 1 and stdout == ""
+        assert one_error_line(stderr) == f"error: FILE: {name}: is a directory, not a file"
+    assert guidelines(unreleased.path) == before
+
+
+def test_import_refuses_what_is_not_a_readable_file(
+    unreleased: Setup,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    before = guidelines(unreleased.path)
+    pipe = tmp_path / "pipe"
+    os.mkfifo(pipe)
+    locked = tmp_path / "locked.json"
+    locked.write_text(json.dumps(HF_RECIPE), encoding="utf-8")
+    real_read_bytes = Path.read_bytes
+
+    def read_bytes(path: Path) -> bytes:
+        # Tests may run as root, which reads a chmod 000 file: refuse it the way the OS would.
+        if path == locked:
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_read_bytes(path)
+
+    monkeypatch.setattr(Path, "read_bytes", read_bytes)
+    for name, message in (
+        (pipe, f"error: FILE: {pipe}: is not a regular file"),
+        (locked, f"error: FILE: {locked}: cannot be read (Permission denied)"),
+    ):
+        code, stdout, stderr = run(
+            capsys,
+            "import",
+            "--format",
+            "hf-cai",
+            str(name),
+            "--author",
+            str(unreleased.author),
+            "--db",
+            str(unreleased.path),
+        )
+        assert code == 1 and stdout == ""
+        assert one_error_line(stderr) == message
+    assert guidelines(unreleased.path) == before
+
+
 def test_import_needs_a_known_author(
     unreleased: Setup, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
