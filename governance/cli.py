@@ -69,6 +69,16 @@ def _not_a_file(name: str) -> str | None:
     return None
 
 
+def _write_file(name: str, text: str, field: str) -> None:
+    """Write ``text`` to the file named on the command line, or refuse in one line."""
+    if Path(name).is_dir():
+        raise ValidationFailed({field: f"{name}: is a directory, not a file"})
+    try:
+        Path(name).write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise ValidationFailed({field: f"{name}: cannot be written ({exc.strerror})"}) from None
+
+
 def _open(args: argparse.Namespace) -> tuple[Settings, Database]:
     settings = Settings.from_env()
     if args.db is not None:
@@ -110,10 +120,13 @@ def cmd_init(args: argparse.Namespace) -> int:
     return 0
 
 
-def _read_secrets(paths: Sequence[Path]) -> dict[str, object]:
+def _read_secrets(paths: Sequence[Path], *, named: bool = False) -> dict[str, object]:
     merged: dict[str, object] = {}
     for path in paths:
-        if not path.is_file():
+        problem = _not_a_file(str(path))
+        if problem:
+            if named:  # the default files may be missing; a file the operator names may not
+                raise ValidationFailed({"--secrets": problem})
             continue
         try:
             merged.update(tomllib.loads(path.read_text(encoding="utf-8")))
@@ -127,7 +140,7 @@ def cmd_check_config(args: argparse.Namespace) -> int:
     settings = Settings.from_env()
     default_files = [Path.home() / ".streamlit" / "secrets.toml", SECRETS_FILE]
     files = [Path(f) for f in args.secrets] if args.secrets else default_files
-    setup = sign_in_config(_read_secrets(files), settings.groups)
+    setup = sign_in_config(_read_secrets(files, named=bool(args.secrets)), settings.groups)
     mode = sign_in_mode(demo_requested=settings.demo, oidc_configured=setup is not None)
     line = f"ok: sign-in {mode.value}"
     if setup is not None:
@@ -270,7 +283,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     if args.out == "-":
         sys.stdout.write(text)
     else:
-        Path(args.out).write_text(text, encoding="utf-8")
+        _write_file(args.out, text, "--out")
         print(f"{args.out}: {args.format} of release {release.row.version}", file=sys.stderr)
     return 0
 

@@ -129,6 +129,32 @@ def test_a_reason_that_is_not_utf8_is_refused(
     ]
 
 
+def test_check_config_refuses_a_named_secrets_file_it_cannot_read(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # The default files may be missing; a file the operator names must be there.
+    missing = tmp_path / "secrets.toml"
+    for name, message in (
+        (str(tmp_path), f"error: --secrets: {tmp_path}: is a directory, not a file"),
+        (str(missing), f"error: --secrets: {missing}: no such file"),
+    ):
+        assert main(["check-config", "--secrets", name]) == 1
+        assert capsys.readouterr().err.splitlines() == [message]
+    missing.write_text("", encoding="utf-8")
+    assert main(["check-config", "--secrets", str(missing)]) == 0
+    assert capsys.readouterr().out.startswith("ok: sign-in ")
+
+
+def test_a_directory_given_as_the_database_is_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["people", "--db", str(tmp_path)]) == 1
+    assert capsys.readouterr().err.splitlines() == [
+        f"error: {tmp_path} is a directory, not a database file;"
+        f" name a file such as {tmp_path / 'charter.duckdb'}"
+    ]
+
+
 def test_bad_settings_are_reported_in_one_line(tmp_path: Path) -> None:
     result = subprocess.run(
         [sys.executable, "-m", "governance", "init", "--db", str(tmp_path / "x.duckdb")],

@@ -247,6 +247,24 @@ def test_export_refusals_are_one_line(
     assert not out.exists()
 
 
+def test_export_to_a_directory_or_a_missing_folder_is_one_line(
+    released: Setup, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = tmp_path / "out"
+    folder.mkdir()
+    missing = tmp_path / "no-such-folder" / "constitution.json"
+    for out, message in (
+        (folder, f"error: --out: {folder}: is a directory, not a file"),
+        (missing, f"error: --out: {missing}: cannot be written (No such file or directory)"),
+    ):
+        code, stdout, stderr = run(
+            capsys, "export", "--format", "json", "--out", str(out), "--db", str(released.path)
+        )
+        assert code == 1 and stdout == ""
+        assert one_error_line(stderr) == message
+    assert list(folder.iterdir()) == [] and not missing.parent.exists()
+
+
 def test_export_before_any_release(
     unreleased: Setup, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
