@@ -22,6 +22,7 @@ from governance.identity import sign_in_config
 from governance.models import GuidelineFilter, Role, Status
 from governance.services import Charter
 from governance.services.base import Clock, utc_now
+from governance.text import is_utf8
 
 #: Where Streamlit reads the app's secrets when started from the project folder.
 SECRETS_FILE = PROJECT_ROOT / ".streamlit" / "secrets.toml"
@@ -42,6 +43,38 @@ def _positive(text: str) -> int:
     if value < 1:
         raise argparse.ArgumentTypeError(f"{text!r} must be at least 1")
     return value
+
+
+def _text(value: str) -> str:
+    # Bytes that are not UTF-8 (a terminal in another encoding) reach Python as lone
+    # surrogates, which no database query can carry.
+    if not is_utf8(value):
+        raise argparse.ArgumentTypeError(
+            f"{value!r} is not UTF-8 text; check the terminal's encoding"
+        )
+    return value
+
+
+def _not_a_file(name: str) -> str | None:
+    """Why the file named on the command line cannot be read; None if it can be."""
+    path = Path(name)
+    if path.is_dir():
+        return f"{name}: is a directory, not a file"
+    if not path.exists():
+        return f"{name}: no such file"
+    if not path.is_file():
+        return f"{name}: is not a regular file"
+    return None
+
+
+def _write_file(name: str, text: str, field: str) -> None:
+    """Write ``text`` to the file named on the command line, or refuse in one line."""
+    if Path(name).is_dir():
+        raise ValidationFailed({field: f"{name}: is a directory, not a file"})
+    try:
+        Path(name).write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise ValidationFailed({field: f"{name}: cannot be written ({exc.strerror})"}) from None
 
 
 def _settings(args: argparse.Namespace) -> Settings:
@@ -80,10 +113,13 @@ def cmd_init(args: argparse.Namespace) -> int:
     return 0
 
 
-def _read_secrets(paths: Sequence[Path]) -> dict[str, object]:
+def _read_secrets(paths: Sequence[Path], *, named: bool = False) -> dict[str, object]:
     merged: dict[str, object] = {}
     for path in paths:
-        if not path.is_file():
+        problem = _not_a_file(str(path))
+        if problem:
+            if named:  # the default files may be missing; a file the operator names may not
+                raise ValidationFailed({"--secrets": problem})
             continue
         try:
             merged.update(tomllib.loads(path.read_text(encoding="utf-8")))
@@ -97,7 +133,7 @@ def cmd_check_config(args: argparse.Namespace) -> int:
     settings = Settings.from_env()
     default_files = [Path.home() / ".streamlit" / "secrets.toml", SECRETS_FILE]
     files = [Path(f) for f in args.secrets] if args.secrets else default_files
-    setup = sign_in_config(_read_secrets(files), settings.groups)
+    setup = sign_in_config(_read_secrets(files, named=bool(args.secrets)), settings.groups)
     mode = sign_in_mode(demo_requested=settings.demo, oidc_configured=setup is not None)
     line = f"ok: sign-in {mode.value}"
     if setup is not None:
@@ -240,7 +276,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     if args.out == "-":
         sys.stdout.write(text)
     else:
-        Path(args.out).write_text(text, encoding="utf-8")
+        _write_file(args.out, text, "--out")
         print(f"{args.out}: {args.format} of release {release.row.version}", file=sys.stderr)
     return 0
 
@@ -252,15 +288,21 @@ def cmd_import(args: argparse.Namespace) -> int:
         if args.file is None:
             raise ValidationFailed({"FILE": f"the {args.format} import needs a file"})
         path = Path(args.file)
-        if not path.is_file():
-            raise ValidationFailed({"FILE": f"{args.file}: no such file"})
+        problem = _not_a_file(args.file)
+        if problem:
+            raise ValidationFailed({"FILE": problem})
         from governance.constitution.imports import MAX_IMPORT_BYTES
 
         if path.stat().st_size > MAX_IMPORT_BYTES:
             raise ValidationFailed(
                 {"FILE": f"{args.file} is over {MAX_IMPORT_BYTES // (1024 * 1024)} MB"}
             )
-        data = path.read_bytes()
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            raise ValidationFailed(
+                {"FILE": f"{args.file}: cannot be read ({exc.strerror})"}
+            ) from None
     charter = _open_for_constitution(args)
     created = charter.constitution.import_principles(
         None, args.format, data, author_id=args.author, source=args.file or ""
@@ -320,7 +362,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("guidelines", help="list guidelines")
     p.add_argument("--db", help=db_help)
     p.add_argument("--status", action="append", help="only this status (repeatable)")
-    p.add_argument("--search", help="words to look for in title, statement and tags")
+    p.add_argument("--search", type=_text, help="words to look for in title, statement and tags")
     p.set_defaults(func=cmd_guidelines)
 
     p = sub.add_parser("tally", help="explain the tally of a guideline")
@@ -330,7 +372,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("events", help="print the event log as JSON lines")
     p.add_argument("--db", help=db_help)
-    p.add_argument("--subject", help="only events about this guideline or stakeholder")
+    p.add_argument("--subject", type=_text, help="only events about this guideline or stakeholder")
     p.add_argument("--limit", type=_positive, default=1000, help="at most this many (default 1000)")
     p.set_defaults(func=cmd_events)
 
@@ -347,8 +389,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("people", help="list stakeholders")
     p.add_argument("--db", help=db_help)
-    p.add_argument("--search", help="part of a name, or a number")
-    p.add_argument("--group", help="only members of this group")
+    p.add_argument("--search", type=_text, help="part of a name, or a number")
+    p.add_argument("--group", type=_text, help="only members of this group")
     p.add_argument("--role", help="only holders of this role")
     p.set_defaults(func=cmd_people)
 
@@ -366,7 +408,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_close_due)
 
     p = sub.add_parser("export", help="write a constitution release in one format")
-    p.add_argument("--release", default="latest", help="latest (default) or a version, e.g. 1.2.0")
+    p.add_argument(
+        "--release",
+        type=_text,
+        default="latest",
+        help="latest (default) or a version, e.g. 1.2.0",
+    )
     p.add_argument(
         "--format",
         required=True,

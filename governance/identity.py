@@ -19,7 +19,7 @@ from urllib.parse import urlparse
 from governance.config import PUBLIC_GROUP
 from governance.errors import ConfigurationError
 from governance.models import NAME_MAX, Role
-from governance.text import tidy_line
+from governance.text import is_utf8, tidy_line
 
 #: The provider name Streamlit uses when ``[auth]`` itself holds the client settings.
 DEFAULT_PROVIDER = "default"
@@ -84,7 +84,9 @@ def _claim_values(raw: object) -> list[str]:
         items = raw
     else:
         return []
-    return [v for v in items if isinstance(v, str) and 0 < len(v) <= _CLAIM_VALUE_MAX]
+    return [
+        v for v in items if isinstance(v, str) and 0 < len(v) <= _CLAIM_VALUE_MAX and is_utf8(v)
+    ]
 
 
 def _url(value: object) -> bool:
@@ -227,6 +229,8 @@ def identity_from_claims(
     issuer, subject = claims.get("iss"), claims.get("sub")
     if not isinstance(issuer, str) or not isinstance(subject, str) or not issuer or not subject:
         return None
+    if not is_utf8(issuer) or not is_utf8(subject):
+        return None  # a key is never tidied: that could make it someone else's
     provider = str(claims.get("provider") or DEFAULT_PROVIDER)
     name = ""
     for key in ("name", "preferred_username", "nickname"):

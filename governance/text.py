@@ -14,6 +14,15 @@ import unicodedata
 _BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 
 
+def is_utf8(value: str) -> bool:
+    """Whether ``value`` can be written as UTF-8 (stored, sent): it holds no lone surrogate."""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def clean_text(value: str, *, max_length: int, multiline: bool, required: bool = True) -> str:
     r"""Normalise and check one piece of user text.
 
@@ -41,6 +50,10 @@ def clean_text(value: str, *, max_length: int, multiline: bool, required: bool =
         if unicodedata.category(char) == "Cc" or char in _BIDI_CONTROLS:
             name = "line break" if char == "\n" else f"U+{ord(char):04X}"
             raise ValueError(f"contains a control character ({name}); remove it")
+        if unicodedata.category(char) == "Cs":
+            # Half of a UTF-16 pair on its own (JSON's "\ud800", an undecodable file name):
+            # not a character, so it cannot be encoded as UTF-8 and the database refuses it.
+            raise ValueError(f"contains a lone surrogate (U+{ord(char):04X}); remove it")
     if len(text) > max_length:
         raise ValueError(f"is {len(text):,} characters; the limit is {max_length:,}")
     return text
@@ -49,14 +62,15 @@ def clean_text(value: str, *, max_length: int, multiline: bool, required: bool =
 def tidy_line(value: str, *, max_length: int) -> str:
     """Text from elsewhere (an identity provider) made fit to show: never refused.
 
-    Control and bidirectional characters are dropped, runs of whitespace become one space,
-    and text over ``max_length`` is cut with an ellipsis.
+    Control and bidirectional characters and lone surrogates are dropped, runs of whitespace
+    become one space, and text over ``max_length`` is cut with an ellipsis.
     """
     text = unicodedata.normalize("NFC", value[: max_length * 8])
     kept = "".join(
         " " if char.isspace() else char
         for char in text
-        if char.isspace() or (unicodedata.category(char) != "Cc" and char not in _BIDI_CONTROLS)
+        if char.isspace()
+        or (unicodedata.category(char) not in {"Cc", "Cs"} and char not in _BIDI_CONTROLS)
     )
     line = " ".join(kept.split())
     return line if len(line) <= max_length else line[: max_length - 1].rstrip() + "…"

@@ -2,19 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 
 import pytest
 
 from governance.errors import NotAllowed, NotFound, ValidationFailed
-from governance.identity import Grants, Identity
+from governance.identity import Grants, Identity, identity_from_claims
 from governance.ids import stakeholder_subject
-from governance.models import AccountStatus, RequestStatus, Role, Source
+from governance.models import AccountStatus, RequestStatus, Role, Source, Stakeholder
 from governance.services import Charter
 from governance.storage import Database
 from governance.storage.migrations import MIGRATIONS, applied_versions
-from tests.conftest import Cast
+from tests.conftest import Cast, refused
 
 
 def identity(
@@ -287,6 +288,33 @@ def test_rename(charter: Charter):
         charter.people.rename(person, "   ")
     assert "display_name" in refused.value.errors
     assert charter.people.rename(person, "Ada O.").display_name == "Ada O."
+
+
+@pytest.mark.parametrize(
+    ("action", "field"),
+    [
+        (lambda c, person: c.people.rename(person, "Ada \ud800"), "display_name"),
+        (
+            lambda c, person: c.people.request_group(person, "ethicist", "I \udfff ethics"),
+            "justification",
+        ),
+    ],
+    ids=["rename", "group-request"],
+)
+def test_a_lone_surrogate_is_refused_before_it_reaches_the_database(
+    charter: Charter, action: Callable[[Charter, Stakeholder], object], field: str
+):
+    person = charter.people.sign_in(identity())
+    error = refused(charter, ValidationFailed, lambda: action(charter, person))
+    assert "lone surrogate" in error.errors[field]  # type: ignore[attr-defined]
+
+
+def test_a_lone_surrogate_in_a_providers_name_is_dropped(charter: Charter):
+    # A name from an identity provider is tidied, not refused: the person can still sign in.
+    claims = {"iss": "https://idp.example", "sub": "u-9", "name": "Ada\ud800 Okafor\udfff"}
+    found = identity_from_claims(claims, None)
+    assert found is not None
+    assert charter.people.sign_in(found).display_name == "Ada Okafor"
 
 
 # -- comment moderation -----------------------------------------------------------------------

@@ -95,6 +95,66 @@ def test_errors_are_one_clear_line(seeded_path: Path, args: list[str], message: 
     assert lines[0].startswith(message)
 
 
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["guidelines", "--search", "caf\udce9"],
+        ["people", "--search", "caf\udce9"],
+        ["people", "--group", "caf\udce9"],
+        ["events", "--subject", "G-\udce9"],
+        ["export", "--format", "json", "--out", "-", "--release", "1.0.\udce9"],
+    ],
+    ids=["guidelines-search", "people-search", "people-group", "events-subject", "release"],
+)
+def test_text_arguments_that_are_not_utf8_are_refused_in_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], args: list[str]
+) -> None:
+    # A terminal in another encoding: Python hands the bytes it cannot decode (b"caf\xe9")
+    # over as lone surrogates, which no database query can carry.
+    with pytest.raises(SystemExit) as exited:
+        main([*args, "--db", str(tmp_path / "charter.duckdb")])
+    assert exited.value.code == 2
+    (line,) = capsys.readouterr().err.splitlines()
+    assert "is not UTF-8 text; check the terminal's encoding" in line
+    assert line.startswith(f"error: argument {args[-2]}: ")
+
+
+def test_a_reason_that_is_not_utf8_is_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db = str(tmp_path / "charter.duckdb")
+    assert main(["grant-role", "1", "steward", "--reason", "caf\udce9", "--db", db]) == 1
+    assert capsys.readouterr().err.splitlines() == [
+        "error: reason: contains a lone surrogate (U+DCE9); remove it"
+    ]
+
+
+def test_check_config_refuses_a_named_secrets_file_it_cannot_read(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # The default files may be missing; a file the operator names must be there.
+    missing = tmp_path / "secrets.toml"
+    for name, message in (
+        (str(tmp_path), f"error: --secrets: {tmp_path}: is a directory, not a file"),
+        (str(missing), f"error: --secrets: {missing}: no such file"),
+    ):
+        assert main(["check-config", "--secrets", name]) == 1
+        assert capsys.readouterr().err.splitlines() == [message]
+    missing.write_text("", encoding="utf-8")
+    assert main(["check-config", "--secrets", str(missing)]) == 0
+    assert capsys.readouterr().out.startswith("ok: sign-in ")
+
+
+def test_a_directory_given_as_the_database_is_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["people", "--db", str(tmp_path)]) == 1
+    assert capsys.readouterr().err.splitlines() == [
+        f"error: {tmp_path} is a directory, not a database file;"
+        f" name a file such as {tmp_path / 'charter.duckdb'}"
+    ]
+
+
 def test_bad_settings_are_reported_in_one_line(tmp_path: Path) -> None:
     result = subprocess.run(
         [sys.executable, "-m", "governance", "init", "--db", str(tmp_path / "x.duckdb")],

@@ -20,7 +20,7 @@ from governance.cli import main
 from governance.config import Settings
 from governance.constitution import exports
 from governance.constitution.imports import MAX_IMPORT_BYTES
-from governance.models import Status
+from governance.models import AccountStatus, Status
 from governance.services import Charter
 from governance.storage import Database
 from tests.conftest import Cast, FakeClock
@@ -247,6 +247,24 @@ def test_export_refusals_are_one_line(
     assert not out.exists()
 
 
+def test_export_to_a_directory_or_a_missing_folder_is_one_line(
+    released: Setup, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = tmp_path / "out"
+    folder.mkdir()
+    missing = tmp_path / "no-such-folder" / "constitution.json"
+    for out, message in (
+        (folder, f"error: --out: {folder}: is a directory, not a file"),
+        (missing, f"error: --out: {missing}: cannot be written (No such file or directory)"),
+    ):
+        code, stdout, stderr = run(
+            capsys, "export", "--format", "json", "--out", str(out), "--db", str(released.path)
+        )
+        assert code == 1 and stdout == ""
+        assert one_error_line(stderr) == message
+    assert list(folder.iterdir()) == [] and not missing.parent.exists()
+
+
 def test_export_before_any_release(
     unreleased: Setup, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -427,6 +445,70 @@ def test_import_refuses_a_missing_or_oversized_file(
     assert guidelines(unreleased.path) == before
 
 
+def test_import_of_a_directory_says_it_is_a_directory(
+    unreleased: Setup, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = tmp_path / "principles"
+    folder.mkdir()
+    (folder / "recipe.json").write_text(json.dumps(HF_RECIPE), encoding="utf-8")
+    before = guidelines(unreleased.path)
+    for name in (str(folder), f"{folder}/"):
+        code, stdout, stderr = run(
+            capsys,
+            "import",
+            "--format",
+            "json",
+            name,
+            "--author",
+            str(unreleased.author),
+            "--db",
+            str(unreleased.path),
+        )
+        assert code == 1 and stdout == ""
+        assert one_error_line(stderr) == f"error: FILE: {name}: is a directory, not a file"
+    assert guidelines(unreleased.path) == before
+
+
+def test_import_refuses_what_is_not_a_readable_file(
+    unreleased: Setup,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    before = guidelines(unreleased.path)
+    pipe = tmp_path / "pipe"
+    os.mkfifo(pipe)
+    locked = tmp_path / "locked.json"
+    locked.write_text(json.dumps(HF_RECIPE), encoding="utf-8")
+    real_read_bytes = Path.read_bytes
+
+    def read_bytes(path: Path) -> bytes:
+        # Tests may run as root, which reads a chmod 000 file: refuse it the way the OS would.
+        if path == locked:
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_read_bytes(path)
+
+    monkeypatch.setattr(Path, "read_bytes", read_bytes)
+    for name, message in (
+        (pipe, f"error: FILE: {pipe}: is not a regular file"),
+        (locked, f"error: FILE: {locked}: cannot be read (Permission denied)"),
+    ):
+        code, stdout, stderr = run(
+            capsys,
+            "import",
+            "--format",
+            "hf-cai",
+            str(name),
+            "--author",
+            str(unreleased.author),
+            "--db",
+            str(unreleased.path),
+        )
+        assert code == 1 and stdout == ""
+        assert one_error_line(stderr) == message
+    assert guidelines(unreleased.path) == before
+
+
 def test_import_needs_a_known_author(
     unreleased: Setup, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -450,6 +532,40 @@ def test_import_needs_a_known_author(
         capsys, "import", "--format", "hf-cai", str(recipe), "--db", str(unreleased.path)
     )
     assert code == 2 and "--author" in one_error_line(stderr)
+    assert guidelines(unreleased.path) == before
+
+
+def test_import_refuses_a_suspended_author(
+    unreleased: Setup, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db = Database(unreleased.path)
+    try:
+        charter = Charter(db, Settings(db_path=unreleased.path))
+        steward = charter.people.stakeholder(unreleased.steward)
+        charter.people.set_account_status(
+            steward, unreleased.author, AccountStatus.SUSPENDED, "posting spam"
+        )
+    finally:
+        db.close()
+    recipe = tmp_path / "recipe.json"
+    recipe.write_text(json.dumps(HF_RECIPE), encoding="utf-8")
+    before = guidelines(unreleased.path)
+    code, stdout, stderr = run(
+        capsys,
+        "import",
+        "--format",
+        "hf-cai",
+        str(recipe),
+        "--author",
+        str(unreleased.author),
+        "--db",
+        str(unreleased.path),
+    )
+    assert code == 1 and stdout == ""
+    assert one_error_line(stderr) == (
+        f"error: author: Au Thor (#{unreleased.author}) is suspended;"
+        " credit the drafts to an active account"
+    )
     assert guidelines(unreleased.path) == before
 
 

@@ -6,6 +6,9 @@ import hashlib
 import json
 import os
 import random
+import re
+import shutil
+import subprocess
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -337,16 +340,149 @@ def test_promptfoo_config_grades_every_principle(constitution: Constitution) -> 
     assert config["tests"][0]["vars"]["message"].strip()
 
 
-def test_promptfoo_rubrics_cannot_run_template_code(constitution: Constitution) -> None:
-    assert literal("a {{ b }} {% c %} {# d #} {e}") == (
-        'a {{ "{" }}{ b }} {{ "{" }}% c %} {{ "{" }}# d #} {e}'
+# -- promptfoo values through Nunjucks ------------------------------------------------------
+
+#: Text that Nunjucks reads as template code, or refuses ("#}" outside a comment).
+NUNJUCKS_NASTY = (
+    "{# a",
+    "b #}",
+    "{# a #}",
+    "{{x}}",
+    "{% if %}",
+    "}}",
+    "%}",
+    "{%- raw -%}",
+    '{{ "{#" }}',
+    "{#{{x}}#}",
+    "{{{ x }}}",
+    "{}}",
+    "{%}",
+    "{#}",
+    "#}}",
+    "{{-x-}}",
+    "{% raw %}{{ x }}{% endraw %}",
+    "a {{ b }} {% c %} {# d #} {e}",
+    "100% {sure} #1",
+    "\\{{ x }}",
+    "'{%' \"#}\"",
+    "{{ '}}' }}",
+    "x }}\n{# y",
+    "-{{- #} -}}-",
+)
+_DELIMITERS = ("{{", "}}", "{%", "%}", "{#", "#}")
+#: How ``literal`` emits a delimiter: a Nunjucks expression printing a string literal.
+_STRING_EXPRESSION = re.compile(r'\{\{ "([^"\\]*)" \}\}')
+#: Where .ci/run installs Nunjucks (git ignores it); NODE_PATH is searched too.
+NODE_MODULES = ROOT / ".ci" / "node" / "node_modules"
+_RENDER_JS = """
+const nunjucks = require("nunjucks");
+const env = nunjucks.configure({ autoescape: false });  // as promptfoo configures it
+const templates = JSON.parse(require("fs").readFileSync(0, "utf8"));
+process.stdout.write(JSON.stringify(templates.map((template) => {
+  try { return env.renderString(template, {}); } catch (e) { return "ERROR: " + e.message; }
+})));
+"""
+
+
+def nunjucks_render(templates: list[str]) -> list[str]:
+    """Each template rendered by the real Nunjucks; skipped without node (failed under CI)."""
+    node = shutil.which("node")
+    paths = [str(NODE_MODULES), *filter(None, [os.environ.get("NODE_PATH")])]
+    env = {**os.environ, "NODE_PATH": os.pathsep.join(paths)}
+    problem = "node is missing" if node is None else ""
+    if node is not None:
+        probe = subprocess.run(
+            [node, "-e", "require.resolve('nunjucks')"], env=env, capture_output=True, timeout=60
+        )
+        if probe.returncode != 0:
+            problem = "the nunjucks module is missing (npm install --prefix .ci/node nunjucks@3)"
+    if problem:
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"CI=true and {problem}; promptfoo values must be checked", pytrace=False)
+        pytest.skip(problem)
+    assert node is not None
+    result = subprocess.run(
+        [node, "-e", _RENDER_JS],
+        input=json.dumps(templates),
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=60,
     )
+    rendered: list[str] = json.loads(result.stdout)
+    return rendered
+
+
+def as_rendered(value: str) -> str:
+    """What Nunjucks prints for a value whose only template code is ``literal``'s."""
+    return _STRING_EXPRESSION.sub(lambda m: m.group(1), value)
+
+
+def nasty_constitution() -> Constitution:
+    text = GuidelineText(
+        title=" ".join(t for t in NUNJUCKS_NASTY[:12]),
+        statement="\n".join(NUNJUCKS_NASTY),
+        critique_request=" | ".join(reversed(NUNJUCKS_NASTY)),
+        revision_request="Rewrite it.",
+        category="honesty",
+    )
+    item = decided(
+        guideline_id="G-0001",
+        version=1,
+        text=text,
+        rules_version=1,
+        decided_at=CREATED_AT,
+        tally=_tally((1, 0, 0), {"public": (1, 0, 0, True)}),
+    )
+    return compile_constitution(
+        [item], version="1.0.0", created_at=CREATED_AT, name="Our {# charter #}"
+    )
+
+
+def _assert_inert(text: str, escaped: str) -> None:
+    assert as_rendered(escaped) == text
+    pieces = _STRING_EXPRESSION.split(escaped)  # text, literal, text, literal, ..., text
+    for raw in pieces[0::2]:
+        assert not any(d in raw for d in _DELIMITERS), (text, raw)
+    for before in pieces[0:-1:2]:
+        assert not before.endswith("{"), (text, before)  # "{" + "{{" would open a tag
+
+
+@pytest.mark.parametrize("text", NUNJUCKS_NASTY)
+def test_promptfoo_literal_leaves_no_delimiter_outside_a_string(text: str) -> None:
+    _assert_inert(text, literal(text))
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet="{}%#- ab\"'\\\n", max_size=30))
+def test_promptfoo_literal_leaves_any_braces_inert(text: str) -> None:
+    _assert_inert(text, literal(text))
+
+
+def test_promptfoo_literal_leaves_plain_text_alone() -> None:
+    plain = "A {single} brace, 100% sure, item #1 and {a: 1}"
+    assert literal(plain) == plain
+
+
+def test_promptfoo_rubrics_cannot_run_template_code(constitution: Constitution) -> None:
     config = yaml.safe_load(render(constitution, "promptfoo"))
-    for rubric in config["defaultTest"]["assert"]:
-        pieces = rubric["value"].split('{{ "{" }}')
-        assert not any(opener in piece for piece in pieces for opener in ("{{", "{%", "{#"))
     injected = next(a for a in config["defaultTest"]["assert"] if a["metric"] == "P-0012")
-    assert "{ secrets }}" in injected["value"]
+    _assert_inert(as_rendered(injected["value"]), injected["value"])
+    assert "{{ secrets }} {% raw %}" in as_rendered(injected["value"])
+
+
+def test_promptfoo_values_render_as_typed_in_nunjucks() -> None:
+    constitution = nasty_constitution()
+    (principle,) = constitution.principles
+    config = yaml.safe_load(render(constitution, "promptfoo"))
+    values = [config["description"], *(a["value"] for a in config["defaultTest"]["assert"])]
+    rendered = nunjucks_render([*values, *(literal(t) for t in NUNJUCKS_NASTY)])
+    assert rendered[: len(values)] == [as_rendered(v) for v in values]
+    assert rendered[len(values) :] == list(NUNJUCKS_NASTY)
+    assert rendered[0].startswith("Our {# charter #} 1.0.0")
+    for part in (principle.title, principle.statement, principle.critique_request):
+        assert part in rendered[1]
 
 
 def test_markdown_has_an_anchor_and_a_contents_link_per_principle(

@@ -180,6 +180,21 @@ def test_without_issuer_or_subject_there_is_no_identity(missing):
     assert identity_from_claims(raw, None) is None
 
 
+@pytest.mark.parametrize("key", ["iss", "sub"])
+def test_an_issuer_or_subject_that_is_not_text_is_no_identity(key):
+    # A lone surrogate (a JSON escape such as "\\ud800") cannot be stored, and a key is never
+    # tidied (that could make it someone else's): such a token names nobody.
+    raw = claims()
+    raw[key] = f"{raw[key]}\ud800"
+    assert identity_from_claims(raw, None) is None
+
+
+def test_claim_values_that_are_not_text_are_ignored_silently():
+    person = identity_from_claims(claims(groups=["ethics-board", "hack\udfff"]), mapping())
+    assert person is not None
+    assert person.grants.groups == ("ethicist",) and person.grants.ignored == ()
+
+
 def test_a_2000_character_name_is_cut_to_fit():
     person = identity_from_claims(claims(name="Ada " + "x" * 2000), None)
     assert person is not None

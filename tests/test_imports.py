@@ -243,6 +243,12 @@ BAD_FILES = [
     ),
     pytest.param(
         "hf-cai",
+        _hf({"critic": "bad \ud800 half", "revision": "b"}),  # written as \\ud800 in the file
+        "constitutions item 1, 'critic': contains a lone surrogate (U+D800)",
+        id="hf-lone-surrogate",
+    ),
+    pytest.param(
+        "hf-cai",
         _hf(
             {"critic": "Is it kind?", "revision": "Make it kind."},
             {"critic": "Is it true?", "revision": "Make it true."},
@@ -322,6 +328,18 @@ BAD_FILES = [
     ),
     pytest.param(
         "json",
+        _charter([_principle(title="half \udfff")]),
+        "principles item 1, title: contains a lone surrogate (U+DFFF)",
+        id="json-title-lone-surrogate",
+    ),
+    pytest.param(
+        "json",
+        _charter([_principle(name="be-kind-\udc00")]),
+        "principles item 1, 'name': contains a lone surrogate (U+DC00)",
+        id="json-name-lone-surrogate",
+    ),
+    pytest.param(
+        "json",
         _charter([_principle(language="xx")]),
         "principles item 1, language: unknown language code 'xx'",
         id="json-unknown-language",
@@ -377,6 +395,13 @@ def test_a_file_of_exactly_the_limit_is_read() -> None:
 def test_a_byte_order_mark_is_accepted() -> None:
     data = b"\xef\xbb\xbf" + _hf({"critic": "Is it kind?", "revision": "Make it kind."}).encode()
     assert len(_parse("hf-cai", data)) == 1
+
+
+def test_an_escaped_surrogate_pair_is_one_character() -> None:
+    # json.dumps writes 🙂 as the pair \\ud83d\\ude42; reading joins it into one character.
+    data = _hf({"critic": "Is it kind? 🙂", "revision": "Make it kind."})
+    assert "\\ud83d\\ude42" in data
+    assert [i.text.critique_request for i in _parse("hf-cai", data)] == ["Is it kind? 🙂"]
 
 
 # --- LangChain's built-in principles ---------------------------------------------------------

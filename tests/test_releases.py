@@ -25,7 +25,7 @@ from governance.errors import (
     StaleVersion,
     ValidationFailed,
 )
-from governance.models import Stakeholder, Status
+from governance.models import AccountStatus, Stakeholder, Status
 from governance.services import Charter
 from governance.services.constitution import RESOLUTIONS, Constitutions, manifest
 from tests.conftest import Cast, FakeClock, refused
@@ -693,6 +693,52 @@ def test_a_bad_item_imports_nothing(charter: Charter, community: Cast) -> None:
     )
 
 
+@pytest.mark.parametrize(
+    ("fmt", "document"),
+    [
+        ("hf-cai", {"constitutions": [{"critic": "Is it kind? \ud800", "revision": "Fix it."}]}),
+        (
+            "json",
+            {
+                "schema_version": 1,
+                "principles": [
+                    {
+                        "name": "be-kind-\udfff",
+                        "title": "Be kind",
+                        "statement": "The assistant is kind.",
+                        "critique_request": "Where was it unkind?",
+                        "revision_request": "Rewrite it kindly.",
+                    }
+                ],
+            },
+        ),
+    ],
+    ids=["hf-cai-critique", "json-name"],
+)
+def test_a_lone_surrogate_in_a_file_imports_nothing(
+    charter: Charter, community: Cast, fmt: str, document: dict[str, object]
+) -> None:
+    data = json.dumps(document).encode()  # the surrogate is written as an escape: valid JSON
+    error = refused(
+        charter,
+        ValidationFailed,
+        lambda: charter.constitution.import_principles(community.steward, fmt, data),
+    )
+    assert set(error.errors) == {"file"} and "lone surrogate" in error.message
+
+
+def test_a_file_name_that_is_not_text_is_tidied(charter: Charter, community: Cast) -> None:
+    # On Linux a file name may hold any bytes; Python hands undecodable ones over as lone
+    # surrogates ("r\udcffcipe.json" for b"r\xffcipe.json"). It is only a label: tidy it.
+    data = json.dumps({"constitutions": HF_RECIPE["constitutions"][:1]}).encode()
+    (created,) = charter.constitution.import_principles(
+        community.steward, "hf-cai", data, source="r\udcffcipe\n.json"
+    )
+    with charter.db.read() as tx:
+        (event,) = tx.events.find(subject=created)
+    assert "from rcipe .json (hf-cai)" in event.reason
+
+
 def test_a_file_over_the_limit_is_refused(charter: Charter, community: Cast) -> None:
     data = b" " * (MAX_IMPORT_BYTES + 1)
     error = refused(
@@ -737,6 +783,28 @@ def test_import_as_the_operator_names_the_author(charter: Charter, community: Ca
     with charter.db.read() as tx:
         (event,) = tx.events.find(subject=created[0])
     assert event.actor_id is None and event.action == "guideline.imported"
+
+
+@pytest.mark.parametrize("importer", ["operator", "steward"])
+def test_import_refuses_a_suspended_author(
+    charter: Charter, community: Cast, importer: str
+) -> None:
+    charter.people.set_account_status(
+        community.steward, community.author.id, AccountStatus.SUSPENDED, "posting spam"
+    )
+    actor = community.steward if importer == "steward" else None
+    data = json.dumps(HF_RECIPE).encode()
+    error = refused(
+        charter,
+        ValidationFailed,
+        lambda: charter.constitution.import_principles(
+            actor, "hf-cai", data, author_id=community.author.id
+        ),
+    )
+    assert error.errors == {  # type: ignore[attr-defined]
+        "author": f"Au Thor (#{community.author.id}) is suspended;"
+        " credit the drafts to an active account"
+    }
 
 
 def test_export_then_import_round_trip(charter: Charter, community: Cast, clock: FakeClock) -> None:

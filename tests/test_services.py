@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pytest
 
 from governance.errors import (
@@ -360,6 +362,40 @@ def test_a_bad_proposal_is_refused_field_by_field(
         lambda: charter.guidelines.propose(cast.author, {**PROPOSAL, **change}),
     )
     assert message in error.errors[field]  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize(
+    ("action", "field"),
+    [
+        (
+            lambda c, cast, g: c.guidelines.propose(cast.author, {**PROPOSAL, "title": "a\ud800b"}),
+            "title",
+        ),
+        (
+            lambda c, cast, g: c.guidelines.propose(
+                cast.author, {**PROPOSAL, "statement": "\udfff"}
+            ),
+            "statement",
+        ),
+        (lambda c, cast, g: c.discussion.comment(cast.author, g, "why \udc00?"), "body"),
+        (
+            lambda c, cast, g: c.ballots.cast(cast.voters["public"][0], g, "approve", "\ud800"),
+            "reason",
+        ),
+    ],
+    ids=["propose-title", "propose-statement", "comment", "vote-reason"],
+)
+def test_a_lone_surrogate_is_refused_before_it_reaches_the_database(
+    charter: Charter,
+    cast: Cast,
+    in_voting: str,
+    action: Callable[[Charter, Cast, str], object],
+    field: str,
+) -> None:
+    # DuckDB cannot store a lone surrogate (it is not UTF-8): it must be refused like a
+    # control character, naming the field, and not crash inside the database.
+    error = refused(charter, ValidationFailed, lambda: action(charter, cast, in_voting))
+    assert "lone surrogate" in error.errors[field]  # type: ignore[attr-defined]
 
 
 def test_every_problem_is_reported_at_once(charter: Charter, cast: Cast) -> None:

@@ -1,8 +1,11 @@
 """Cleaning input and rendering user text safely."""
 
+import json
+import re
+
 import pytest
 
-from governance.text import clean_text, safe_markdown
+from governance.text import clean_text, safe_markdown, tidy_line
 
 
 @pytest.mark.parametrize("value", ["", "   ", "\n\t \n"])
@@ -19,6 +22,29 @@ def test_optional_text_may_be_empty() -> None:
 def test_control_and_bidi_override_characters_are_refused(char: str) -> None:
     with pytest.raises(ValueError, match="control character"):
         clean_text(f"safe{char}text", max_length=100, multiline=True)
+
+
+@pytest.mark.parametrize("char", ["\ud800", "\udbff", "\udc00", "\udfff"])
+@pytest.mark.parametrize("multiline", [True, False])
+def test_lone_surrogates_are_refused(char: str, multiline: bool) -> None:
+    # A lone surrogate is not text: it cannot be encoded as UTF-8, so no database stores it.
+    message = f"contains a lone surrogate (U+{ord(char):04X}); remove it"
+    with pytest.raises(ValueError, match=re.escape(message)):
+        clean_text(f"safe{char}text", max_length=100, multiline=multiline)
+    with pytest.raises(ValueError, match="lone surrogate"):
+        clean_text(char, max_length=100, multiline=multiline)
+
+
+def test_only_whole_characters_pass() -> None:
+    # JSON's escaped pair "\\ud83d\\ude42" decodes to one character; two halves in a str do not.
+    assert clean_text(json.loads('"\\ud83d\\ude42"'), max_length=1, multiline=False) == "🙂"
+    with pytest.raises(ValueError, match="U\\+D83D"):
+        clean_text("\ud83d\ude42", max_length=10, multiline=False)
+
+
+def test_tidy_line_drops_lone_surrogates() -> None:
+    assert tidy_line("Eve\ud800 \udfffMallory\udc00", max_length=50) == "Eve Mallory"
+    assert tidy_line("\ud800", max_length=50) == ""
 
 
 def test_line_breaks_only_where_multiline() -> None:

@@ -23,6 +23,7 @@ from pydantic import ValidationError
 from governance.constitution.model import SCHEMA_VERSION
 from governance.errors import ValidationFailed
 from governance.models import TITLE_MAX, GuidelineText
+from governance.text import clean_text
 
 MAX_IMPORT_BYTES = 10 * 1024 * 1024
 """Larger files are refused before they are read."""
@@ -105,6 +106,19 @@ def _text(item: Mapping[str, Any], key: str, where: str, *, default: str | None 
     if not isinstance(value, str):
         _refuse(f"{where}: {key!r} must be text, not {_kind(value)}")
     return value
+
+
+def _name(item: Mapping[str, Any], where: str) -> str:
+    """The item's own name, checked like its other text: it is recorded with the draft."""
+    try:
+        return clean_text(
+            _text(item, "name", where, default=""),
+            max_length=TITLE_MAX,
+            multiline=False,
+            required=False,
+        )
+    except ValueError as exc:
+        _refuse(f"{where}, 'name': {exc}")
 
 
 def _request(item: Mapping[str, Any], key: str, where: str) -> str:
@@ -246,7 +260,7 @@ def _charter(document: object, default_category: str, categories: Sequence[str])
         items.append(
             _Item(
                 where=where,
-                name=_text(entry, "name", where, default="") or where,
+                name=_name(entry, where) or where,
                 fields={
                     "title": _text(entry, "title", where),
                     "statement": _text(entry, "statement", where),

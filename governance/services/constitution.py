@@ -29,7 +29,7 @@ from governance.models import REASON_MAX, GuidelineText, Stakeholder, Status
 from governance.services.base import UseCases
 from governance.storage import Tx
 from governance.storage.constitution import ReleaseRow, Resolution
-from governance.text import clean_text
+from governance.text import clean_text, tidy_line
 from governance.validation import parse_reason
 
 #: How a steward may resolve each kind of flag.
@@ -502,12 +502,16 @@ class Constitutions(UseCases):
             actor: The steward importing (None: the operator, on the command line).
             fmt: ``hf-cai``, ``json`` or ``langchain-builtin``.
             data: The file's bytes (not for ``langchain-builtin``).
-            author_id: Who the drafts are credited to (default: the actor).
+            author_id: Who the drafts are credited to (default: the actor); a suspended
+                account is refused.
             source: Where the file came from (a file name), recorded with each draft.
 
         Returns:
             The ids of the new drafts.
         """
+        # A file name is a label, not typed text: tidy it (a name of undecodable bytes
+        # reaches Python as lone surrogates, which the database cannot tx).
+        source = tidy_line(source, max_length=REASON_MAX)
         default = self.settings.categories[0]
         if fmt == "langchain-builtin":
             from governance.llm.principles import builtin_principles
@@ -529,6 +533,13 @@ class Constitutions(UseCases):
                     {"author": "name the stakeholder the drafts are credited to (--author N)"}
                 )
             author = self._person(tx, credited)
+            if author.suspended:
+                raise ValidationFailed(
+                    {
+                        "author": f"{author.display_name} (#{author.id}) is suspended;"
+                        " credit the drafts to an active account"
+                    }
+                )
             created = []
             for item in imported:
                 guideline = self._create_draft(

@@ -10,7 +10,7 @@ from typing import Any
 
 import duckdb
 
-from governance.errors import DatabaseBusy
+from governance.errors import ConfigurationError, DatabaseBusy
 from governance.storage.migrations import migrate
 from governance.storage.tx import Tx
 
@@ -28,8 +28,14 @@ class Database:
 
         Raises:
             DatabaseBusy: Another process holds the file.
+            ConfigurationError: The path is a directory.
         """
         self.path = Path(path)
+        if self.path.is_dir():
+            raise ConfigurationError(
+                f"{self.path} is a directory, not a database file;"
+                f" name a file such as {self.path / 'charter.duckdb'}"
+            )
         if str(self.path) != ":memory:":
             self.path.parent.mkdir(parents=True, exist_ok=True)
         try:

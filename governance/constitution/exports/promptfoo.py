@@ -30,14 +30,24 @@ EXAMPLE_MESSAGE = (
     " How do I say no without ruining our friendship?"
 )
 
-# promptfoo renders rubric text as a Nunjucks template; a "{{", "{%" or "{#" in a principle
-# would run as template code, so each such brace is emitted through an expression instead.
-_TEMPLATE_OPENER = re.compile(r"\{(?=[{%#])")
+# promptfoo renders rubric text as a Nunjucks template: "{{", "{%" and "{#" in a principle
+# would run as template code, and a "#}" outside a comment makes Nunjucks throw. Each run of
+# brace, percent and hash characters that holds a delimiter is printed by an expression, as a
+# string literal, instead. Taking the whole run means no delimiter can form where an
+# expression meets the text around it ("{" + '{{ "}}" }}' would open a tag), and the run
+# holds no quote or backslash, so the literal needs no escaping.
+_TEMPLATE_CHARS = re.compile(r"[{}%#]+")
+_DELIMITERS = ("{{", "}}", "{%", "%}", "{#", "#}")
+
+
+def _inert(run: re.Match[str]) -> str:
+    chars = run.group()
+    return '{{ "' + chars + '" }}' if any(d in chars for d in _DELIMITERS) else chars
 
 
 def literal(text: str) -> str:
-    """Text that promptfoo's template engine renders exactly as written."""
-    return _TEMPLATE_OPENER.sub('{{ "{" }}', text)
+    """Text that promptfoo's template engine (Nunjucks) renders exactly as written."""
+    return _TEMPLATE_CHARS.sub(_inert, text)
 
 
 def rubric(principle: Principle) -> str:
