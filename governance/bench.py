@@ -19,10 +19,11 @@ import numpy as np
 import pandas as pd
 
 from governance.config import Settings
-from governance.models import AccountStatus, Role, Stakeholder
+from governance.models import AccountStatus, GovernanceRules, Role, Stakeholder, Status
 from governance.services import Charter
 from governance.services.base import utc_now
 from governance.storage import Database
+from governance.voting import Counts, RecordedTally, tally
 
 #: Share of the synthetic electorate in each group, and of experts also in "public".
 _GROUP_SHARES = {"ethicist": 0.1, "engineer": 0.2, "public": 0.7}
@@ -130,6 +131,101 @@ def _load(
     return set(keys.tolist())
 
 
+def _load_release(
+    db: Database, *, principles: int, after: int, rng: np.random.Generator
+) -> Stakeholder:
+    """Bulk-load ``principles`` approved guidelines with their decisions, and a steward."""
+    now = utc_now()
+    settings = Settings()
+    recorded = RecordedTally.of(
+        tally(
+            Counts(approve=120, reject=30, abstain=10),
+            {g: Counts(approve=40, reject=10, abstain=3) for g in settings.groups},
+            GovernanceRules(),
+            settings.groups,
+        )
+    ).model_dump_json()
+    gids = np.arange(after + 1, after + principles + 1)
+    # A large vocabulary keeps the synthetic principles apart, so no duplicate flag blocks.
+    letters = np.array(list("abcdefghijklmnopqrstuvwxyz"))
+    vocabulary = ["".join(rng.choice(letters, size=7)) for _ in range(20_000)]
+    bodies = [" ".join(rng.choice(vocabulary, size=60)) for _ in range(principles)]
+    db.bulk_insert(
+        "guidelines",
+        pd.DataFrame(
+            {
+                "id": gids,
+                "status": Status.APPROVED.value,
+                "current_version": 1,
+                "author_id": 1,
+                "created_at": now - timedelta(days=20),
+                "updated_at": now - timedelta(days=2),
+                "voting_version": 1,
+                "voting_opens_at": now - timedelta(days=16),
+                "voting_closes_at": now - timedelta(days=2),
+                "voting_rules_version": 1,
+            }
+        ),
+    )
+    db.bulk_insert(
+        "guideline_versions",
+        pd.DataFrame(
+            {
+                "guideline_id": gids,
+                "version": 1,
+                "title": [f"Principle {g}" for g in gids.tolist()],
+                "statement": bodies,
+                "critique_request": [f"Identify how the response fails this: {b}" for b in bodies],
+                "revision_request": [f"Rewrite the response so that: {b}" for b in bodies],
+                "rationale": "",
+                "category": [settings.categories[g % len(settings.categories)] for g in gids],
+                "tags": "[]",
+                "language": "en",
+                "author_id": 1,
+                "reason": "",
+                "created_at": now - timedelta(days=20),
+            }
+        ),
+    )
+    db.bulk_insert(
+        "decisions",
+        pd.DataFrame(
+            {
+                "guideline_id": gids,
+                "version": 1,
+                "outcome": Status.APPROVED.value,
+                "rules_version": 1,
+                "decided_at": [now - timedelta(days=2, minutes=int(g)) for g in gids],
+                "decided_by": None,
+                "reason": "",
+                "tally": recorded,
+            }
+        ),
+    )
+    steward_id = 10_000_000
+    db.bulk_insert(
+        "stakeholders",
+        pd.DataFrame(
+            {
+                "id": [steward_id],
+                "display_name": ["Bench steward"],
+                "status": AccountStatus.ACTIVE.value,
+                "is_demo": False,
+                "created_at": now,
+            }
+        ),
+    )
+    db.bulk_insert(
+        "stakeholder_roles",
+        pd.DataFrame(
+            {"stakeholder_id": [steward_id, steward_id], "role": ["participant", "steward"]}
+        ),
+    )
+    return Stakeholder.model_construct(
+        id=steward_id, display_name="Bench steward", groups=(), created_at=now
+    )
+
+
 def bench_votes(
     *,
     voters: int = 100_000,
@@ -138,8 +234,13 @@ def bench_votes(
     threads: int = 8,
     casts: int = 2_000,
     seed: int = 7,
+    release_principles: int = 0,
 ) -> dict[str, object]:
     """Load a synthetic electorate, then time tallies and concurrent casts.
+
+    With ``release_principles``, ballots are also cast while a steward releases a
+    constitution of that many principles: ``cast_p99_during_release_ms`` shows whether
+    rendering the release's files holds ballots up.
 
     Returns:
         ``load_s``, ``tally_all_s``, ``tally_one_ms`` (median of 100), ``cast_p50_ms``,
@@ -174,11 +275,15 @@ def bench_votes(
         plan_c = rng.choice(["approve", "reject", "abstain"], size=casts)
         latencies: list[float] = []
         failures: list[BaseException] = []
+        cast_keys: set[int] = set()
         lock = threading.Lock()
 
-        def worker(part: int) -> None:
-            mine = []
+        def worker(part: int, until: threading.Event | None = None) -> None:
+            mine: list[float] = []
+            keys: list[int] = []
             for i in range(part, casts, threads):
+                if until is not None and until.is_set():
+                    break
                 person = Stakeholder.model_construct(
                     id=int(plan_v[i]) + 1, display_name="", groups=(), created_at=utc_now()
                 )
@@ -190,16 +295,44 @@ def bench_votes(
                         failures.append(exc)
                     continue
                 mine.append((time.perf_counter() - started) * 1000)
+                keys.append(int(plan_g[i]) * voters + int(plan_v[i]))
             with lock:
                 latencies.extend(mine)
+                cast_keys.update(keys)
 
         pool = [threading.Thread(target=worker, args=(n,)) for n in range(threads)]
         for t in pool:
             t.start()
         for t in pool:
             t.join()
+        idle = list(latencies)
 
-        cast_keys = {int(g) * voters + int(v) for g, v in zip(plan_g, plan_v, strict=True)}
+        during: dict[str, object] = {}
+        if release_principles:
+            steward = _load_release(db, principles=release_principles, after=guidelines, rng=rng)
+            latencies.clear()
+            released = threading.Event()
+            plan_g = rng.integers(0, guidelines, size=casts)
+            plan_v = rng.integers(0, voters, size=casts)
+            pool = [threading.Thread(target=worker, args=(n, released)) for n in range(threads)]
+            started = time.perf_counter()
+            for t in pool:
+                t.start()
+            info = charter.constitution.release_draft(steward, "benchmark release")
+            release_ms = (time.perf_counter() - started) * 1000
+            released.set()
+            for t in pool:
+                t.join()
+            during = {
+                "release_principles": len(info.constitution.principles),
+                "release_ms": round(release_ms, 1),
+                "casts_during_release": len(latencies),
+                "cast_p50_during_release_ms": round(_percentile(latencies, 50), 2),
+                "cast_p99_during_release_ms": round(_percentile(latencies, 99), 2),
+                "cast_max_during_release_ms": round(max(latencies), 2),
+            }
+            latencies[:0] = idle
+
         expected = len(loaded | cast_keys)
         with db.read() as tx:
             stored = tx.votes.count_votes()
@@ -214,8 +347,9 @@ def bench_votes(
         "load_s": round(load_s, 3),
         "tally_all_s": round(tally_all_s, 3),
         "tally_one_ms": round(statistics.median(one_ms), 2),
-        "cast_p50_ms": round(_percentile(latencies, 50), 2),
-        "cast_p99_ms": round(_percentile(latencies, 99), 2),
+        "cast_p50_ms": round(_percentile(idle, 50), 2),
+        "cast_p99_ms": round(_percentile(idle, 99), 2),
+        **during,
         "cast_errors": len(failures),
         "lost_votes": expected - stored,
         "machine": f"{platform.machine()} {platform.python_version()}",
@@ -235,8 +369,8 @@ def bench_constitution(*, guidelines: int, seed: int) -> dict[str, object]:
     """
     from governance.constitution import exports
     from governance.constitution.compiler import compile_constitution
-    from governance.models import GovernanceRules, GuidelineText, Status
-    from governance.voting import Counts, Decided, Decision, RecordedTally, tally
+    from governance.models import GuidelineText
+    from governance.voting import Decided, Decision
 
     rng = np.random.default_rng(seed)
     settings = Settings()

@@ -332,6 +332,7 @@ def cmd_bench_votes(args: argparse.Namespace) -> int:
         threads=args.threads,
         casts=args.casts,
         seed=args.seed,
+        release_principles=args.release_principles or 0,
     )
     print(json.dumps(result))
     return 0
@@ -456,6 +457,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="ballots cast through the service (default 2000)",
     )
     p.add_argument("--seed", type=int, default=7, help="random seed (default 7)")
+    p.add_argument(
+        "--release-principles",
+        type=_positive,
+        default=None,
+        help="also cast while a constitution of this many principles is released",
+    )
     p.set_defaults(func=cmd_bench_votes)
     p = bench_sub.add_parser("constitution", help="compile and export a large constitution")
     p.add_argument(

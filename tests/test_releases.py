@@ -9,6 +9,8 @@ from __future__ import annotations
 import hashlib
 import json
 import shutil
+import threading
+import time
 from collections.abc import Callable, Mapping
 
 import pytest
@@ -16,8 +18,9 @@ import pytest
 from governance.constitution import exports
 from governance.constitution.changes import diff, next_version
 from governance.constitution.conflicts import Flag, FlagKind
+from governance.constitution.files import manifest
 from governance.constitution.imports import MAX_IMPORT_BYTES
-from governance.constitution.model import canonical_json
+from governance.constitution.model import Constitution, canonical_json
 from governance.errors import (
     InvalidTransition,
     NotAllowed,
@@ -27,8 +30,8 @@ from governance.errors import (
 )
 from governance.models import AccountStatus, Stakeholder, Status
 from governance.services import Charter
-from governance.services.constitution import RESOLUTIONS, Constitutions, manifest
-from tests.conftest import Cast, FakeClock, refused
+from governance.services.constitution import RESOLUTIONS, Constitutions, ReleaseInfo
+from tests.conftest import Cast, FakeClock, changes_nothing, refused
 
 UNSURE = {
     "title": "Admit uncertainty",
@@ -850,3 +853,82 @@ def test_download_reads_the_files_and_renders_them_again_when_missing(
     assert "unknown format 'nope'" in caught.value.message and "markdown" in caught.value.message
     with pytest.raises(NotFound, match="no release '9.9.9'"):
         charter.constitution.download("9.9.9", "json")
+
+
+# -- files render outside the write lock ----------------------------------------------------
+
+
+def _exporter(render: Callable[[Constitution], str]) -> exports.Exporter:
+    return exports.Exporter(
+        name="probe", filename="probe.txt", description="a test format", render=render
+    )
+
+
+def test_ballots_are_cast_while_a_release_renders_its_files(
+    charter: Charter, community: Cast, clock: FakeClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (gid,) = approve(charter, community, clock, UNSURE)
+    other = charter.guidelines.propose(community.author, PRIVACY).id
+    charter.guidelines.submit(community.author, other)
+    charter.guidelines.open_voting(community.moderator, other)
+    rendering, finish = threading.Event(), threading.Event()
+
+    def slow(constitution: Constitution) -> str:
+        rendering.set()
+        assert finish.wait(10), "the test never let the render finish"
+        return "probe"
+
+    monkeypatch.setitem(exports.EXPORTERS, "probe", _exporter(slow))
+    outcome: list[object] = []
+    releasing = threading.Thread(
+        target=lambda: outcome.append(
+            charter.constitution.release_draft(community.steward, "first")
+        )
+    )
+    releasing.start()
+    try:
+        assert rendering.wait(10)
+        # The render is in progress: a ballot goes through at once, not after the release.
+        started = time.perf_counter()
+        charter.ballots.cast(community.voters["public"][0], other, "approve")
+        assert time.perf_counter() - started < 2
+        assert status(charter, gid) is Status.APPROVED  # not released yet
+    finally:
+        finish.set()
+        releasing.join(10)
+    (info,) = outcome
+    assert isinstance(info, ReleaseInfo) and (info.files / "probe.txt").read_text() == "probe"
+    assert status(charter, gid) is Status.ADOPTED
+
+
+def test_a_failed_render_leaves_no_release_and_no_files(
+    charter: Charter, community: Cast, clock: FakeClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    approve(charter, community, clock, UNSURE)
+
+    def broken(constitution: Constitution) -> str:
+        raise OSError("disk full")
+
+    monkeypatch.setitem(exports.EXPORTERS, "probe", _exporter(broken))
+    with changes_nothing(charter), pytest.raises(OSError):
+        charter.constitution.release_draft(community.steward, "first")
+    exports_dir = charter.constitution.exports_dir
+    assert not exports_dir.exists() or list(exports_dir.iterdir()) == []
+
+
+def test_a_draft_that_changes_while_its_files_render_is_not_released(
+    charter: Charter, community: Cast, clock: FakeClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (gid,) = approve(charter, community, clock, UNSURE)
+
+    def meanwhile(constitution: Constitution) -> str:
+        # Another steward edits the draft while this release renders.
+        charter.constitution.edit_principle(community.steward, gid, priority=2)
+        return "probe"
+
+    monkeypatch.setitem(exports.EXPORTERS, "probe", _exporter(meanwhile))
+    with pytest.raises(StaleVersion):
+        charter.constitution.release_draft(community.steward, "first")
+    assert release_versions(charter) == []
+    exports_dir = charter.constitution.exports_dir
+    assert list(exports_dir.iterdir()) == []

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 
 from governance.auth import Action, authorize
@@ -143,6 +143,43 @@ class UseCases:
             after={"status": to.value, "version": moved.version, "verb": row.verb},
         )
         return moved
+
+    def _move_all(
+        self,
+        tx: Tx,
+        guidelines: Sequence[tuple[str, Status, int]],
+        to: Status,
+        *,
+        actor_id: int | None,
+        at: datetime,
+        ctx: TransitionContext,
+    ) -> None:
+        """``_move`` for many guidelines at once: one update and one batch of events.
+
+        Args:
+            tx: The transaction.
+            guidelines: (id, status, current version) of each guideline to move.
+            to: Where they go.
+            actor_id: Who moves them.
+            at: When.
+            ctx: Why.
+        """
+        logged = []
+        for guideline_id, status, version in guidelines:
+            row = check_transition(status, to, ctx)
+            logged.append(
+                event(
+                    actor_id=actor_id,
+                    action=EventAction.GUIDELINE_TRANSITIONED,
+                    subject=guideline_id,
+                    at=at,
+                    reason=ctx.reason or row.verb,
+                    before={"status": status.value, "version": version},
+                    after={"status": to.value, "version": version, "verb": row.verb},
+                )
+            )
+        tx.guidelines.set_status_many([g[0] for g in guidelines], to, at)
+        tx.events.append_all(logged)
 
     def _create_draft(
         self,

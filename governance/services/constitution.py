@@ -8,15 +8,13 @@ export format to ``data/exports/<version>/`` with a manifest of sha256 sums.
 
 from __future__ import annotations
 
-import json
-import shutil
-import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
 from governance.auth import Action
-from governance.constitution import exports
+from governance.constitution import exports, files
 from governance.constitution.changes import ConstitutionDiff, diff, next_version
 from governance.constitution.compiler import Edit, comparison_prompt, compile_constitution
 from governance.constitution.conflicts import Flag, FlagKind, detect
@@ -31,6 +29,7 @@ from governance.storage import Tx
 from governance.storage.constitution import ReleaseRow, Resolution
 from governance.text import clean_text, tidy_line
 from governance.validation import parse_reason
+from governance.voting import Decided
 
 #: How a steward may resolve each kind of flag.
 RESOLUTIONS: dict[FlagKind, tuple[str, ...]] = {
@@ -65,6 +64,16 @@ class Draft:
     def releasable(self) -> bool:
         """Whether a steward could release this draft now."""
         return not self.flags and not self.changes.empty
+
+
+@dataclass(frozen=True)
+class DraftInputs:
+    """Everything the draft is compiled from; the same inputs compile the same draft."""
+
+    decided: tuple[Decided, ...]
+    edits: dict[str, tuple[str | None, int | None]]
+    resolutions: tuple[Resolution, ...]
+    latest: ReleaseRow | None
 
 
 @dataclass(frozen=True)
@@ -132,7 +141,20 @@ class Constitutions(UseCases):
             return self._draft(tx)
 
     def _draft(self, tx: Tx) -> Draft:
-        resolutions = tx.constitution.resolutions()
+        return self._compile(self._inputs(tx))
+
+    @staticmethod
+    def _inputs(tx: Tx) -> DraftInputs:
+        rows = tx.constitution.releases()
+        return DraftInputs(
+            decided=tuple(tx.guidelines.decided_for_constitution()),
+            edits=tx.constitution.principle_edits(),
+            resolutions=tuple(tx.constitution.resolutions()),
+            latest=rows[0] if rows else None,
+        )
+
+    def _compile(self, inputs: DraftInputs) -> Draft:
+        resolutions = inputs.resolutions
         excluded = sorted(
             {
                 other
@@ -144,13 +166,10 @@ class Constitutions(UseCases):
         )
         edits = {
             gid: Edit(comparison_prompt=prompt, priority=priority)
-            for gid, (prompt, priority) in tx.constitution.principle_edits().items()
+            for gid, (prompt, priority) in inputs.edits.items()
         }
-        decided = [
-            d for d in tx.guidelines.decided_for_constitution() if d.guideline_id not in excluded
-        ]
-        rows = tx.constitution.releases()
-        latest = _constitution(rows[0]) if rows else None
+        decided = [d for d in inputs.decided if d.guideline_id not in excluded]
+        latest = None if inputs.latest is None else _constitution(inputs.latest)
         now = self.clock()
         compiled = compile_constitution(
             decided,
@@ -327,66 +346,105 @@ class Constitutions(UseCases):
         """
         why = self._notes(notes)
         now = self.clock()
-        with self.db.transaction() as tx:
-            steward = self._authorized(tx, actor, Action.RELEASE_CONSTITUTION)
-            draft = self._draft(tx)
-            if expected_hash is not None and expected_hash != draft.constitution.content_hash:
-                raise StaleVersion("the draft changed since you previewed it; review it again")
-            if draft.flags:
-                names = ", ".join(
-                    f"{f.kind.value} {'/'.join(f.guideline_ids)}" for f in draft.flags[:5]
-                )
-                raise ValidationFailed(
-                    {
-                        "flags": f"{len(draft.flags)} unresolved flag(s) block the release"
-                        f" ({names}); resolve each first"
-                    }
-                )
-            if draft.latest is None and not draft.constitution.principles:
-                raise ValidationFailed({"notes": "no approved guideline to release yet"})
-            if draft.changes.empty:
-                raise ValidationFailed(
-                    {"notes": "nothing changed since the last release; there is nothing to release"}
-                )
-            constitution = draft.constitution.model_copy(update={"created_at": now})
-            for principle in constitution.principles:
-                guideline = tx.guidelines.get_guideline(principle.provenance.guideline_id)
-                if guideline is not None and guideline.status is Status.APPROVED:
-                    self._move(
-                        tx,
-                        guideline,
-                        Status.ADOPTED,
-                        actor_id=steward.id,
-                        at=now,
-                        ctx=TransitionContext(reason=f"adopted in release {constitution.version}"),
-                    )
-            return self._store_release(tx, constitution, why, steward.id, draft.changes)
+        with self.db.read() as tx:
+            self._authorized(tx, actor, Action.RELEASE_CONSTITUTION)
+            inputs = self._inputs(tx)
+        draft = self._compile(inputs)
+        if expected_hash is not None and expected_hash != draft.constitution.content_hash:
+            raise StaleVersion("the draft changed since you previewed it; review it again")
+        if draft.flags:
+            names = ", ".join(
+                f"{f.kind.value} {'/'.join(f.guideline_ids)}" for f in draft.flags[:5]
+            )
+            raise ValidationFailed(
+                {
+                    "flags": f"{len(draft.flags)} unresolved flag(s) block the release"
+                    f" ({names}); resolve each first"
+                }
+            )
+        if draft.latest is None and not draft.constitution.principles:
+            raise ValidationFailed({"notes": "no approved guideline to release yet"})
+        if draft.changes.empty:
+            raise ValidationFailed(
+                {"notes": "nothing changed since the last release; there is nothing to release"}
+            )
+        constitution = draft.constitution.model_copy(update={"created_at": now})
+
+        def commit(tx: Tx, steward: Stakeholder) -> ReleaseInfo:
+            if self._inputs(tx) != inputs:
+                raise StaleVersion("the draft changed while it was being released; review it again")
+            ids = [p.provenance.guideline_id for p in constitution.principles]
+            states = tx.guidelines.states(ids)
+            self._move_all(
+                tx,
+                [(gid, *state) for gid, state in states.items() if state[0] is Status.APPROVED],
+                Status.ADOPTED,
+                actor_id=steward.id,
+                at=now,
+                ctx=TransitionContext(reason=f"adopted in release {constitution.version}"),
+            )
+            return self._store_release(tx, constitution, why, steward.id, draft.changes, body)
+
+        body = canonical_json(constitution).decode()
+        return self._publish(actor, constitution, commit)
+
+    def _publish(
+        self,
+        actor: Stakeholder,
+        constitution: Constitution,
+        commit: Callable[[Tx, Stakeholder], ReleaseInfo],
+    ) -> ReleaseInfo:
+        """Render the files (no lock held), then commit the release and move them into place.
+
+        Ballots and every other write go on while the files render; the transaction holds the
+        write lock only to check that nothing changed, write the rows and rename a folder.
+        """
+        staging = files.render_staged(constitution, self.exports_dir)
+        final = self.exports_dir / constitution.version
+        placed = False
+        try:
+            with self.db.transaction() as tx:
+                steward = self._authorized(tx, actor, Action.RELEASE_CONSTITUTION)
+                info = commit(tx, steward)
+                files.place(staging, final)  # before COMMIT: a failed commit removes it below
+                placed = True
+            return info
+        except BaseException:
+            files.discard(final if placed else staging)
+            raise
 
     def rollback(self, actor: Stakeholder, version: str, notes: str) -> ReleaseInfo:
         """Release again what ``version`` said, as a new release (a steward)."""
         why = self._notes(notes)
         now = self.clock()
-        with self.db.transaction() as tx:
-            steward = self._authorized(tx, actor, Action.RELEASE_CONSTITUTION)
+        with self.db.read() as tx:
+            self._authorized(tx, actor, Action.RELEASE_CONSTITUTION)
             rows = tx.constitution.releases()
-            target = next((r for r in rows if r.version == version), None)
-            if target is None:
-                raise NotFound(f"no release {version!r}")
-            latest = _constitution(rows[0])
-            old = _constitution(target)
-            changes = diff(latest, old)
-            if changes.empty:
-                raise ValidationFailed(
-                    {"version": f"the latest release already says what {version} says"}
-                )
-            assert changes.bump is not None
-            constitution = old.model_copy(
-                update={"version": next_version(latest.version, changes.bump), "created_at": now}
-            ).with_hash()
+        target = next((r for r in rows if r.version == version), None)
+        if target is None:
+            raise NotFound(f"no release {version!r}")
+        latest = _constitution(rows[0])
+        old = _constitution(target)
+        changes = diff(latest, old)
+        if changes.empty:
+            raise ValidationFailed(
+                {"version": f"the latest release already says what {version} says"}
+            )
+        assert changes.bump is not None
+        constitution = old.model_copy(
+            update={"version": next_version(latest.version, changes.bump), "created_at": now}
+        ).with_hash()
+
+        def commit(tx: Tx, steward: Stakeholder) -> ReleaseInfo:
+            if tx.constitution.releases()[0] != rows[0]:
+                raise StaleVersion("another release was made meanwhile; review it first")
             self._align_with(tx, old, latest, f"rolled back to {version}: {why}", steward.id)
             return self._store_release(
-                tx, constitution, why, steward.id, changes, rollback_of=version
+                tx, constitution, why, steward.id, changes, body, rollback_of=version
             )
+
+        body = canonical_json(constitution).decode()
+        return self._publish(actor, constitution, commit)
 
     def _align_with(
         self, tx: Tx, old: Constitution, latest: Constitution, why: str, by: int
@@ -439,6 +497,7 @@ class Constitutions(UseCases):
         notes: str,
         by: int | None,
         changes: ConstitutionDiff,
+        body: str,
         *,
         rollback_of: str | None = None,
     ) -> ReleaseInfo:
@@ -446,7 +505,7 @@ class Constitutions(UseCases):
             version=constitution.version,
             position=tx.constitution.release_count() + 1,
             content_hash=constitution.content_hash,
-            body=canonical_json(constitution).decode(),
+            body=body,
             notes=notes,
             released_by=by,
             released_at=constitution.created_at,
@@ -468,24 +527,11 @@ class Constitutions(UseCases):
                 "rollback_of": rollback_of,
             },
         )
-        # Files are written before the transaction commits: if writing fails, no release.
-        folder = self.write_files(constitution)
-        return ReleaseInfo(row, constitution, folder)
+        return ReleaseInfo(row, constitution, self.exports_dir / constitution.version)
 
     def write_files(self, constitution: Constitution) -> Path:
-        """Write every export format and the manifest to ``exports/<version>/``."""
-        final = self.exports_dir / constitution.version
-        self.exports_dir.mkdir(parents=True, exist_ok=True)
-        staging = Path(tempfile.mkdtemp(prefix=f".{constitution.version}-", dir=self.exports_dir))
-        try:
-            exports.write_all(constitution, staging)
-            if final.exists():
-                shutil.rmtree(final)
-            staging.rename(final)
-        except BaseException:
-            shutil.rmtree(staging, ignore_errors=True)
-            raise
-        return final
+        """Write a stored release's files again to ``exports/<version>/`` (changes no data)."""
+        return files.write(constitution, self.exports_dir)
 
     def import_principles(
         self,
@@ -571,9 +617,3 @@ class Constitutions(UseCases):
                 at=now,
                 ctx=TransitionContext(reason=why),
             )
-
-
-def manifest(folder: Path) -> dict[str, object]:
-    """The manifest of a release folder."""
-    loaded: dict[str, object] = json.loads((folder / "manifest.json").read_text("utf-8"))
-    return loaded

@@ -166,6 +166,31 @@ class GuidelineQueries(Queries):
         )
         return None if row is None else guideline_from_row(row)
 
+    def states(self, guideline_ids: Sequence[str]) -> dict[str, tuple[Status, int]]:
+        """Status and current version of the given guidelines (unknown ids are left out)."""
+        keys = sorted({guideline_key(g) for g in guideline_ids})
+        found: dict[str, tuple[Status, int]] = {}
+        for start in range(0, len(keys), 500):
+            chunk = keys[start : start + 500]
+            rows = self._all(
+                "SELECT id, status, current_version FROM guidelines"
+                f" WHERE id IN ({placeholders(chunk)}) ORDER BY id",
+                chunk,
+            )
+            found.update((guideline_ref(r[0]), (Status(r[1]), int(r[2]))) for r in rows)
+        return found
+
+    def set_status_many(self, guideline_ids: Sequence[str], status: Status, at: datetime) -> None:
+        """Move several guidelines to one status at once (their voting windows stay)."""
+        keys = sorted({guideline_key(g) for g in guideline_ids})
+        for start in range(0, len(keys), 500):
+            chunk = keys[start : start + 500]
+            self._all(
+                "UPDATE guidelines SET status = ?, updated_at = ?"
+                f" WHERE id IN ({placeholders(chunk)})",
+                [status.value, at, *chunk],
+            )
+
     def voting_states(
         self, guideline_ids: Sequence[str]
     ) -> dict[str, tuple[Status, VotingWindow | None]]:

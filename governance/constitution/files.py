@@ -1,0 +1,53 @@
+"""A release's files: every export format and a sha256 manifest, in ``exports/<version>/``.
+
+Rendering is the slow part of a release, so it happens first, into a staging folder beside
+the final one and outside any transaction; the release then commits and the folder is moved
+into place with one rename. A failure at any step leaves neither a release nor its files.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import tempfile
+from pathlib import Path
+
+from governance.constitution import exports
+from governance.constitution.model import Constitution
+
+
+def render_staged(constitution: Constitution, exports_dir: Path) -> Path:
+    """Render every format and the manifest into a new staging folder in ``exports_dir``."""
+    exports_dir.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{constitution.version}-", dir=exports_dir))
+    try:
+        exports.write_all(constitution, staging)
+    except BaseException:
+        discard(staging)
+        raise
+    return staging
+
+
+def place(staging: Path, final: Path) -> None:
+    """Move a staged folder into place, replacing what a failed attempt left there."""
+    if final.exists():
+        shutil.rmtree(final)
+    staging.rename(final)
+
+
+def discard(folder: Path) -> None:
+    """Remove a staged or placed folder whose release did not commit."""
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+def write(constitution: Constitution, exports_dir: Path) -> Path:
+    """Render a release's files and put them in place (for a release already stored)."""
+    final = exports_dir / constitution.version
+    place(render_staged(constitution, exports_dir), final)
+    return final
+
+
+def manifest(folder: Path) -> dict[str, object]:
+    """The manifest of a release folder."""
+    loaded: dict[str, object] = json.loads((folder / "manifest.json").read_text("utf-8"))
+    return loaded
