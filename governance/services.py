@@ -27,6 +27,7 @@ from governance.errors import (
     ValidationFailed,
     VotingClosed,
 )
+from governance.jobs.service import Jobs
 from governance.lifecycle import AMENDABLE, TransitionContext, check_transition
 from governance.models import (
     GovernanceRules,
@@ -58,7 +59,7 @@ class Charter(Discussion):
 
     Discussion (comments and their moderation) is inherited from ``Discussion``. People
     (sign-in, groups, roles, suspension) are ``charter.accounts``; the constitution is
-    ``charter.constitution``.
+    ``charter.constitution``; background jobs are ``charter.jobs``.
 
     Args:
         db: The database.
@@ -72,6 +73,7 @@ class Charter(Discussion):
         self.accounts = Accounts(db, settings, clock=clock)
         self.constitution = Constitutions(db, settings, clock=clock)
         self._ballots = BallotBox(db, settings.groups)
+        self.jobs = Jobs(db, settings, clock=clock, context=self)
         self._rules_cache: dict[int, GovernanceRules] = {}
         with db.transaction() as store:
             if not store.rules_history():
@@ -229,22 +231,30 @@ class Charter(Discussion):
             return self._decide(store, guideline, actor_id=person.id, at=now, reason=why)
 
     def close_due(self) -> list[Guideline]:
-        """Close every vote whose window has ended; the system is the actor."""
+        """Close every vote whose window has ended, in one transaction; the system acts.
+
+        The app and ``python -m governance close-due`` run the ``close-due`` job instead,
+        which decides each guideline in its own transaction.
+        """
         now = self.clock()
-        closed = []
         with self.db.transaction() as store:
-            for guideline_id in store.voting_due(now):
-                guideline = self._guideline(store, guideline_id)
-                closed.append(
-                    self._decide(
-                        store,
-                        guideline,
-                        actor_id=SYSTEM_ACTOR,
-                        at=now,
-                        reason="voting window ended",
-                    )
-                )
-        return closed
+            decided = [self.decide_due(store, gid, now) for gid in store.voting_due(now)]
+        return [g for g in decided if g is not None]
+
+    def decide_due(self, store: Store, guideline_id: str, at: datetime) -> Guideline | None:
+        """Decide one guideline whose window ended by ``at``, inside the caller's transaction.
+
+        Returns:
+            The decided guideline, or None if it is no longer due (already decided,
+            amended back to deliberation, or its window has not ended).
+        """
+        guideline = self._guideline(store, guideline_id)
+        window = guideline.voting
+        if guideline.status is not Status.VOTING or window is None or window.closes_at > at:
+            return None
+        return self._decide(
+            store, guideline, actor_id=SYSTEM_ACTOR, at=at, reason="voting window ended"
+        )
 
     def _decide(
         self,
