@@ -8,8 +8,6 @@ raises a ``GovernanceError`` and changes nothing.
 
 from __future__ import annotations
 
-import atexit
-import threading
 from collections.abc import Mapping
 from datetime import datetime, timedelta
 
@@ -20,7 +18,6 @@ from governance.ballot_box import Ballot, BallotBox
 from governance.config import Settings
 from governance.discussion import Discussion
 from governance.errors import (
-    GovernanceError,
     NotAllowed,
     NotFound,
     StaleVersion,
@@ -49,9 +46,6 @@ from governance.usecase import Clock, utc_now
 from governance.validation import parse_choice, parse_guideline_text, parse_reason
 from governance.views import Dashboard, GuidelineDetail, GuidelinePage
 from governance.voting import Counts, Tally, tally
-
-#: How long exit waits for a deadline watcher to finish the round it is in.
-EXIT_JOIN_S = 30.0
 
 
 class Charter(Discussion):
@@ -452,34 +446,6 @@ class Charter(Discussion):
         """The first screen: counts, what awaits the viewer, recent activity."""
         with self.db.read() as store:
             return views.dashboard(store, self._viewer(store, viewer), self.clock())
-
-    # -- background -----------------------------------------------------------------------
-
-    def watch_deadlines(self, interval_s: float = 60.0) -> threading.Event:
-        """Close due votes every ``interval_s`` s in a daemon thread; set the result to stop.
-
-        The thread is stopped and joined when the interpreter exits. A daemon thread that is
-        still inside DuckDB when Python finalizes aborts the whole process ("terminate called
-        ... exception not rethrown"), so it must not be left running into finalization.
-        """
-        stop = threading.Event()
-
-        def run() -> None:
-            while not stop.wait(interval_s):
-                try:
-                    self.close_due()
-                except GovernanceError:
-                    continue  # e.g. a guideline changed underneath; the next round retries
-
-        thread = threading.Thread(target=run, name="charter-deadlines", daemon=True)
-
-        def finish() -> None:
-            stop.set()
-            thread.join(timeout=EXIT_JOIN_S)
-
-        thread.start()
-        atexit.register(finish)  # after start: joining a thread that never started raises
-        return stop
 
 
 def _ref(guideline_id: str) -> str:

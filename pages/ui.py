@@ -18,6 +18,7 @@ from governance.auth import Action, SignInMode, may, sign_in_mode
 from governance.config import Settings, category_label
 from governance.errors import ConfigurationError, GovernanceError, ValidationFailed
 from governance.identity import DEFAULT_PROVIDER, SignInConfig, identity_from_claims, sign_in_config
+from governance.jobs.runner import JobRunner
 from governance.languages import language_label
 from governance.models import Stakeholder, Status
 from governance.services import Charter
@@ -52,7 +53,9 @@ STATUS_COLORS = {
 @st.cache_resource(show_spinner=False)
 def _charter(settings: Settings) -> Charter:
     charter = Charter(Database(settings.db_path), settings)
-    charter.watch_deadlines()
+    # One job runner per process and database: it resumes jobs a previous process left
+    # unfinished, closes due votes every minute and runs the jobs people start.
+    JobRunner(charter).start()
     return charter
 
 

@@ -129,10 +129,11 @@ def test_votes_and_closing_race_without_losing_or_sneaking_ballots(
     assert recorded["approve"] + recorded["reject"] + recorded["abstain"] == stored
 
 
-WATCHING_AT_EXIT = """
+RUNNING_AT_EXIT = """
 import sys
 from pathlib import Path
 from governance.config import Settings
+from governance.jobs.runner import JobRunner
 from governance.services import Charter
 from governance.storage.database import Database
 
@@ -140,20 +141,20 @@ folder = Path(sys.argv[1])
 for n in range(4):
     path = folder / f"charter-{n}.duckdb"
     charter = Charter(Database(path), Settings(db_path=path))
-    charter.watch_deadlines(interval_s=0)  # query DuckDB without a pause
+    JobRunner(charter, poll_s=0, schedule_s=0).start()  # query DuckDB without a pause
 print("leaving", flush=True)
 """
 
 
-def test_exiting_while_the_deadline_watchers_query_duckdb_is_clean(tmp_path: Path) -> None:
+def test_exiting_while_runners_query_duckdb_is_clean(tmp_path: Path) -> None:
     # A daemon thread still inside DuckDB when Python finalizes takes the whole process down
-    # ("terminate called ... FATAL: exception not rethrown", exit 134): the watchers must stop
+    # ("terminate called ... FATAL: exception not rethrown", exit 134): the runners must stop
     # before that. Several runs, since an unlucky moment is what it takes.
     for attempt in range(5):
         folder = tmp_path / str(attempt)
         folder.mkdir()
         done = subprocess.run(
-            [sys.executable, "-c", WATCHING_AT_EXIT, str(folder)],
+            [sys.executable, "-c", RUNNING_AT_EXIT, str(folder)],
             capture_output=True,
             text=True,
             timeout=120,

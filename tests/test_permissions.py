@@ -628,7 +628,6 @@ READ_ONLY_OR_SYSTEM: dict[type, frozenset[str]] = {
             "rules_history",
             "tally",
             "tally_all",
-            "watch_deadlines",  # runs close_due in the background
         }
     ),
     Accounts: frozenset(

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-
 import pytest
 
 from governance.errors import (
@@ -413,22 +411,3 @@ def test_roles_are_additive(charter: Charter) -> None:
         charter.accounts.create_stakeholder(None, display_name="x", groups=("astronaut",))
     with pytest.raises(ValidationFailed):
         charter.accounts.create_stakeholder(None, display_name="x" * 121, groups=("public",))
-
-
-def test_the_app_closes_votes_whose_window_ended(
-    charter: Charter, cast: Cast, in_voting: str, clock: FakeClock
-) -> None:
-    for voter in cast.everyone():
-        charter.cast_vote(voter, in_voting, "approve")
-    stop = charter.watch_deadlines(interval_s=0.05)
-    try:
-        clock.advance(days=14, minutes=1)
-        for _ in range(100):
-            if charter.guideline_detail(in_voting, None).guideline.status is not Status.VOTING:
-                break
-            time.sleep(0.05)
-    finally:
-        stop.set()
-    detail = charter.guideline_detail(in_voting, None)
-    assert detail.guideline.status is Status.APPROVED
-    assert detail.decision is not None and detail.decision.decided_by is None
