@@ -178,6 +178,8 @@ def _pages(principal: Stakeholder | None) -> list[tuple[str, dict[str, Any]]]:
     pages.append(("pages/profile.py", {"title": "Profile", "icon": ":material/person:"}))
     if any(may(principal, a) for a in STEWARD_PAGE_ACTIONS):
         pages.append(("pages/people.py", {"title": "People", "icon": ":material/groups:"}))
+    if may(principal, Action.VIEW_JOBS):
+        pages.append(("pages/jobs.py", {"title": "Jobs", "icon": ":material/pending_actions:"}))
     return pages
 
 
