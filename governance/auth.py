@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -14,7 +15,7 @@ SYSTEM_NAME = "Charter (automatic)"
 
 
 class Action(StrEnum):
-    """Everything a person can do that changes data."""
+    """Everything a person can do that changes data, and what not everyone may see."""
 
     PROPOSE = "propose a guideline"
     AMEND = "amend a guideline"
@@ -36,6 +37,8 @@ class Action(StrEnum):
     RELEASE_CONSTITUTION = "prepare and release a constitution"
     IMPORT_PRINCIPLES = "import principles as draft guidelines"
     REVIEW_AUDITS = "review audit verdicts"
+    VIEW_JOBS = "see background jobs"
+    CANCEL_JOBS = "cancel any background job"
 
 
 @dataclass(frozen=True)
@@ -74,6 +77,9 @@ PERMISSIONS: dict[Action, Permission] = {
     Action.RELEASE_CONSTITUTION: _roles(_S),
     Action.IMPORT_PRINCIPLES: _roles(_S),
     Action.REVIEW_AUDITS: _roles(_A),
+    # A job kind names the action needed to start or cancel it; stewards may cancel any.
+    Action.VIEW_JOBS: _roles(_M, _S),
+    Action.CANCEL_JOBS: _roles(_S),
 }
 
 
@@ -98,6 +104,29 @@ def authorize(person: Stakeholder, action: Action, *, author_id: int | None = No
     if rule.author:
         who.insert(0, "its author")
     raise NotAllowed(f"only {' or '.join(who)} may {action.value}")
+
+
+def authorize_any(person: Stakeholder, actions: Sequence[Action], doing: str) -> None:
+    """Raise ``NotAllowed`` unless ``person`` may take one of ``actions``.
+
+    Args:
+        person: The acting person, as stored.
+        actions: Any one of these is enough (author rules do not apply); none: only the
+            system may.
+        doing: What they are trying to do, named in the message when ``actions`` is not
+            exactly one (``cancel close due votes``).
+    """
+    if len(actions) == 1:
+        authorize(person, actions[0])
+        return
+    if person.suspended:
+        raise NotAllowed("your account is suspended: you can read but not act")
+    if any(may(person, action) for action in actions):
+        return
+    roles = sorted({role for action in actions for role in PERMISSIONS[action].roles})
+    if not roles:
+        raise NotAllowed(f"only the system may {doing}")
+    raise NotAllowed(f"only {' or '.join(f'{r.value}s' for r in roles)} may {doing}")
 
 
 class SignInMode(StrEnum):

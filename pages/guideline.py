@@ -5,6 +5,7 @@ import streamlit as st
 from governance import charts
 from governance.config import category_label
 from governance.errors import GovernanceError
+from governance.events import EventAction
 from governance.languages import language_label
 from governance.models import Status
 from pages import parts, ui
@@ -98,7 +99,7 @@ with history_tab:
     for event in detail.history:
         after = event.after or {}
         what = event.action.removeprefix("guideline.")
-        if event.action == "guideline.transitioned":
+        if event.action is EventAction.GUIDELINE_TRANSITIONED:
             what = f"{(event.before or {}).get('status')} → {after.get('status')}"
         st.markdown(
             ui.safe_markdown(

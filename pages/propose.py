@@ -22,12 +22,9 @@ st.caption(
 
 def propose() -> None:
     raw = parts.field_values(PREFIX)
-    ui.run_action(
-        KEY,
-        lambda: st.session_state.update(proposed=charter.guidelines.propose(principal, raw).id),
-        "",
-    )
-    if not ui.action_errors(KEY):
+    proposed = ui.run_action(KEY, lambda: charter.guidelines.propose(principal, raw), "")
+    if proposed is not None:
+        st.session_state["proposed"] = proposed.id  # shown, with a link, by this render
         for field in raw:
             st.session_state.pop(f"{PREFIX}:{field}", None)
 

@@ -6,11 +6,9 @@ from pages import ui
 
 ui.page_gate(__file__)
 
-charter = ui.charter()
-history = charter.rules.history()
-current = history[0]
+screen = ui.charter().rules.screen()
+current = screen.current
 rules = current.rules
-groups = ui.settings().groups
 
 blocking = (
     f"no group with quorum rejects with {rules.blocking_pct}% or more"
@@ -44,19 +42,14 @@ st.subheader("Per group", anchor=False)
 st.table(
     [
         {
-            "group": g,
-            "quorum (ballots)": rules.quorum_for(g),
-            "approval threshold": f"{rules.threshold_for(g)}%",
+            "group": g.group,
+            "quorum (ballots)": g.quorum,
+            "approval threshold": f"{g.threshold_pct}%",
         }
-        for g in groups
+        for g in screen.groups
     ]
 )
 st.subheader("History", anchor=False)
-for record in history:
-    who = (
-        "Charter"
-        if record.created_by is None
-        else charter.people.stakeholder(record.created_by).display_name
-    )
+for record, who in screen.history:
     line = f"**Version {record.rules.version}** · {record.created_at:%d %b %Y} · {who}"
     st.markdown(ui.safe_markdown(f"{line} — {record.reason}"))

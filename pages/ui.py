@@ -8,7 +8,7 @@ from __future__ import annotations
 import html
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import streamlit as st
 from streamlit.navigation.page import StreamlitPage
@@ -18,10 +18,13 @@ from governance.auth import Action, SignInMode, may, sign_in_mode
 from governance.config import Settings, category_label
 from governance.errors import ConfigurationError, GovernanceError, ValidationFailed
 from governance.identity import DEFAULT_PROVIDER, SignInConfig, identity_from_claims, sign_in_config
+from governance.jobs.runner import JobRunner
 from governance.languages import language_label
 from governance.models import Stakeholder, Status
 from governance.services import Charter
 from governance.text import escape_markdown, safe_markdown
+
+T = TypeVar("T")
 
 PRINCIPAL_KEY = "demo_stakeholder_id"
 #: (issuer, subject, stakeholder id) of the OpenID Connect sign-in this session synced.
@@ -50,7 +53,11 @@ STATUS_COLORS = {
 
 @st.cache_resource(show_spinner=False)
 def _charter(settings: Settings) -> Charter:
-    return Charter.open(settings)
+    charter = Charter.open(settings)
+    # One job runner per process and database: it resumes jobs a previous process left
+    # unfinished, closes due votes every minute and runs the jobs people start.
+    JobRunner(charter).start()
+    return charter
 
 
 def settings() -> Settings:
@@ -172,6 +179,8 @@ def _pages(principal: Stakeholder | None) -> list[tuple[str, dict[str, Any]]]:
     pages.append(("pages/profile.py", {"title": "Profile", "icon": ":material/person:"}))
     if any(may(principal, a) for a in STEWARD_PAGE_ACTIONS):
         pages.append(("pages/people.py", {"title": "People", "icon": ":material/groups:"}))
+    if may(principal, Action.VIEW_JOBS):
+        pages.append(("pages/jobs.py", {"title": "Jobs", "icon": ":material/pending_actions:"}))
     return pages
 
 
@@ -268,19 +277,24 @@ def show_error(exc: GovernanceError) -> None:
     st.error(escape_markdown(exc.message), icon=":material/block:")
 
 
-def run_action(key: str, action: Callable[[], Any], success: str) -> None:
-    """Call a service from a widget callback; keep its outcome for the next render."""
+def run_action(key: str, action: Callable[[], T], success: str) -> T | None:
+    """Call a service from a widget callback; keep its outcome for the next render.
+
+    Returns the service's result, or None when it refused (its message is kept for ``key``).
+    """
     try:
-        action()
+        result = action()
     except ValidationFailed as exc:
         st.session_state[f"{key}:errors"] = exc.errors
         st.session_state.pop(f"{key}:ok", None)
+        return None
     except GovernanceError as exc:
         st.session_state[f"{key}:errors"] = {"": exc.message}
         st.session_state.pop(f"{key}:ok", None)
-    else:
-        st.session_state.pop(f"{key}:errors", None)
-        st.session_state[f"{key}:ok"] = success
+        return None
+    st.session_state.pop(f"{key}:errors", None)
+    st.session_state[f"{key}:ok"] = success
+    return result
 
 
 def action_errors(key: str) -> dict[str, str]:

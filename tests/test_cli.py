@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import json
+import re
+import signal
 import subprocess
 import sys
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 
 from governance.cli import main
+from governance.services.base import utc_now
+from governance.storage import Database
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -34,6 +39,9 @@ def cli(*args: str) -> subprocess.CompletedProcess[str]:
         ["tally"],
         ["events"],
         ["close-due"],
+        ["worker"],
+        ["jobs"],
+        ["jobs", "cancel"],
         ["bench", "votes"],
     ],
 )
@@ -82,6 +90,9 @@ def test_reading_a_seeded_database(seeded_path: Path, capsys: pytest.CaptureFixt
         (["rules", "--version", "0"], "error: argument --version: '0' must be at least 1"),
         (["events", "--limit", "many"], "error: argument --limit: 'many' is not a whole number"),
         (["bench", "votes", "--voters", "-5"], "error: argument --voters: '-5' must be at least 1"),
+        (["jobs", "--status", "stuck"], "error: --status: unknown value 'stuck'"),
+        (["jobs", "cancel", "7", "--reason", "x"], "error: no job 7"),
+        (["jobs", "cancel", "7"], "error: the following arguments are required: --reason"),
         (["frobnicate"], "error: argument command: invalid choice: 'frobnicate'"),
     ],
 )
@@ -173,7 +184,103 @@ def test_bad_settings_are_reported_in_one_line(tmp_path: Path) -> None:
 
 def test_close_due_with_nothing_due(seeded_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["close-due", "--db", str(seeded_path)]) == 0
+    assert capsys.readouterr().out.splitlines() == [
+        "job 1 close-due: 0/0 nothing to do",
+        "job 1 close-due: done, 0 of 0 items",
+    ]
+
+
+def _end_voting(path: Path, n: int) -> list[str]:
+    """End the voting window of ``n`` guidelines of the demo (set-up, straight to storage)."""
+    db = Database(path)
+    with db.transaction() as tx:
+        ids = [
+            r[0]
+            for r in tx.cursor.execute(
+                "SELECT id FROM guidelines WHERE status = 'voting' ORDER BY id LIMIT ?", [n]
+            ).fetchall()
+        ]
+        tx.cursor.execute(
+            f"UPDATE guidelines SET voting_closes_at = ? WHERE id IN ({', '.join('?' * n)})",
+            [utc_now() - timedelta(minutes=1), *ids],
+        )
+    db.close()
+    return [f"G-{i:04d}" for i in ids]
+
+
+def test_close_due_runs_a_job_and_prints_its_progress(
+    seeded_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    due = _end_voting(seeded_path, 3)
+    assert main(["close-due", "--db", str(seeded_path)]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[-1] == "job 1 close-due: done, 3 of 3 items"
+    progress = [
+        re.fullmatch(r"job 1 close-due: (\d)/3 (G-\d{4}) (approved|rejected)", x)
+        for x in lines[:-1]
+    ]
+    assert all(progress), lines
+    assert sorted(int(m[1]) for m in progress if m) == [1, 2, 3]
+    assert sorted(m[2] for m in progress if m) == due
+
+    assert main(["jobs", "--db", str(seeded_path)]) == 0
+    (row,) = capsys.readouterr().out.splitlines()
+    fields = row.split("\t")
+    assert fields[:5] == ["1", "close-due", "done", "3/3", "Charter (automatic)"]
+    assert all(fields[5:8]) and fields[8] == ""
+
+    assert main(["jobs", "--db", str(seeded_path), "--status", "failed"]) == 0
     assert capsys.readouterr().out == ""
+
+
+def test_worker_once_runs_waiting_jobs_and_exits(
+    seeded_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["worker", "--once", "--db", str(seeded_path)]) == 0
+    assert capsys.readouterr().out == "", "nothing due: no job"
+    _end_voting(seeded_path, 2)
+    assert main(["worker", "--once", "--db", str(seeded_path)]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[-1] == "job 1 close-due: done, 2 of 2 items" and len(lines) == 3
+
+
+def test_jobs_cancel(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "charter.duckdb"
+    db = Database(path)
+    with db.transaction() as tx:  # a job that never ran: set-up, straight to storage
+        tx.jobs.insert_job(
+            kind="close-due",
+            params={},
+            items=[{"guideline": "G-0001"}],
+            created_by=None,
+            at=utc_now(),
+            message="1 item to do",
+        )
+    db.close()
+    assert main(["jobs", "cancel", "1", "--reason", "not now", "--db", str(path)]) == 0
+    assert capsys.readouterr().out == "job 1 close-due: cancelled at 0/1\n"
+    assert main(["jobs", "--db", str(path), "--status", "cancelled"]) == 0
+    assert capsys.readouterr().out.split("\t")[2:4] == ["cancelled", "0/1"]
+    assert main(["jobs", "--db", str(path), "cancel", "1", "--reason", "again"]) == 1
+    assert (
+        capsys.readouterr().err
+        == "error: cannot move from cancelled to cancelled: the job has finished\n"
+    )
+
+
+def test_worker_stops_cleanly_on_sigterm(tmp_path: Path) -> None:
+    path = tmp_path / "charter.duckdb"
+    worker = subprocess.Popen(
+        [sys.executable, "-m", "governance", "worker", "--db", str(path)],
+        stderr=subprocess.PIPE,
+        text=True,
+        cwd=ROOT,
+    )
+    assert worker.stderr is not None
+    assert worker.stderr.readline().startswith("worker: running jobs in")
+    worker.send_signal(signal.SIGTERM)
+    assert worker.wait(timeout=60) == 0
+    assert worker.stderr.read() == "worker: stopping after the items in flight\n"
 
 
 def test_small_benchmark_prints_one_json_line() -> None:

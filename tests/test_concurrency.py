@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import random
+import subprocess
+import sys
 import threading
 from collections import Counter
+from pathlib import Path
 
 from governance.models import Stakeholder
 from governance.services import Charter
@@ -124,3 +127,37 @@ def test_votes_and_closing_race_without_losing_or_sneaking_ballots(
         stored = tx.votes.count_votes(in_voting)
     # The decision counted exactly the ballots stored: none arrived after it.
     assert recorded.total == stored
+
+
+RUNNING_AT_EXIT = """
+import sys
+from pathlib import Path
+from governance.config import Settings
+from governance.jobs.runner import JobRunner
+from governance.services import Charter
+
+folder = Path(sys.argv[1])
+for n in range(4):
+    path = folder / f"charter-{n}.duckdb"
+    charter = Charter.open(Settings(db_path=path))
+    JobRunner(charter, poll_s=0, schedule_s=0).start()  # query DuckDB without a pause
+print("leaving", flush=True)
+"""
+
+
+def test_exiting_while_runners_query_duckdb_is_clean(tmp_path: Path) -> None:
+    # A daemon thread still inside DuckDB when Python finalizes takes the whole process down
+    # ("terminate called ... FATAL: exception not rethrown", exit 134): the runners must stop
+    # before that. Several runs, since an unlucky moment is what it takes.
+    for attempt in range(5):
+        folder = tmp_path / str(attempt)
+        folder.mkdir()
+        done = subprocess.run(
+            [sys.executable, "-c", RUNNING_AT_EXIT, str(folder)],
+            capture_output=True,
+            text=True,
+            timeout=120,
+            cwd=Path(__file__).resolve().parent.parent,
+        )
+        assert done.returncode == 0, done.stderr[-2000:]
+        assert done.stdout.strip() == "leaving"

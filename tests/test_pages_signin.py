@@ -56,7 +56,8 @@ CLAIMS: dict[str, Any] = {
 }
 READER_PAGES = {"dashboard.py", "guidelines.py", "guideline.py", "constitution.py", "rules.py"}
 PARTICIPANT_PAGES = READER_PAGES | {"propose.py", "profile.py"}
-STEWARD_PAGES = PARTICIPANT_PAGES | {"people.py"}
+MODERATOR_PAGES = PARTICIPANT_PAGES | {"jobs.py"}
+STEWARD_PAGES = PARTICIPANT_PAGES | {"people.py", "jobs.py"}
 
 # -- fixtures -----------------------------------------------------------------------------
 
@@ -175,7 +176,7 @@ def comment(db: Database, found: Comment) -> Comment:
     [
         (VISITOR, READER_PAGES),
         (user("nav-participant", groups=["ml-engineering"]), PARTICIPANT_PAGES),
-        (user("nav-moderator", groups=["charter-moderators"]), PARTICIPANT_PAGES),
+        (user("nav-moderator", groups=["charter-moderators"]), MODERATOR_PAGES),
         (user("nav-steward", groups=["charter-stewards"]), STEWARD_PAGES),
         (user("nav-auditor", groups=["charter-auditors"]), PARTICIPANT_PAGES),
     ],
@@ -194,7 +195,7 @@ def test_navigation_offers_the_pages_of_each_role(
         assert sidebar_buttons == ["Sign in with Mock"]
         assert at.sidebar.button(key="sign_in:mock").proto.type == "primary"
     assert not at.warning, "no demo banner and no suspension notice"
-    for missing in {"propose.py", "profile.py", "people.py"} - pages:
+    for missing in {"propose.py", "profile.py", "people.py", "jobs.py"} - pages:
         with pytest.raises(ValueError, match="Could not find a navigation page"):
             at.switch_page(f"pages/{missing}")
     if "profile.py" in pages:

@@ -22,12 +22,16 @@ from governance.auth import PERMISSIONS, Action, may
 from governance.config import Settings
 from governance.errors import NotAllowed
 from governance.events import Event
+from governance.jobs.kinds import JobKind, register
+from governance.jobs.models import JobStatus, JSONObject
 from governance.models import AccountStatus, RequestStatus, Role, Source, Stakeholder, Status
 from governance.services import Charter
 from governance.services.ballots import Ballots
+from governance.services.base import Clock
 from governance.services.constitution import Constitutions
 from governance.services.discussion import Discussion
 from governance.services.guidelines import Guidelines
+from governance.services.jobs import Jobs
 from governance.services.people import People
 from governance.services.rules import Rules
 from governance.storage import Database, Tx
@@ -122,6 +126,7 @@ class World:
             Discussion: self.charter.discussion,
             People: self.charter.people,
             Constitutions: self.charter.constitution,
+            Jobs: self.charter.jobs,
         }[case.owner]
         return getattr(owner, case.function)
 
@@ -147,6 +152,14 @@ class World:
             )
 
         self.write(approve)
+        return gid
+
+    def due(self) -> str:
+        """A guideline in voting whose window has ended."""
+        gid = self.guideline(Status.VOTING)
+        clock: Clock = self.charter.clock
+        assert isinstance(clock, FakeClock)
+        clock.advance(days=15)
         return gid
 
     def released(self) -> str:
@@ -223,6 +236,21 @@ class Case:
     arrange: Arrange
     authored: bool = False
     """Whether the thing acted on is the author's (so ``author_id`` is passed to ``may``)."""
+    also: tuple[Action, ...] = ()
+    """Other actions, any of which also allows the call."""
+    variant: str = ""
+    """Tells apart two cases of one function in test ids."""
+
+    @property
+    def label(self) -> str:
+        return f"{self.function}-{self.variant}" if self.variant else self.function
+
+
+def permitted(someone: Stakeholder, case: Case, author_id: int | None = None) -> bool:
+    """What ``auth.may`` says about ``someone`` making the call of ``case``."""
+    return may(someone, case.action, author_id=author_id) or any(
+        may(someone, action) for action in case.also
+    )
 
 
 def _propose(w: World, actor: Stakeholder) -> Attempt:
@@ -492,6 +520,53 @@ def _import_principles(w: World, actor: Stakeholder) -> Attempt:
     return Attempt(("hf-cai", HF_RECIPE), verify, "guideline.imported")
 
 
+class SystemWork(JobKind):
+    """A kind only the system starts: only stewards (any job) may cancel it."""
+
+    name = "test-system-work"
+    title = "System work"
+    permission = None
+
+    def plan(self, ctx: Charter, tx: Tx, params: JSONObject) -> list[JSONObject]:
+        return [{"n": 1}]
+
+    def commit(
+        self, ctx: Charter, tx: Tx, params: JSONObject, output: object, at: Any
+    ) -> JSONObject:
+        return {}
+
+
+register(SystemWork())
+
+
+def _start_close_due(w: World, actor: Stakeholder) -> Attempt:
+    gid = w.due()
+
+    def verify(result: Any) -> None:
+        (job,) = w.charter.jobs.job_list(None).jobs
+        assert (job.kind, job.total, job.created_by) == ("close-due", 1, actor.id)
+        items = w.charter.jobs.job(None, job.id).items
+        assert [i.params for i in items] == [{"guideline": gid}]
+
+    return Attempt(("close-due",), verify, "job.started")
+
+
+def _cancels(kind: str) -> Arrange:
+    def arrange(w: World, actor: Stakeholder) -> Attempt:
+        if kind == "close-due":
+            w.due()
+        job = w.charter.jobs.start(None, kind)
+        assert job.status is JobStatus.QUEUED
+
+        def verify(result: Any) -> None:
+            stored = w.charter.jobs.job(None, job.id).job
+            assert (stored.status, stored.cancelled_by) == (JobStatus.CANCELLED, actor.id)
+
+        return Attempt((job.id, "started by mistake"), verify, "job.cancelled")
+
+    return arrange
+
+
 MATRIX: list[Case] = [
     Case(Guidelines, "propose", Action.PROPOSE, _propose),
     Case(Guidelines, "amend", Action.AMEND, _amend, authored=True),
@@ -532,6 +607,16 @@ MATRIX: list[Case] = [
     Case(Constitutions, "rollback", Action.RELEASE_CONSTITUTION, _rollback),
     Case(Constitutions, "retire", Action.RELEASE_CONSTITUTION, _retire),
     Case(Constitutions, "import_principles", Action.IMPORT_PRINCIPLES, _import_principles),
+    Case(Jobs, "start", Action.CLOSE_VOTING, _start_close_due),
+    Case(
+        Jobs,
+        "cancel",
+        Action.CLOSE_VOTING,
+        _cancels("close-due"),
+        also=(Action.CANCEL_JOBS,),
+        variant="close-due",
+    ),
+    Case(Jobs, "cancel", Action.CANCEL_JOBS, _cancels("test-system-work"), variant="system-job"),
 ]
 
 #: Public methods that change no data, or that the system or the operator calls without an
@@ -568,10 +653,25 @@ READ_ONLY_OR_SYSTEM: dict[type, frozenset[str]] = {
             "write_files",  # writes a stored release's files again; changes no data
         }
     ),
+    Jobs: frozenset(
+        {
+            "job",  # reads; VIEW_JOBS, tested below
+            "job_list",  # reads; VIEW_JOBS, tested below
+            "schedule",  # the system's scheduler
+            "subscribe",  # a runner listening for new jobs; changes no data
+            # The steps a runner takes on an item:
+            "resume_abandoned",
+            "claim",
+            "complete",
+            "fail",
+        }
+    ),
 }
 
 #: Actions whose use cases do not exist yet (the audit work).
 NOT_YET_IMPLEMENTED = {Action.REVIEW_AUDITS}
+#: Actions that let a person see something, not change it; each has its own test.
+READING = {Action.VIEW_JOBS}
 
 
 def attempt_as(world: World, case: Case, actor: Stakeholder, *, allowed: bool) -> None:
@@ -606,7 +706,7 @@ def attempt_as(world: World, case: Case, actor: Stakeholder, *, allowed: bool) -
 
 def _matrix_params() -> list[Any]:
     return [
-        pytest.param(case, persona, id=f"{case.function}-as-{persona}")
+        pytest.param(case, persona, id=f"{case.label}-as-{persona}")
         for case in MATRIX
         for persona in PERSONAS
         if persona != "author" or PERMISSIONS[case.action].author
@@ -617,7 +717,7 @@ def _matrix_params() -> list[Any]:
 def test_permission_matrix(world: World, case: Case, persona: str) -> None:
     actor = world.people[persona]
     author_id = world.author.id if case.authored else None
-    attempt_as(world, case, actor, allowed=may(actor, case.action, author_id=author_id))
+    attempt_as(world, case, actor, allowed=permitted(actor, case, author_id))
 
 
 #: What a page's stale copy of a person may still claim after a steward changed them.
@@ -630,11 +730,11 @@ STALE_CLAIMS: dict[str, dict[str, Any]] = {
 def _stale_params() -> list[Any]:
     # Only the cases where the stale copy would be allowed and the stored record is not.
     return [
-        pytest.param(case, key, id=f"{case.function}-as-stale-{key}")
+        pytest.param(case, key, id=f"{case.label}-as-stale-{key}")
         for key, claims in STALE_CLAIMS.items()
         for case in MATRIX
-        if may(person(key).model_copy(update=claims), case.action)
-        and not may(person(key), case.action)
+        if permitted(person(key).model_copy(update=claims), case)
+        and not permitted(person(key), case)
     ]
 
 
@@ -651,7 +751,7 @@ def test_the_stored_record_decides_not_the_callers_copy(
 
 @pytest.mark.parametrize(
     "owner",
-    [Guidelines, Ballots, Rules, Discussion, People, Constitutions],
+    [Guidelines, Ballots, Rules, Discussion, People, Constitutions, Jobs],
     ids=lambda owner: owner.__name__,
 )
 def test_every_data_changing_function_is_in_the_matrix(owner: type) -> None:
@@ -674,7 +774,26 @@ def test_every_data_changing_function_is_in_the_matrix(owner: type) -> None:
 
 def test_every_action_has_a_case_except_the_ones_still_to_come() -> None:
     assert set(PERMISSIONS) == set(Action)
-    assert set(PERMISSIONS) - {case.action for case in MATRIX} == NOT_YET_IMPLEMENTED
+    covered = {action for case in MATRIX for action in (case.action, *case.also)}
+    assert set(PERMISSIONS) - covered == NOT_YET_IMPLEMENTED | READING
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_jobs_are_seen_by_whom_may_says(world: World, persona: str) -> None:
+    world.due()
+    job = world.charter.jobs.start(None, "close-due")
+    viewer = world.people[persona]
+    if may(viewer, Action.VIEW_JOBS):
+        assert [j.id for j in world.charter.jobs.job_list(viewer).jobs] == [job.id]
+        assert world.charter.jobs.job(viewer, job.id).job == job
+        return
+    for look in (
+        lambda: world.charter.jobs.job_list(viewer),
+        lambda: world.charter.jobs.job(viewer, job.id),
+    ):
+        with pytest.raises(NotAllowed) as refused:
+            look()
+        assert refused.value.message.startswith(("only ", "your account is suspended"))
 
 
 # -- the messages people see -------------------------------------------------------------------
@@ -683,7 +802,7 @@ def test_every_action_has_a_case_except_the_ones_still_to_come() -> None:
 @pytest.mark.parametrize(
     "case",
     [
-        pytest.param(case, id=case.function)
+        pytest.param(case, id=case.label)
         for case in MATRIX
         if PERMISSIONS[case.action] == PERMISSIONS[Action.EDIT_RULES]  # stewards only
     ],

@@ -13,6 +13,7 @@ from governance.services.constitution import Constitutions
 from governance.services.dashboard import Dashboard
 from governance.services.discussion import Discussion
 from governance.services.guidelines import Guidelines
+from governance.services.jobs import Jobs
 from governance.services.people import People
 from governance.services.rules import Rules
 from governance.storage import Database
@@ -42,6 +43,7 @@ class Charter:
         self.people = People(db, settings, clock=clock)
         self.constitution = Constitutions(db, settings, clock=clock)
         self.dashboard = Dashboard(db, settings, clock=clock)
+        self.jobs = Jobs(db, settings, clock=clock, context=self)
 
     @classmethod
     def open(cls, settings: Settings, *, clock: Clock = utc_now) -> Charter:

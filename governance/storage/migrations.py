@@ -223,6 +223,50 @@ def _constitution(cur: Cursor) -> None:
         cur.execute(statement)
 
 
+def _jobs(cur: Cursor) -> None:
+    # Long work as rows: a job is split into items, each claimed, worked outside any
+    # transaction and committed on its own, so a crash loses at most the items in flight.
+    statements = [
+        "CREATE SEQUENCE job_ids START 1",
+        # created_by / cancelled_by NULL: the system or the operator (the command line).
+        """CREATE TABLE jobs (
+            id BIGINT PRIMARY KEY,
+            kind VARCHAR NOT NULL,
+            params VARCHAR NOT NULL,
+            status VARCHAR NOT NULL
+                CHECK (status IN ('queued', 'running', 'done', 'failed', 'cancelled')),
+            total INTEGER NOT NULL,
+            done INTEGER NOT NULL,
+            failed INTEGER NOT NULL,
+            message VARCHAR NOT NULL,
+            error VARCHAR,
+            created_by INTEGER,
+            created_at TIMESTAMPTZ NOT NULL,
+            started_at TIMESTAMPTZ,
+            finished_at TIMESTAMPTZ,
+            cancelled_by INTEGER,
+            cancel_reason VARCHAR
+        )""",
+        # claimed_by names the runner (host, process, instance) holding a running item.
+        """CREATE TABLE job_items (
+            job_id BIGINT NOT NULL,
+            seq INTEGER NOT NULL,
+            params VARCHAR NOT NULL,
+            status VARCHAR NOT NULL
+                CHECK (status IN ('queued', 'running', 'done', 'failed', 'cancelled')),
+            attempts INTEGER NOT NULL,
+            result VARCHAR,
+            error VARCHAR,
+            claimed_by VARCHAR,
+            claimed_at TIMESTAMPTZ,
+            finished_at TIMESTAMPTZ,
+            PRIMARY KEY (job_id, seq)
+        )""",
+    ]
+    for statement in statements:
+        cur.execute(statement)
+
+
 Migration = Callable[[Cursor], None]
 
 #: In order; the position (from 1) is the migration's number.
@@ -230,6 +274,7 @@ MIGRATIONS: list[tuple[str, Migration]] = [
     ("initial schema", _initial_schema),
     ("sign-in, verified groups, moderation", _sign_in),
     ("constitution releases", _constitution),
+    ("jobs", _jobs),
 ]
 
 

@@ -11,6 +11,7 @@ from governance.storage.constitution import ConstitutionQueries
 from governance.storage.discussion import DiscussionQueries
 from governance.storage.events import EventQueries
 from governance.storage.guidelines import GuidelineQueries
+from governance.storage.jobs import JobQueries
 from governance.storage.people import PeopleQueries
 from governance.storage.rules import RuleQueries
 from governance.storage.votes import VoteQueries
@@ -61,6 +62,11 @@ class Tx:
     def constitution(self) -> ConstitutionQueries:
         """Releases, principle edits and flag resolutions."""
         return ConstitutionQueries(self.cursor)
+
+    @cached_property
+    def jobs(self) -> JobQueries:
+        """Jobs and their items."""
+        return JobQueries(self.cursor)
 
     @cached_property
     def analytics(self) -> Analytics:
