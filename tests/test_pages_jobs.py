@@ -74,7 +74,7 @@ def someone(services: Charter, role: Role | None) -> Stakeholder:
     """An active demo stakeholder holding ``role`` (None: only taking part)."""
     return next(
         p
-        for p in services.accounts.demo_stakeholders()
+        for p in services.people.demo_stakeholders()
         if not p.suspended
         and (role in p.roles if role else p.roles == (Role.PARTICIPANT,) and p.groups)
     )
