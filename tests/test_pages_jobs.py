@@ -141,7 +141,7 @@ def test_a_moderator_closes_due_votes_and_follows_the_job(
     assert progress_bars(at)[0][1].startswith("3/3 · ")
     assert badges(at) == [":green-badge[done]"]
     for gid in due:
-        assert services.guideline_detail(gid, None).guideline.status in {
+        assert services.guidelines.detail(gid, None).guideline.status in {
             Status.APPROVED,
             Status.REJECTED,
         }
