@@ -2,11 +2,11 @@
 
 import streamlit as st
 
-from governance.config import PUBLIC_GROUP
 from governance.errors import GovernanceError
-from governance.models import AccountStatus, Role, Source, Stakeholder
-from governance.services.people import GRANTABLE_ROLES
+from governance.models import AccountStatus, Role
+from governance.services.people_screens import PeopleQuery
 from pages import ui
+from pages.components import person
 
 ui.page_gate(__file__)
 
@@ -15,11 +15,19 @@ principal = ui.current_principal()
 st.title("People")
 if principal is None:
     st.stop()
+query = PeopleQuery(
+    text=st.session_state.get("people:text") or "",
+    group=st.session_state.get("people:group"),
+    role=st.session_state.get("people:role"),
+    status=st.session_state.get("people:status"),
+    page=st.session_state.get("people:page", 1),
+)
 try:
-    pending = charter.people.pending_requests(principal)
+    screen = charter.people.screen(principal, query, st.session_state.get("people:chosen"))
 except GovernanceError as exc:
     ui.show_error(exc)
     st.stop()
+pending = screen.pending
 
 requests_tab, people_tab = st.tabs(
     [f"Group requests ({len(pending)})", "Stakeholders"], key="people:tabs"
@@ -62,109 +70,15 @@ with requests_tab:
             ui.show_outcome(key)
 
 
-def _manage(person: Stakeholder) -> None:
-    """Groups, roles, status and ballots of one person, with the steward's actions."""
-    profile = charter.people.profile(principal, person.id)
-    key = f"person:{person.id}"
-    st.markdown(
-        ui.safe_markdown(f"### {person.display_name}")
-        + f" :gray[#{person.id} · {person.status.value} ·"
-        f" {ui.count(profile.ballots, 'current ballot')}]"
-    )
-    st.text_input("Reason (required for every change; logged)", key=f"{key}:reason")
-    ui.show_outcome(key, with_fields=True)
-
-    def act(call) -> None:  # type: ignore[no-untyped-def]
-        reason = st.session_state.get(f"{key}:reason", "")
-        ui.run_action(key, lambda: call(reason), "Done.")
-
-    groups_col, roles_col, account_col = st.columns(3)
-    with groups_col:
-        st.markdown("**Groups**")
-        for grant in profile.groups:
-            st.markdown(f"{grant.name} :gray[({grant.source.value})]")
-            if grant.name != PUBLIC_GROUP and grant.source is not Source.CLAIM:
-                st.button(
-                    f"Remove from {grant.name}",
-                    key=f"{key}:ungroup:{grant.name}",
-                    on_click=act,
-                    args=(
-                        lambda r, g=grant.name: charter.people.remove_group(
-                            principal, person.id, g, r
-                        ),
-                    ),
-                )
-    with roles_col:
-        st.markdown("**Roles**")
-        held = {Role(g.name): g for g in profile.roles}
-        for role in GRANTABLE_ROLES:
-            grant = held.get(role)
-            if grant is None:
-                st.button(
-                    f"Make {role.value}",
-                    key=f"{key}:grant:{role.value}",
-                    on_click=act,
-                    args=(
-                        lambda r, role=role: charter.people.grant_role(
-                            principal, person.id, role, r
-                        ),
-                    ),
-                )
-            elif grant.source is Source.CLAIM:
-                st.markdown(f"{role.value} :gray[(from the identity provider)]")
-            else:
-                st.button(
-                    f"Revoke {role.value}",
-                    key=f"{key}:revoke:{role.value}",
-                    on_click=act,
-                    args=(
-                        lambda r, role=role: charter.people.revoke_role(
-                            principal, person.id, role, r
-                        ),
-                    ),
-                )
-    with account_col:
-        st.markdown("**Account**")
-        target = AccountStatus.ACTIVE if person.suspended else AccountStatus.SUSPENDED
-        st.button(
-            "Reinstate" if person.suspended else "Suspend",
-            key=f"{key}:status",
-            on_click=act,
-            args=(lambda r: charter.people.set_account_status(principal, person.id, target, r),),
-        )
-        st.button(
-            "Void ballots in open votes",
-            key=f"{key}:void",
-            on_click=act,
-            args=(lambda r: charter.people.void_ballots(principal, person.id, r),),
-            help="Removes this person's ballots from every vote still open; they stay on record.",
-        )
-        if profile.voided:
-            st.caption(f"{len(profile.voided)} ballots voided so far.")
-    with st.expander("History"):
-        for event in profile.history:
-            why = f": {event.reason}" if event.reason else ""
-            st.markdown(ui.safe_markdown(f"- {event.at:%d %b %Y %H:%M} · {event.action}{why}"))
-
-
 with people_tab:
     search_col, group_col, role_col, status_col = st.columns([3, 1, 1, 1])
-    text = search_col.text_input("Search by name or number", key="people:text", max_chars=120)
-    group = group_col.selectbox(
-        "Group", charter.settings.groups, index=None, key="people:group", placeholder="Any"
-    )
-    role = role_col.selectbox("Role", list(Role), index=None, key="people:role", placeholder="Any")
-    status = status_col.selectbox(
+    search_col.text_input("Search by name or number", key="people:text", max_chars=120)
+    group_col.selectbox("Group", screen.groups, index=None, key="people:group", placeholder="Any")
+    role_col.selectbox("Role", list(Role), index=None, key="people:role", placeholder="Any")
+    status_col.selectbox(
         "Status", list(AccountStatus), index=None, key="people:status", placeholder="Any"
     )
-    found = charter.people.people(
-        principal,
-        text=text,
-        group=group,
-        role=role,
-        status=status,
-        page=st.session_state.get("people:page", 1),
-    )
+    found = screen.found
     st.caption(f"{found.total:,} people")
     labels = {p.id: ui.person_label(p) for p in found.people}
     # Options are ids, so the choice survives a change to the person's groups or roles.
@@ -195,6 +109,6 @@ with people_tab:
         st.number_input(
             f"Page (of {found.pages})", min_value=1, max_value=found.pages, key="people:page"
         )
-    if chosen is not None:
+    if chosen is not None and screen.chosen is not None and screen.chosen.person.id == chosen:
         with st.container(border=True):
-            _manage(charter.people.stakeholder(chosen))
+            person.manage(charter, principal, screen.chosen, screen.grantable)

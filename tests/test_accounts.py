@@ -13,6 +13,7 @@ from governance.identity import Grants, Identity, identity_from_claims
 from governance.ids import stakeholder_subject
 from governance.models import AccountStatus, RequestStatus, Role, Source, Stakeholder
 from governance.services import Charter
+from governance.services.people_screens import PeopleQuery
 from governance.storage import Database
 from governance.storage.migrations import MIGRATIONS, applied_versions
 from tests.conftest import Cast, refused
@@ -278,7 +279,7 @@ def test_only_stewards_see_other_profiles_and_requests(charter: Charter, cast: C
         charter.people.pending_requests(cast.moderator)
     with pytest.raises(NotAllowed):
         charter.people.people(cast.moderator)
-    found = charter.people.people(cast.steward, text="stew")
+    found = charter.people.people(cast.steward, PeopleQuery(text="stew"))
     assert [p.id for p in found.people] == [cast.steward.id]
 
 
@@ -388,7 +389,7 @@ def test_a_suspended_steward_loses_the_stewards_screens(charter: Charter, cast: 
 
 
 def test_people_pages_past_the_end_show_the_last_page(charter: Charter, cast: Cast):
-    found = charter.people.people(cast.steward, page=99, per_page=10)
+    found = charter.people.people(cast.steward, PeopleQuery(page=99, per_page=10))
     assert found.page == found.pages > 1 and found.people
-    narrowed = charter.people.people(cast.steward, text="Stew", page=5)
+    narrowed = charter.people.people(cast.steward, PeopleQuery(text="Stew", page=5))
     assert narrowed.page == 1 and [p.id for p in narrowed.people] == [cast.steward.id]

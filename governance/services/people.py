@@ -9,28 +9,32 @@ who, when and why.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 
 from governance.auth import SYSTEM_ACTOR, Action
 from governance.config import PUBLIC_GROUP
 from governance.errors import NotAllowed, NotFound, ValidationFailed
-from governance.events import Event, EventAction
+from governance.events import EventAction
 from governance.identity import Identity
 from governance.ids import guideline_ref, stakeholder_subject
 from governance.models import (
     NAME_MAX,
     AccountStatus,
-    Grant,
     GroupRequest,
-    LinkedIdentity,
     RequestStatus,
     Role,
     Source,
     Stakeholder,
-    VoidedVote,
 )
 from governance.services.base import UseCases
+from governance.services.people_screens import (
+    PeoplePage,
+    PeopleQuery,
+    PeopleScreen,
+    Profile,
+    profile_of,
+    search,
+)
 from governance.storage import Tx
 from governance.text import clean_text
 from governance.validation import parse_reason
@@ -56,33 +60,6 @@ _DECIDED = {
     RequestStatus.APPROVED: EventAction.GROUP_REQUEST_APPROVED,
     RequestStatus.DECLINED: EventAction.GROUP_REQUEST_DECLINED,
 }
-
-
-@dataclass(frozen=True)
-class Profile:
-    """Everything Charter stores about one person, for them and for stewards."""
-
-    person: Stakeholder
-    identities: list[LinkedIdentity]
-    groups: list[Grant]
-    roles: list[Grant]
-    requests: list[GroupRequest]
-    voided: list[VoidedVote]
-    proposals: int
-    comments: int
-    ballots: int
-    history: list[Event]
-    """Event-log entries about the person (sign-ups, grants, decisions), latest first."""
-
-
-@dataclass(frozen=True)
-class PeoplePage:
-    """One page of the people list."""
-
-    people: list[Stakeholder]
-    total: int
-    page: int
-    pages: int
 
 
 class People(UseCases):
@@ -209,58 +186,34 @@ class People(UseCases):
             target = me.id if stakeholder_id is None else stakeholder_id
             if target != me.id:
                 _require_steward(me, "see another person's profile")
-            person = self._person(tx, target)
-            groups, roles = tx.people.grants(target)
-            proposals, comments, ballots = tx.people.activity_counts(target)
-            return Profile(
-                person=person,
-                identities=tx.people.identities(target),
-                groups=groups,
-                roles=roles,
-                requests=tx.people.group_requests(stakeholder_id=target),
-                voided=tx.votes.voided_votes(target),
-                proposals=proposals,
-                comments=comments,
-                ballots=ballots,
-                history=tx.events.find(subject=stakeholder_subject(target), limit=100),
-            )
+            return profile_of(tx, self._person(tx, target))
 
-    def people(
-        self,
-        viewer: Stakeholder,
-        *,
-        text: str = "",
-        group: str | None = None,
-        role: Role | None = None,
-        status: AccountStatus | None = None,
-        page: int = 1,
-        per_page: int = 25,
-    ) -> PeoplePage:
+    def people(self, viewer: Stakeholder, query: PeopleQuery | None = None) -> PeoplePage:
         """Stakeholders matching a search, for stewards."""
         with self.db.read() as tx:
-            steward = self._acting(tx, viewer)
-            _require_steward(steward, "list people")
-            page = max(page, 1)
-            while True:
-                people, total = tx.people.search_stakeholders(
-                    text=text[:NAME_MAX],
-                    group=group,
-                    role=role,
-                    status=status,
-                    limit=per_page,
-                    offset=(page - 1) * per_page,
-                )
-                pages = max(1, -(-total // per_page))
-                if page <= pages:
-                    return PeoplePage(people=people, total=total, page=page, pages=pages)
-                page = pages  # past the end (the filter narrowed): show the last page
+            _require_steward(self._acting(tx, viewer), "list people")
+            return search(tx, query or PeopleQuery())
 
     def pending_requests(self, viewer: Stakeholder) -> list[GroupRequest]:
         """Group requests waiting for a steward, oldest first."""
         with self.db.read() as tx:
-            steward = self._acting(tx, viewer)
-            _require_steward(steward, "see group requests")
+            _require_steward(self._acting(tx, viewer), "see group requests")
             return tx.people.group_requests(status=RequestStatus.PENDING)
+
+    def screen(
+        self, viewer: Stakeholder, query: PeopleQuery | None = None, chosen: int | None = None
+    ) -> PeopleScreen:
+        """The People page for a steward: requests waiting, a search, and the chosen person."""
+        with self.db.read() as tx:
+            _require_steward(self._acting(tx, viewer), "manage people")
+            chosen_person = None if chosen is None else tx.people.get_stakeholder(chosen)
+            return PeopleScreen(
+                pending=tx.people.group_requests(status=RequestStatus.PENDING),
+                found=search(tx, query or PeopleQuery()),
+                chosen=None if chosen_person is None else profile_of(tx, chosen_person),
+                groups=self.settings.groups,
+                grantable=GRANTABLE_ROLES,
+            )
 
     # -- the person's own changes ---------------------------------------------------------------
 

@@ -1,0 +1,1 @@
+"""Pieces of pages that are not pages themselves (Streamlit never runs these as pages)."""
