@@ -380,7 +380,7 @@ def cmd_import(args: argparse.Namespace) -> int:
                 {"FILE": f"{args.file}: cannot be read ({exc.strerror})"}
             ) from None
     charter = _open_for_constitution(args)
-    created = charter.constitution.import_principles(
+    created = charter.imports.create_drafts(
         None, args.format, data, author_id=args.author, source=args.file or ""
     )
     for guideline_id in created:

@@ -253,16 +253,16 @@ def test_suspension_keeps_earlier_ballots_until_a_steward_voids_them(
     charter.people.set_account_status(cast.steward, voter.id, AccountStatus.SUSPENDED, "fraud")
     assert charter.ballots.tally(in_voting).overall.reject == 1
     with pytest.raises(ValidationFailed, match="must not be empty"):
-        charter.people.void_ballots(cast.steward, voter.id, "")
+        charter.ballots.void(cast.steward, voter.id, "")
     assert charter.ballots.tally(in_voting).overall.reject == 1
-    assert charter.people.void_ballots(cast.steward, voter.id, "duplicate account") == [in_voting]
+    assert charter.ballots.void(cast.steward, voter.id, "duplicate account") == [in_voting]
     assert charter.ballots.tally(in_voting).overall.reject == 0
     (voided,) = charter.people.profile(cast.steward, voter.id).voided
     assert voided.guideline_id == in_voting and voided.void_reason == "duplicate account"
     with charter.db.read() as tx:
         assert [e.action for e in tx.events.find(subject=in_voting, limit=1)] == ["vote.voided"]
     with pytest.raises(ValidationFailed, match="no ballots"):
-        charter.people.void_ballots(cast.steward, voter.id, "again")
+        charter.ballots.void(cast.steward, voter.id, "again")
 
 
 def test_a_steward_cannot_suspend_themselves(charter: Charter, cast: Cast):

@@ -623,8 +623,8 @@ def test_only_stewards_prepare_and_release(
         lambda: service.resolve_flag(person, flag.key, "merge", "mine", chosen=first),
         lambda: service.rollback(person, "1.0.0", "mine"),
         lambda: service.retire(person, first, "mine"),
-        lambda: service.import_principles(person, "hf-cai", data),
-        lambda: service.import_principles(person, "langchain-builtin"),
+        lambda: charter.imports.create_drafts(person, "hf-cai", data),
+        lambda: charter.imports.create_drafts(person, "langchain-builtin"),
     ]
     for attempt in attempts:
         refused(charter, NotAllowed, attempt)
@@ -639,9 +639,7 @@ def test_only_stewards_prepare_and_release(
 def test_import_hf_cai_creates_drafts(charter: Charter, community: Cast) -> None:
     before = guideline_count(charter)
     data = json.dumps(HF_RECIPE).encode()
-    created = charter.constitution.import_principles(
-        community.steward, "hf-cai", data, source="recipe.json"
-    )
+    created = charter.imports.create_drafts(community.steward, "hf-cai", data, source="recipe.json")
     assert len(created) == 2 and guideline_count(charter) == before + 2
     for gid, item in zip(created, HF_RECIPE["constitutions"], strict=True):
         guideline = charter.guidelines.detail(gid, None).guideline
@@ -655,7 +653,7 @@ def test_import_hf_cai_creates_drafts(charter: Charter, community: Cast) -> None
         assert event.actor_id == community.steward.id
         assert "recipe.json" in event.reason and "hf-cai" in event.reason
 
-    credited = charter.constitution.import_principles(
+    credited = charter.imports.create_drafts(
         community.steward,
         "hf-cai",
         json.dumps({"constitutions": HF_RECIPE["constitutions"][:1]}).encode(),
@@ -670,7 +668,7 @@ def test_a_bad_item_imports_nothing(charter: Charter, community: Cast) -> None:
     error = refused(
         charter,
         ValidationFailed,
-        lambda: charter.constitution.import_principles(
+        lambda: charter.imports.create_drafts(
             community.steward, "hf-cai", json.dumps(bad).encode()
         ),
     )
@@ -680,19 +678,17 @@ def test_a_bad_item_imports_nothing(charter: Charter, community: Cast) -> None:
         refused(
             charter,
             ValidationFailed,
-            lambda data=data: charter.constitution.import_principles(
-                community.steward, "hf-cai", data
-            ),
+            lambda data=data: charter.imports.create_drafts(community.steward, "hf-cai", data),
         )
     refused(
         charter,
         ValidationFailed,
-        lambda: charter.constitution.import_principles(community.steward, "hf-cai", None),
+        lambda: charter.imports.create_drafts(community.steward, "hf-cai", None),
     )
     refused(
         charter,
         ValidationFailed,
-        lambda: charter.constitution.import_principles(community.steward, "csv", b"{}"),
+        lambda: charter.imports.create_drafts(community.steward, "csv", b"{}"),
     )
 
 
@@ -725,7 +721,7 @@ def test_a_lone_surrogate_in_a_file_imports_nothing(
     error = refused(
         charter,
         ValidationFailed,
-        lambda: charter.constitution.import_principles(community.steward, fmt, data),
+        lambda: charter.imports.create_drafts(community.steward, fmt, data),
     )
     assert set(error.errors) == {"file"} and "lone surrogate" in error.message
 
@@ -734,7 +730,7 @@ def test_a_file_name_that_is_not_text_is_tidied(charter: Charter, community: Cas
     # On Linux a file name may hold any bytes; Python hands undecodable ones over as lone
     # surrogates ("r\udcffcipe.json" for b"r\xffcipe.json"). It is only a label: tidy it.
     data = json.dumps({"constitutions": HF_RECIPE["constitutions"][:1]}).encode()
-    (created,) = charter.constitution.import_principles(
+    (created,) = charter.imports.create_drafts(
         community.steward, "hf-cai", data, source="r\udcffcipe\n.json"
     )
     with charter.db.read() as tx:
@@ -747,14 +743,14 @@ def test_a_file_over_the_limit_is_refused(charter: Charter, community: Cast) -> 
     error = refused(
         charter,
         ValidationFailed,
-        lambda: charter.constitution.import_principles(community.steward, "hf-cai", data),
+        lambda: charter.imports.create_drafts(community.steward, "hf-cai", data),
     )
     assert "10 MB" in error.message
 
 
 def test_import_langchain_builtin_principles(charter: Charter, community: Cast) -> None:
     before = guideline_count(charter)
-    created = charter.constitution.import_principles(community.steward, "langchain-builtin")
+    created = charter.imports.create_drafts(community.steward, "langchain-builtin")
     assert len(created) == 54 == len(set(created))
     assert guideline_count(charter) == before + 54
     with charter.db.read() as tx:
@@ -769,15 +765,15 @@ def test_import_as_the_operator_names_the_author(charter: Charter, community: Ca
     error = refused(
         charter,
         ValidationFailed,
-        lambda: charter.constitution.import_principles(None, "hf-cai", data),
+        lambda: charter.imports.create_drafts(None, "hf-cai", data),
     )
     assert "author" in error.errors
     refused(
         charter,
         NotFound,
-        lambda: charter.constitution.import_principles(None, "hf-cai", data, author_id=9999),
+        lambda: charter.imports.create_drafts(None, "hf-cai", data, author_id=9999),
     )
-    created = charter.constitution.import_principles(
+    created = charter.imports.create_drafts(
         None, "hf-cai", data, author_id=community.author.id, source="cai.json"
     )
     assert len(created) == 2
@@ -800,9 +796,7 @@ def test_import_refuses_a_suspended_author(
     error = refused(
         charter,
         ValidationFailed,
-        lambda: charter.constitution.import_principles(
-            actor, "hf-cai", data, author_id=community.author.id
-        ),
+        lambda: charter.imports.create_drafts(actor, "hf-cai", data, author_id=community.author.id),
     )
     assert error.errors == {  # type: ignore[attr-defined]
         "author": f"Au Thor (#{community.author.id}) is suspended;"
@@ -815,7 +809,7 @@ def test_export_then_import_round_trip(charter: Charter, community: Cast, clock:
     info = charter.constitution.release_draft(community.steward, "first")
     name, data = charter.constitution.download("1.0.0", "json")
     assert name == exports.EXPORTERS["json"].filename
-    created = charter.constitution.import_principles(community.steward, "json", data, source=name)
+    created = charter.imports.create_drafts(community.steward, "json", data, source=name)
     assert len(created) == 3
     imported = [charter.guidelines.detail(gid, None).guideline for gid in created]
     assert [(g.text.critique_request, g.text.revision_request) for g in imported] == [

@@ -138,3 +138,24 @@ def compile_constitution(
             f"{p.provenance.guideline_id}@v{p.provenance.guideline_version}" for p in principles
         ),
     ).with_hash()
+
+
+def edits_of(constitution: Constitution) -> dict[str, Edit]:
+    """The steward edits that make the compiler give ``constitution``'s prompts and order.
+
+    A prompt equal to the one derived from the guideline is no edit; every place is kept.
+    """
+    edits = {}
+    for principle in constitution.principles:
+        derived = comparison_prompt(
+            GuidelineText.model_construct(
+                title=principle.title,
+                statement=principle.statement,
+                critique_request=principle.critique_request,
+                revision_request=principle.revision_request,
+                category=principle.category,
+            )
+        )
+        prompt = None if principle.comparison_prompt == derived else principle.comparison_prompt
+        edits[principle.provenance.guideline_id] = Edit(prompt, principle.priority)
+    return edits

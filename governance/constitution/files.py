@@ -47,6 +47,15 @@ def write(constitution: Constitution, exports_dir: Path) -> Path:
     return final
 
 
+def read_or_render(folder: Path, constitution: Constitution, fmt: str) -> bytes:
+    """A release's file in one format, from its folder, or rendered again if it is missing.
+
+    Releases are immutable and rendering is deterministic, so both give the same bytes.
+    """
+    path = folder / exports.EXPORTERS[fmt].filename
+    return path.read_bytes() if path.is_file() else exports.render(constitution, fmt).encode()
+
+
 def manifest(folder: Path) -> dict[str, object]:
     """The manifest of a release folder."""
     loaded: dict[str, object] = json.loads((folder / "manifest.json").read_text("utf-8"))

@@ -1,7 +1,7 @@
 """Charter's services: one module per area, composed by ``Charter``.
 
 Each area has one noun, the same on its page, in its service and in its storage:
-guidelines, ballots, rules, discussion, people, constitution, dashboard, jobs.
+guidelines, ballots, rules, discussion, people, constitution, imports, dashboard, jobs.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from governance.services.constitution import Constitutions
 from governance.services.dashboard import Dashboard
 from governance.services.discussion import Discussion
 from governance.services.guidelines import Guidelines
+from governance.services.imports import Imports
 from governance.services.jobs import Jobs
 from governance.services.people import People
 from governance.services.rules import Rules
@@ -42,6 +43,7 @@ class Charter:
         self.discussion = Discussion(db, settings, clock=clock)
         self.people = People(db, settings, clock=clock)
         self.constitution = Constitutions(db, settings, clock=clock)
+        self.imports = Imports(db, settings, clock=clock)
         self.dashboard = Dashboard(db, settings, clock=clock)
         self.jobs = Jobs(db, settings, clock=clock, context=self)
 

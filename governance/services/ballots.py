@@ -19,9 +19,16 @@ from datetime import datetime
 
 from governance.auth import Action, authorize
 from governance.config import Settings
-from governance.errors import GovernanceError, NotAllowed, NotFound, StaleVersion, VotingClosed
+from governance.errors import (
+    GovernanceError,
+    NotAllowed,
+    NotFound,
+    StaleVersion,
+    ValidationFailed,
+    VotingClosed,
+)
 from governance.events import Event, EventAction
-from governance.ids import parse_guideline_id
+from governance.ids import guideline_ref, parse_guideline_id, stakeholder_subject
 from governance.models import Choice, GovernanceRules, Stakeholder, Status, Vote, VotingWindow
 from governance.services.base import Clock, UseCases, event, known_person, utc_now
 from governance.storage import Database, Tx
@@ -240,6 +247,50 @@ class Ballots(UseCases):
             cast_at=ballot.at,
         )
         return vote, current.get((gid, window.version, person.id))
+
+    # -- voiding -------------------------------------------------------------------------
+
+    def void(self, actor: Stakeholder, stakeholder_id: int, reason: str) -> list[str]:
+        """Remove a person's ballots from every vote still open, with a reason (a steward).
+
+        Voided ballots leave the count but stay on record (``voided_votes`` and the event
+        log). Decided votes are final and keep their recorded tallies.
+
+        Returns:
+            The ids of the guidelines whose ballots were voided.
+        """
+        why = parse_reason(reason, required=True)
+        now = self.clock()
+        with self.db.transaction() as tx:
+            steward = self._authorized(tx, actor, Action.VOID_VOTES)
+            person = self._person(tx, stakeholder_id)
+            ballots = tx.votes.open_ballots_of(person.id)
+            if not ballots:
+                raise ValidationFailed(
+                    {"ballots": f"{person.display_name} has no ballots in a vote still open"}
+                )
+            tx.votes.void_ballots(person.id, ballots, by=steward.id, at=now, reason=why)
+            voided = [guideline_ref(key) for key, _ in ballots]
+            for (_, version), ref in zip(ballots, voided, strict=True):
+                self._log(
+                    tx,
+                    actor_id=steward.id,
+                    action=EventAction.VOTE_VOIDED,
+                    subject=ref,
+                    at=now,
+                    reason=why,
+                    before={"voter": person.id, "version": version},
+                )
+            self._log(
+                tx,
+                actor_id=steward.id,
+                action=EventAction.STAKEHOLDER_BALLOTS_VOIDED,
+                subject=stakeholder_subject(person.id),
+                at=now,
+                reason=why,
+                after={"guidelines": voided},
+            )
+            return voided
 
     # -- tallies --------------------------------------------------------------------------
 

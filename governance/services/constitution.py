@@ -9,85 +9,35 @@ export format to ``data/exports/<version>/`` with a manifest of sha256 sums.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from governance.auth import Action
+from governance.auth import Action, may
 from governance.constitution import exports, files
 from governance.constitution.changes import ConstitutionDiff, diff, next_version
-from governance.constitution.compiler import Edit, comparison_prompt, compile_constitution
-from governance.constitution.conflicts import Flag, FlagKind, detect
-from governance.constitution.imports import from_pairs, parse
+from governance.constitution.compiler import edits_of
+from governance.constitution.conflicts import Flag
+from governance.constitution.imports import FORMATS as IMPORT_FORMATS
 from governance.constitution.model import Constitution, canonical_json
 from governance.errors import NotFound, StaleVersion, ValidationFailed
 from governance.events import EventAction
 from governance.lifecycle import TransitionContext
-from governance.models import REASON_MAX, GuidelineText, Stakeholder, Status
+from governance.models import REASON_MAX, Stakeholder, Status
 from governance.services.base import UseCases
+from governance.services.constitution_screens import (
+    RESOLUTIONS,
+    ConstitutionScreen,
+    Download,
+    Draft,
+    DraftInputs,
+    ReleaseInfo,
+    compile_draft,
+    release_constitution,
+)
 from governance.storage import Tx
 from governance.storage.constitution import ReleaseRow, Resolution
-from governance.text import clean_text, tidy_line
+from governance.text import clean_text
 from governance.validation import parse_reason
-from governance.voting import Decided
-
-#: How a steward may resolve each kind of flag.
-RESOLUTIONS: dict[FlagKind, tuple[str, ...]] = {
-    FlagKind.DUPLICATE: ("keep_both", "merge", "send_back"),
-    FlagKind.CONTRADICTION: ("keep_both", "merge", "send_back"),
-    FlagKind.STEERING: ("acknowledge", "send_back"),
-}
-#: What each resolution does, for forms and messages.
-RESOLUTION_LABELS = {
-    "keep_both": "keep both, the chosen one first",
-    "merge": "keep only the chosen one (the other leaves the constitution)",
-    "send_back": "send the chosen one back to deliberation",
-    "acknowledge": "keep it: the text is safe as written",
-}
-
-
-@dataclass(frozen=True)
-class Draft:
-    """What the next release would be, and what stands in its way."""
-
-    constitution: Constitution
-    """Stamped with the version it would be released as."""
-    latest: Constitution | None
-    changes: ConstitutionDiff
-    flags: list[Flag]
-    """Unresolved flags: each blocks the release."""
-    resolved: list[tuple[Flag, Resolution]]
-    excluded: list[str]
-    """Guidelines left out by a merge."""
-
-    @property
-    def releasable(self) -> bool:
-        """Whether a steward could release this draft now."""
-        return not self.flags and not self.changes.empty
-
-
-@dataclass(frozen=True)
-class DraftInputs:
-    """Everything the draft is compiled from; the same inputs compile the same draft."""
-
-    decided: tuple[Decided, ...]
-    edits: dict[str, tuple[str | None, int | None]]
-    resolutions: tuple[Resolution, ...]
-    latest: ReleaseRow | None
-
-
-@dataclass(frozen=True)
-class ReleaseInfo:
-    """A release as listed: its version, hash, notes, who and when."""
-
-    row: ReleaseRow
-    constitution: Constitution
-    files: Path
-    """The folder with every export format and the manifest."""
-
-
-def _constitution(row: ReleaseRow) -> Constitution:
-    return Constitution.model_validate_json(row.body)
 
 
 class Constitutions(UseCases):
@@ -104,7 +54,10 @@ class Constitutions(UseCases):
         """Every release, newest first."""
         with self.db.read() as tx:
             rows = tx.constitution.releases()
-        return [ReleaseInfo(r, _constitution(r), self.exports_dir / r.version) for r in rows]
+        return [self._info(r) for r in rows]
+
+    def _info(self, row: ReleaseRow) -> ReleaseInfo:
+        return ReleaseInfo(row, release_constitution(row), self.exports_dir / row.version)
 
     def release(self, version: str = "latest") -> ReleaseInfo:
         """One release by version, or the latest; ``NotFound`` otherwise."""
@@ -116,7 +69,7 @@ class Constitutions(UseCases):
             )
         if not rows:
             raise NotFound("no release yet" if version == "latest" else f"no release {version!r}")
-        return ReleaseInfo(rows[0], _constitution(rows[0]), self.exports_dir / rows[0].version)
+        return self._info(rows[0])
 
     def download(self, version: str, fmt: str) -> tuple[str, bytes]:
         """A release's file in one format: (file name, bytes), from ``exports/<version>/``.
@@ -124,16 +77,36 @@ class Constitutions(UseCases):
         A missing file (the folder was deleted) is rendered again from the stored release;
         releases are immutable and rendering is deterministic, so the bytes are the same.
         """
-        info = self.release(version)
-        exporter = exports.EXPORTERS.get(fmt)
-        if exporter is None:
+        if fmt not in exports.EXPORTERS:
             raise ValidationFailed(
                 {"format": f"unknown format {fmt!r}; one of: {', '.join(exports.EXPORTERS)}"}
             )
-        path = info.files / exporter.filename
-        if path.is_file():
-            return exporter.filename, path.read_bytes()
-        return exporter.filename, exports.render(info.constitution, fmt).encode()
+        found = _download(self.release(version), fmt)
+        return found.filename, found.data
+
+    def screen(self, viewer: Stakeholder | None, version: str | None = None) -> ConstitutionScreen:
+        """The Constitution page: releases, the one shown with its files, and the draft.
+
+        Args:
+            viewer: Who looks (the steward's tools are offered by what they may do).
+            version: The release to show; the latest when None or no longer there.
+        """
+        with self.db.read() as tx:
+            rows = tx.constitution.releases()
+            seen = None if viewer is None else tx.people.get_stakeholder(viewer.id)
+            draft = self._draft(tx)
+        releases = [self._info(r) for r in rows]
+        shown = next((r for r in releases if r.row.version == version), None)
+        shown = shown or (releases[0] if releases else None)
+        return ConstitutionScreen(
+            releases=releases,
+            shown=shown,
+            downloads=[] if shown is None else [_download(shown, f) for f in exports.EXPORTERS],
+            draft=draft,
+            steward=seen is not None and may(seen, Action.RELEASE_CONSTITUTION),
+            can_import=seen is not None and may(seen, Action.IMPORT_PRINCIPLES),
+            import_formats=(*IMPORT_FORMATS, "langchain-builtin"),
+        )
 
     def draft(self) -> Draft:
         """The constitution the approved and adopted guidelines make now, with its flags."""
@@ -141,7 +114,9 @@ class Constitutions(UseCases):
             return self._draft(tx)
 
     def _draft(self, tx: Tx) -> Draft:
-        return self._compile(self._inputs(tx))
+        return compile_draft(
+            self._inputs(tx), now=self.clock(), categories=self.settings.categories
+        )
 
     @staticmethod
     def _inputs(tx: Tx) -> DraftInputs:
@@ -151,48 +126,6 @@ class Constitutions(UseCases):
             edits=tx.constitution.principle_edits(),
             resolutions=tuple(tx.constitution.resolutions()),
             latest=rows[0] if rows else None,
-        )
-
-    def _compile(self, inputs: DraftInputs) -> Draft:
-        resolutions = inputs.resolutions
-        excluded = sorted(
-            {
-                other
-                for r in resolutions
-                if r.resolution == "merge"
-                for other in r.guideline_ids
-                if other != r.chosen_id
-            }
-        )
-        edits = {
-            gid: Edit(comparison_prompt=prompt, priority=priority)
-            for gid, (prompt, priority) in inputs.edits.items()
-        }
-        decided = [d for d in inputs.decided if d.guideline_id not in excluded]
-        latest = None if inputs.latest is None else _constitution(inputs.latest)
-        now = self.clock()
-        compiled = compile_constitution(
-            decided,
-            version="0.0.0",
-            created_at=now,
-            categories=self.settings.categories,
-            edits=edits,
-        )
-        changes = diff(latest, compiled)
-        if changes.bump is None:
-            version = latest.version if latest else "1.0.0"
-        else:
-            version = next_version(latest.version if latest else None, changes.bump)
-        compiled = compiled.model_copy(update={"version": version})
-        by_key = {r.flag_key: r for r in resolutions}
-        flags = detect(compiled.principles)
-        return Draft(
-            constitution=compiled,
-            latest=latest,
-            changes=changes,
-            flags=[f for f in flags if f.key not in by_key],
-            resolved=[(f, by_key[f.key]) for f in flags if f.key in by_key],
-            excluded=excluded,
         )
 
     # -- a steward's decisions before release --------------------------------------------------
@@ -349,7 +282,7 @@ class Constitutions(UseCases):
         with self.db.read() as tx:
             self._authorized(tx, actor, Action.RELEASE_CONSTITUTION)
             inputs = self._inputs(tx)
-        draft = self._compile(inputs)
+        draft = compile_draft(inputs, now=self.clock(), categories=self.settings.categories)
         if expected_hash is not None and expected_hash != draft.constitution.content_hash:
             raise StaleVersion("the draft changed since you previewed it; review it again")
         if draft.flags:
@@ -423,8 +356,8 @@ class Constitutions(UseCases):
         target = next((r for r in rows if r.version == version), None)
         if target is None:
             raise NotFound(f"no release {version!r}")
-        latest = _constitution(rows[0])
-        old = _constitution(target)
+        latest = release_constitution(rows[0])
+        old = release_constitution(target)
         changes = diff(latest, old)
         if changes.empty:
             raise ValidationFailed(
@@ -468,19 +401,9 @@ class Constitutions(UseCases):
             ):
                 continue
             self._move(tx, guideline, to, actor_id=by, at=now, ctx=TransitionContext(reason=why))
-        for principle in old.principles:
-            derived = comparison_prompt(
-                GuidelineText.model_construct(
-                    title=principle.title,
-                    statement=principle.statement,
-                    critique_request=principle.critique_request,
-                    revision_request=principle.revision_request,
-                    category=principle.category,
-                )
-            )
-            prompt = None if principle.comparison_prompt == derived else principle.comparison_prompt
+        for guideline_id, edit in edits_of(old).items():
             tx.constitution.set_principle_edit(
-                principle.provenance.guideline_id, prompt, principle.priority, by=by, at=now
+                guideline_id, edit.comparison_prompt, edit.priority, by=by, at=now
             )
 
     @staticmethod
@@ -533,73 +456,6 @@ class Constitutions(UseCases):
         """Write a stored release's files again to ``exports/<version>/`` (changes no data)."""
         return files.write(constitution, self.exports_dir)
 
-    def import_principles(
-        self,
-        actor: Stakeholder | None,
-        fmt: str,
-        data: bytes | None = None,
-        *,
-        author_id: int | None = None,
-        source: str = "",
-    ) -> list[str]:
-        """Create a draft guideline per imported principle, all or nothing.
-
-        Args:
-            actor: The steward importing (None: the operator, on the command line).
-            fmt: ``hf-cai``, ``json`` or ``langchain-builtin``.
-            data: The file's bytes (not for ``langchain-builtin``).
-            author_id: Who the drafts are credited to (default: the actor); a suspended
-                account is refused.
-            source: Where the file came from (a file name), recorded with each draft.
-
-        Returns:
-            The ids of the new drafts.
-        """
-        # A file name is a label, not typed text: tidy it (a name of undecodable bytes
-        # reaches Python as lone surrogates, which the database cannot tx).
-        source = tidy_line(source, max_length=REASON_MAX)
-        default = self.settings.categories[0]
-        if fmt == "langchain-builtin":
-            from governance.llm.principles import builtin_principles
-
-            imported = from_pairs(builtin_principles(), default_category=default)
-            source = source or "LangChain built-in principles (langchain-classic)"
-        elif data is None:
-            raise ValidationFailed({"file": f"the {fmt} import needs a file"})
-        else:
-            imported = parse(
-                fmt, data, default_category=default, categories=self.settings.categories
-            )
-        now = self.clock()
-        with self.db.transaction() as tx:
-            actor_id = self._actor_id(tx, actor, Action.IMPORT_PRINCIPLES)
-            credited = author_id if author_id is not None else actor_id
-            if credited is None:
-                raise ValidationFailed(
-                    {"author": "name the stakeholder the drafts are credited to (--author N)"}
-                )
-            author = self._person(tx, credited)
-            if author.suspended:
-                raise ValidationFailed(
-                    {
-                        "author": f"{author.display_name} (#{author.id}) is suspended;"
-                        " credit the drafts to an active account"
-                    }
-                )
-            created = []
-            for item in imported:
-                guideline = self._create_draft(
-                    tx,
-                    author,
-                    item.text,
-                    now,
-                    actor_id=actor_id,
-                    action=EventAction.GUIDELINE_IMPORTED,
-                    reason=f"imported from {source or fmt} ({fmt}): {item.name}"[:REASON_MAX],
-                )
-                created.append(guideline.id)
-            return created
-
     def retire(self, actor: Stakeholder, guideline_id: str, reason: str) -> None:
         """Retire an adopted guideline (a steward); the next release leaves it out."""
         why = parse_reason(reason, required=True)
@@ -617,3 +473,9 @@ class Constitutions(UseCases):
                 at=now,
                 ctx=TransitionContext(reason=why),
             )
+
+
+def _download(info: ReleaseInfo, fmt: str) -> Download:
+    exporter = exports.EXPORTERS[fmt]
+    data = files.read_or_render(info.files, info.constitution, fmt)
+    return Download(fmt, exporter.filename, exporter.description, data)

@@ -16,7 +16,7 @@ from governance.config import PUBLIC_GROUP
 from governance.errors import NotAllowed, NotFound, ValidationFailed
 from governance.events import EventAction
 from governance.identity import Identity
-from governance.ids import guideline_ref, stakeholder_subject
+from governance.ids import stakeholder_subject
 from governance.models import (
     NAME_MAX,
     AccountStatus,
@@ -464,7 +464,7 @@ class People(UseCases):
         """Suspend or reinstate an account (a steward); a reason is required.
 
         A suspended person can still sign in and read. Their earlier ballots stay counted
-        unless a steward voids them (``void_ballots``).
+        unless a steward voids them (``charter.ballots.void``).
         """
         why = parse_reason(reason, required=True)
         now = self.clock()
@@ -487,45 +487,3 @@ class People(UseCases):
                 after={"status": status.value},
             )
         return person.model_copy(update={"status": status})
-
-    def void_ballots(self, actor: Stakeholder, stakeholder_id: int, reason: str) -> list[str]:
-        """Remove a person's ballots from every vote still open, with a reason (a steward).
-
-        Voided ballots leave the count but stay on record (``voided_votes`` and the event
-        log). Decided votes are final and keep their recorded tallies.
-
-        Returns:
-            The ids of the guidelines whose ballots were voided.
-        """
-        why = parse_reason(reason, required=True)
-        now = self.clock()
-        with self.db.transaction() as tx:
-            steward = self._authorized(tx, actor, Action.VOID_VOTES)
-            person = self._person(tx, stakeholder_id)
-            ballots = tx.votes.open_ballots_of(person.id)
-            if not ballots:
-                raise ValidationFailed(
-                    {"ballots": f"{person.display_name} has no ballots in a vote still open"}
-                )
-            tx.votes.void_ballots(person.id, ballots, by=steward.id, at=now, reason=why)
-            voided = [guideline_ref(key) for key, _ in ballots]
-            for (_, version), ref in zip(ballots, voided, strict=True):
-                self._log(
-                    tx,
-                    actor_id=steward.id,
-                    action=EventAction.VOTE_VOIDED,
-                    subject=ref,
-                    at=now,
-                    reason=why,
-                    before={"voter": person.id, "version": version},
-                )
-            self._log(
-                tx,
-                actor_id=steward.id,
-                action=EventAction.STAKEHOLDER_BALLOTS_VOIDED,
-                subject=stakeholder_subject(person.id),
-                at=now,
-                reason=why,
-                after={"guidelines": voided},
-            )
-            return voided

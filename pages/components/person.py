@@ -87,7 +87,7 @@ def manage(
             "Void ballots in open votes",
             key=f"{key}:void",
             on_click=act,
-            args=(lambda r: charter.people.void_ballots(principal, person.id, r),),
+            args=(lambda r: charter.ballots.void(principal, person.id, r),),
             help="Removes this person's ballots from every vote still open; they stay on record.",
         )
         if profile.voided:
