@@ -8,7 +8,8 @@ from governance.errors import GovernanceError
 from governance.events import EventAction
 from governance.languages import language_label
 from governance.models import Status
-from pages import parts, ui
+from pages import ui
+from pages.components import ballot, discussion, text_form
 
 ui.page_gate(__file__)
 
@@ -74,7 +75,7 @@ with vote_tab:
             )
 
         live_tally()
-        parts.ballot(charter, principal, detail)
+        ballot.ballot(charter, principal, detail)
     else:
         st.info(f"Not being voted on (status: {g.status.value}).")
     if detail.ballots_on_earlier_versions:
@@ -82,18 +83,18 @@ with vote_tab:
             f"{detail.ballots_on_earlier_versions} ballot(s) were cast on earlier versions."
             " They do not count: each version is voted on afresh."
         )
-    parts.lifecycle_actions(charter, principal, detail)
+    ballot.lifecycle_actions(charter, principal, detail)
 
 with talk_tab:
     comments = sum(1 + len(t.replies) for t in detail.threads)
     st.caption(f"{comments} comment{'s' if comments != 1 else ''}")
-    parts.discussion(charter, principal, detail)
+    discussion.discussion(charter, principal, detail)
 
 with versions_tab:
     st.caption(f"{len(detail.versions)} version{'s' if len(detail.versions) != 1 else ''}")
-    parts.versions(detail)
+    text_form.versions(detail)
     if can.amend:
-        parts.amend_form(charter, principal, detail)
+        text_form.amend_form(charter, principal, detail)
 
 with history_tab:
     for event in detail.history:

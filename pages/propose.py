@@ -4,7 +4,8 @@ import streamlit as st
 
 from governance.errors import ValidationFailed
 from governance.validation import parse_guideline_text
-from pages import parts, ui
+from pages import ui
+from pages.components import text_form
 
 ui.page_gate(__file__)
 
@@ -21,7 +22,7 @@ st.caption(
 
 
 def propose() -> None:
-    raw = parts.field_values(PREFIX)
+    raw = text_form.field_values(PREFIX)
     proposed = ui.run_action(KEY, lambda: charter.guidelines.propose(principal, raw), "")
     if proposed is not None:
         st.session_state["proposed"] = proposed.id  # shown, with a link, by this render
@@ -31,7 +32,7 @@ def propose() -> None:
 
 form, preview = st.columns([3, 2], gap="large")
 with form:
-    parts.guideline_fields(PREFIX, KEY)
+    text_form.guideline_fields(PREFIX, KEY)
     st.button("Propose as draft", type="primary", on_click=propose, disabled=principal is None)
     st.session_state.pop(f"{KEY}:ok", None)
     ui.show_outcome(KEY)
@@ -42,7 +43,7 @@ with form:
 
 with preview:
     st.subheader("Preview", anchor=False)
-    raw = parts.field_values(PREFIX)
+    raw = text_form.field_values(PREFIX)
     if not raw.get("title") and not raw.get("statement"):
         st.caption("Start typing: the guideline appears here as voters will see it.")
     else:

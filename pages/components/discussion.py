@@ -1,0 +1,112 @@
+"""The guideline page's discussion: threads of comments, replies and moderation."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from governance.models import Comment, Stakeholder
+from governance.services import Charter
+from governance.services.guidelines import GuidelineDetail, Permissions, Thread
+from pages import ui
+
+
+def _comment_body(comment: Comment, moderator: bool) -> None:
+    groups = ", ".join(comment.author_groups) or "no group"
+    when = f"{comment.created_at:%d %b %Y, %H:%M} UTC · v{comment.guideline_version}"
+    st.markdown(ui.safe_markdown(f"**{comment.author_name}**") + f" :gray[({groups}) · {when}]")
+    if comment.hidden is None:
+        ui.user_text(comment.body)
+        return
+    note = comment.hidden
+    st.caption(ui.safe_markdown(f"Hidden by {note.by_name} on {note.at:%d %b %Y}: {note.reason}"))
+    if moderator:
+        with st.expander("Hidden text (moderators only)"):
+            ui.user_text(comment.body)
+
+
+def _moderation(charter: Charter, principal: Stakeholder | None, comment: Comment) -> None:
+    key = f"moderate:{comment.id}"
+    hide = comment.hidden is None
+    with st.popover("Hide" if hide else "Restore", icon=":material/visibility_off:"):
+        st.text_input("Reason (shown to everyone)", key=f"{key}:reason", max_chars=1000)
+
+        def act() -> None:
+            reason = st.session_state.get(f"{key}:reason", "")
+            ui.run_action(
+                key,
+                lambda: (charter.discussion.hide if hide else charter.discussion.restore)(
+                    principal, comment.id, reason
+                ),
+                "Comment hidden." if hide else "Comment restored.",
+            )
+
+        st.button("Hide comment" if hide else "Restore comment", key=f"{key}:go", on_click=act)
+    ui.show_outcome(key, with_fields=True)
+
+
+def _comment(
+    charter: Charter, principal: Stakeholder | None, comment: Comment, moderator: bool
+) -> None:
+    _comment_body(comment, moderator)
+    if moderator:
+        _moderation(charter, principal, comment)
+
+
+def _thread(
+    charter: Charter,
+    principal: Stakeholder | None,
+    gid: str,
+    thread: Thread,
+    can: Permissions,
+) -> None:
+    with st.container(border=True):
+        _comment(charter, principal, thread.comment, can.moderate)
+        for reply in thread.replies:
+            _, body = st.columns([1, 14])
+            with body:
+                _comment(charter, principal, reply, can.moderate)
+        if can.comment:
+            key = f"reply:{thread.comment.id}"
+            with st.popover("Reply", icon=":material/reply:"):
+                st.text_area("Your reply", key=f"{key}:body", max_chars=5000)
+
+                def post() -> None:
+                    body = st.session_state.get(f"{key}:body", "")
+                    ui.run_action(
+                        key,
+                        lambda: charter.discussion.comment(
+                            principal, gid, body, parent_id=thread.comment.id
+                        ),
+                        "Reply posted.",
+                    )
+                    if not ui.action_errors(key):
+                        st.session_state[f"{key}:body"] = ""
+
+                st.button("Post reply", key=f"{key}:post", on_click=post)
+            ui.show_outcome(key, with_fields=True)
+
+
+def discussion(charter: Charter, principal: Stakeholder | None, detail: GuidelineDetail) -> None:
+    """Threads of comments and replies, and the form for a new comment."""
+    g = detail.guideline
+    if not detail.threads:
+        st.caption("No comments yet.")
+    for thread in detail.threads:
+        _thread(charter, principal, g.id, thread, detail.can)
+    if not detail.can.comment:
+        st.caption("Sign in to take part." if principal is None else "Discussion is closed here.")
+        return
+    key = f"comment:{g.id}"
+    st.text_area("Add a comment (markdown; no HTML)", key=f"{key}:body", max_chars=5000)
+    ui.field_error(key, "body")
+
+    def post() -> None:
+        body = st.session_state.get(f"{key}:body", "")
+        ui.run_action(
+            key, lambda: charter.discussion.comment(principal, g.id, body), "Comment posted."
+        )
+        if not ui.action_errors(key):
+            st.session_state[f"{key}:body"] = ""
+
+    st.button("Post comment", key=f"{key}:post", on_click=post, type="primary")
+    ui.show_outcome(key)

@@ -1,0 +1,81 @@
+"""How a page reports what an action did: the only place a ``GovernanceError`` is shown."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TypeVar
+
+import streamlit as st
+
+from governance.errors import GovernanceError, ValidationFailed
+from governance.text import escape_markdown
+
+T = TypeVar("T")
+
+
+def show_error(exc: GovernanceError) -> None:
+    """Show a refused action's message (it may quote input, so no markdown is honoured)."""
+    st.error(escape_markdown(exc.message), icon=":material/block:")
+
+
+def run_action(key: str, action: Callable[[], T], success: str) -> T | None:
+    """Call a service from a widget callback; keep its outcome for the next render.
+
+    Returns the service's result, or None when it refused (its message is kept for ``key``).
+    """
+    try:
+        result = action()
+    except ValidationFailed as exc:
+        st.session_state[f"{key}:errors"] = exc.errors
+        st.session_state.pop(f"{key}:ok", None)
+        return None
+    except GovernanceError as exc:
+        st.session_state[f"{key}:errors"] = {"": exc.message}
+        st.session_state.pop(f"{key}:ok", None)
+        return None
+    st.session_state.pop(f"{key}:errors", None)
+    st.session_state[f"{key}:ok"] = success
+    return result
+
+
+def action_errors(key: str) -> dict[str, str]:
+    """Messages from the last ``run_action(key, ...)``, keyed by field ("" for the action)."""
+    errors: dict[str, str] = st.session_state.get(f"{key}:errors", {})
+    return errors
+
+
+def show_outcome(key: str, *, with_fields: bool = False) -> None:
+    """Show, once, what the last ``run_action(key, ...)`` did.
+
+    Field messages are normally shown next to their fields by ``field_error``; pass
+    ``with_fields`` where the action has no fields of its own.
+    """
+    errors: dict[str, str] = st.session_state.pop(f"{key}:errors", {})
+    for field, message in errors.items():
+        if not field:
+            st.error(escape_markdown(message), icon=":material/block:")
+        elif with_fields:
+            text = f"{field.replace('_', ' ')}: {message}"
+            st.error(escape_markdown(text), icon=":material/error:")
+    success = st.session_state.pop(f"{key}:ok", None)
+    if success:
+        st.success(success, icon=":material/check_circle:")
+
+
+def show_settled_outcomes(prefix: str, drawn: set[str]) -> None:
+    """Show outcomes of ``prefix`` actions whose item is no longer drawn.
+
+    A decided request or a resolved flag leaves its list, taking the place its outcome would
+    be shown in; call this above the list with the keys of the items still drawn.
+    """
+    for state_key in [k for k in st.session_state if str(k).startswith(prefix)]:
+        key, _, kind = str(state_key).rpartition(":")
+        if kind == "ok" or (kind == "errors" and key not in drawn):
+            show_outcome(key, with_fields=True)
+
+
+def field_error(key: str, field: str) -> None:
+    """Show the message for one field, right below it."""
+    message = action_errors(key).get(field)
+    if message:
+        st.error(escape_markdown(message), icon=":material/error:")

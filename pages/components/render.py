@@ -1,0 +1,63 @@
+"""Small renderers every page uses: people, counts, user text, statuses, links."""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Callable
+
+import streamlit as st
+
+from governance.config import category_label
+from governance.languages import language_label
+from governance.models import Stakeholder, Status
+from governance.text import safe_markdown
+
+STATUS_COLORS = {
+    Status.DRAFT: "gray",
+    Status.DELIBERATION: "blue",
+    Status.VOTING: "orange",
+    Status.APPROVED: "green",
+    Status.REJECTED: "red",
+    Status.WITHDRAWN: "gray",
+    Status.ADOPTED: "violet",
+    Status.RETIRED: "gray",
+}
+
+
+def person_label(person: Stakeholder) -> str:
+    """``Amara Okafor - ethicist, public - moderator``."""
+    roles = [r.value for r in person.roles if r.value != "participant"]
+    label = f"{person.display_name} - {', '.join(person.groups) or 'no group'}"
+    return label + (f" - {', '.join(roles)}" if roles else "")
+
+
+def count(n: int, noun: str) -> str:
+    """``1 ballot``, ``3 ballots``, with thousands separators."""
+    return f"{n:,} {noun}{'' if n == 1 else 's'}"
+
+
+def user_text(text: str) -> None:
+    """Render text a person wrote: markdown, but no HTML and no unsafe links."""
+    st.markdown(safe_markdown(text))
+
+
+def status_badge(status: Status) -> None:
+    """The status as a coloured badge."""
+    st.badge(status.value, color=STATUS_COLORS[status])  # type: ignore[arg-type]
+
+
+def guideline_link(guideline_id: str, title: str) -> None:
+    """A link to a guideline's page."""
+    st.page_link(
+        "pages/guideline.py", label=f"{guideline_id} · {title}", query_params={"id": guideline_id}
+    )
+
+
+def escape(text: str) -> str:
+    """HTML-escape user text for the few places Charter writes its own HTML."""
+    return html.escape(text, quote=True)
+
+
+def labels() -> tuple[Callable[[str], str], Callable[[str], str]]:
+    """Formatters for category and language codes."""
+    return category_label, language_label

@@ -1,0 +1,156 @@
+"""A guideline's versions with word diffs, and the form its text is written in (propose, amend)."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from governance.diff import Op, diff_texts
+from governance.languages import LANGUAGES
+from governance.models import Stakeholder
+from governance.services import Charter
+from governance.services.guidelines import GuidelineDetail
+from governance.validation import GUIDELINE_FIELDS
+from pages import ui
+
+
+def _diff_html(segments) -> str:  # type: ignore[no-untyped-def]
+    out = []
+    for seg in segments:
+        text = ui.escape(seg.text).replace("\n", "<br>")
+        if seg.op is Op.ADDED:
+            out.append(f'<ins style="background:#e6ffec;text-decoration:none">{text}</ins>')
+        elif seg.op is Op.REMOVED:
+            out.append(f'<del style="background:#ffebe9">{text}</del>')
+        else:
+            out.append(text)
+    return "".join(out)
+
+
+def versions(detail: GuidelineDetail) -> None:
+    """Every version with its reason, and a word diff between any two."""
+    all_versions = detail.versions
+    for v in reversed(all_versions):
+        who = detail.names.get(v.author_id, "?")
+        note = f" — {v.reason}" if v.reason else " — first version"
+        st.markdown(ui.safe_markdown(f"**v{v.version}** · {v.created_at:%d %b %Y} · {who}{note}"))
+    if len(all_versions) < 2:
+        return
+    numbers = [v.version for v in all_versions]
+    cols = st.columns(2)
+    old = cols[0].selectbox("Compare version", numbers, index=len(numbers) - 2, key="diff_old")
+    new = cols[1].selectbox("with version", numbers, index=len(numbers) - 1, key="diff_new")
+    by_number = {v.version: v for v in all_versions}
+    changed = [d for d in diff_texts(by_number[old].text, by_number[new].text) if d.changed]
+    if not changed:
+        st.caption("No differences.")
+    for field_diff in changed:
+        st.markdown(f"**{field_diff.field.replace('_', ' ')}**")
+        st.html(f'<div class="charter-diff">{_diff_html(field_diff.segments)}</div>')
+
+
+_OPTIONAL_TEXTS = (
+    (
+        "critique_request",
+        "Critique request (optional: derived from the statement when blank)",
+        5500,
+    ),
+    (
+        "revision_request",
+        "Revision request (optional: derived from the statement when blank)",
+        5500,
+    ),
+    ("rationale", "Rationale (optional)", 5000),
+)
+
+
+def guideline_fields(prefix: str, error_key: str, current: dict[str, object] | None = None) -> None:
+    """The guideline text widgets, each with its error message below it."""
+    config = ui.settings()
+    current = current or {}
+    category_label, language_label = ui.labels()
+    st.text_input(
+        "Title", value=str(current.get("title", "")), key=f"{prefix}:title", max_chars=200
+    )
+    ui.field_error(error_key, "title")
+    st.text_area(
+        "Value statement, in plain words",
+        value=str(current.get("statement", "")),
+        key=f"{prefix}:statement",
+        max_chars=5000,
+        height=140,
+    )
+    ui.field_error(error_key, "statement")
+    cols = st.columns(2)
+    with cols[0]:
+        categories = list(config.categories)
+        chosen = current.get("category")
+        st.selectbox(
+            "Category",
+            categories,
+            index=categories.index(chosen) if chosen in categories else None,
+            format_func=category_label,
+            key=f"{prefix}:category",
+            placeholder="Choose a category",
+        )
+        ui.field_error(error_key, "category")
+    with cols[1]:
+        codes = sorted(LANGUAGES, key=language_label)
+        st.selectbox(
+            "Language",
+            codes,
+            index=codes.index(str(current.get("language", "en"))),
+            format_func=language_label,
+            key=f"{prefix}:language",
+        )
+        ui.field_error(error_key, "language")
+    tags = current.get("tags", ())
+    st.text_input(
+        "Tags (comma-separated, optional)",
+        value=", ".join(tags) if isinstance(tags, (list, tuple)) else str(tags),
+        key=f"{prefix}:tags",
+    )
+    ui.field_error(error_key, "tags")
+    for field, label, limit in _OPTIONAL_TEXTS:
+        st.text_area(
+            label, value=str(current.get(field, "")), key=f"{prefix}:{field}", max_chars=limit
+        )
+        ui.field_error(error_key, field)
+
+
+def field_values(prefix: str) -> dict[str, object]:
+    """What the guideline widgets under ``prefix`` hold now."""
+    return {f: st.session_state.get(f"{prefix}:{f}") for f in GUIDELINE_FIELDS}
+
+
+def amend_form(charter: Charter, principal: Stakeholder | None, detail: GuidelineDetail) -> None:
+    """Edit the text into a new version, with the reason for the change."""
+    g = detail.guideline
+    key = f"amend:{g.id}"
+    prefix = f"{key}:v{g.version}"
+    with st.expander("Amend this guideline", expanded=bool(ui.action_errors(key))):
+        if g.status.value == "voting":
+            st.warning(
+                "Amending now sends the guideline back to deliberation;"
+                " ballots cast so far will not count."
+            )
+        guideline_fields(prefix, key, g.text.model_dump())
+        st.text_input("Why this change? (required)", key=f"{prefix}:reason", max_chars=1000)
+        ui.field_error(key, "reason")
+
+        def amend() -> None:
+            reason = st.session_state.get(f"{prefix}:reason", "")
+            raw = field_values(prefix)
+            ui.run_action(
+                key,
+                lambda: charter.guidelines.amend(
+                    principal, g.id, raw, reason, expected_version=g.version
+                ),
+                "Amended: a new version is recorded.",
+            )
+
+        st.button("Save as a new version", key=f"{prefix}:save", on_click=amend, type="primary")
+    ui.show_outcome(key)
+
+
+if __name__ == "__main__":  # Streamlit's old pages mode can run this helper module as a page
+    ui.page_gate(__file__)
