@@ -12,10 +12,11 @@ import shutil
 import threading
 import time
 from collections.abc import Callable, Mapping
+from pathlib import Path
 
 import pytest
 
-from governance.constitution import exports
+from governance.constitution import exports, files
 from governance.constitution.changes import diff, next_version
 from governance.constitution.conflicts import Flag, FlagKind
 from governance.constitution.files import manifest
@@ -926,3 +927,16 @@ def test_a_draft_that_changes_while_its_files_render_is_not_released(
     assert release_versions(charter) == []
     exports_dir = charter.constitution.exports_dir
     assert list(exports_dir.iterdir()) == []
+
+
+def test_files_rendered_in_a_child_process_are_the_same_bytes(
+    charter: Charter, community: Cast, clock: FakeClock, tmp_path: Path
+) -> None:
+    approve(charter, community, clock, UNSURE, PRIVACY)
+    constitution = charter.constitution.draft().constitution
+    here = files.render_staged(constitution, tmp_path / "here", out_of_process_from=10_000)
+    child = files.render_staged(constitution, tmp_path / "child", out_of_process_from=1)
+    names = sorted(p.name for p in here.iterdir())
+    assert names == sorted(p.name for p in child.iterdir()) and "manifest.json" in names
+    for name in names:
+        assert (here / name).read_bytes() == (child / name).read_bytes(), name

@@ -47,6 +47,34 @@ _RELEASE_COLUMNS = (
 class ConstitutionQueries(Queries):
     """Releases and what a steward decided before them."""
 
+    def draft_key(self) -> tuple[object, ...]:
+        """A cheap key of everything the draft is compiled from; equal keys, equal drafts.
+
+        Versions, decisions and resolutions are never changed once stored, so the approved
+        guideline versions are named by (guideline, version, decision time); edits are
+        replaced in place, so their content (the prompt by its md5) is part of the key.
+        """
+        row = self._one(
+            """SELECT
+                 (SELECT string_agg(CAST(g.id AS VARCHAR) || ':' || CAST(d.version AS VARCHAR)
+                                    || ':' || CAST(d.decided_at AS VARCHAR), ','
+                                    ORDER BY g.id, d.version)
+                  FROM guidelines g
+                  JOIN decisions d ON d.guideline_id = g.id AND d.outcome = 'approved'
+                      AND d.version = (SELECT max(version) FROM decisions
+                                       WHERE guideline_id = g.id AND outcome = 'approved')
+                  WHERE g.status IN ('approved', 'adopted')),
+                 (SELECT string_agg(CAST(guideline_id AS VARCHAR) || ':'
+                                    || coalesce(CAST(priority AS VARCHAR), '-') || ':'
+                                    || coalesce(md5(comparison_prompt), '-'), ','
+                                    ORDER BY guideline_id)
+                  FROM principle_edits),
+                 (SELECT string_agg(flag_key, ',' ORDER BY flag_key) FROM flag_resolutions),
+                 (SELECT max(position) FROM constitution_releases)"""
+        )
+        assert row is not None
+        return tuple(row)
+
     def insert_release(self, row: ReleaseRow) -> None:
         """Store a release; releases are never updated."""
         self._all(
