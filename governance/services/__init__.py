@@ -1,7 +1,7 @@
 """Charter's services: one module per area, composed by ``Charter``.
 
 Each area has one noun, the same on its page, in its service and in its storage:
-guidelines, ballots, rules, discussion, people, constitution, imports, dashboard, jobs.
+guidelines, ballots, rules, discussion, people, constitution, imports, dashboard, events, jobs.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from governance.services.base import Clock, utc_now
 from governance.services.constitution import Constitutions
 from governance.services.dashboard import Dashboard
 from governance.services.discussion import Discussion
+from governance.services.events import EventLog
 from governance.services.guidelines import Guidelines
 from governance.services.imports import Imports
 from governance.services.jobs import Jobs
@@ -45,6 +46,7 @@ class Charter:
         self.constitution = Constitutions(db, settings, clock=clock)
         self.imports = Imports(db, settings, clock=clock)
         self.dashboard = Dashboard(db, settings, clock=clock)
+        self.events = EventLog(db, settings, clock=clock)
         self.jobs = Jobs(db, settings, clock=clock, context=self)
 
     @classmethod

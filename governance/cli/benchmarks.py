@@ -1,0 +1,31 @@
+"""Benchmarks: each prints one JSON line."""
+
+from __future__ import annotations
+
+import argparse
+import json
+
+
+def cmd_bench_constitution(args: argparse.Namespace) -> int:
+    """Run the constitution benchmark and print one JSON line."""
+    from governance.bench import bench_constitution
+
+    print(json.dumps(bench_constitution(guidelines=args.guidelines, seed=args.seed)))
+    return 0
+
+
+def cmd_bench_votes(args: argparse.Namespace) -> int:
+    """Run the voting benchmark and print one JSON line."""
+    from governance.bench import bench_votes
+
+    result = bench_votes(
+        voters=args.voters,
+        guidelines=args.guidelines,
+        votes=args.votes,
+        threads=args.threads,
+        casts=args.casts,
+        seed=args.seed,
+        release_principles=args.release_principles or 0,
+    )
+    print(json.dumps(result))
+    return 0
