@@ -1,8 +1,8 @@
 """The errors a person can cause, and nothing else.
 
 Every interface translates a ``GovernanceError`` into a message in exactly one place
-(``pages/ui.py`` for pages, ``governance/cli.py`` for the command line). Any other
-exception is a bug and is allowed to be loud.
+(``pages/components/feedback.py`` for pages, ``main`` in ``governance/cli/`` for the command
+line). Any other exception is a bug and is allowed to be loud.
 """
 
 from __future__ import annotations
