@@ -36,6 +36,65 @@ def _percentile(values: list[float], pct: float) -> float:
     return ordered[index]
 
 
+def bulk_guidelines(
+    db: Database,
+    gids: np.ndarray,
+    *,
+    status: Status,
+    created: datetime,
+    opens: datetime,
+    closes: datetime,
+    titles: list[str],
+    statements: list[str] | None = None,
+    categories: list[str] | None = None,
+) -> None:
+    """Bulk-load guidelines at version 1 that were put to a vote, with their text.
+
+    For benchmarks and tests that need thousands of guidelines quickly; everything else
+    goes through the services.
+    """
+    statements = statements or ["The assistant follows a synthetic guideline."] * len(gids)
+    db.bulk_insert(
+        "guidelines",
+        pd.DataFrame(
+            {
+                "id": gids,
+                "status": status.value,
+                "current_version": 1,
+                "author_id": 1,
+                "created_at": created,
+                "updated_at": opens,
+                "voting_version": 1,
+                "voting_opens_at": opens,
+                "voting_closes_at": closes,
+                "voting_rules_version": 1,
+            }
+        ),
+    )
+    db.bulk_insert(
+        "guideline_versions",
+        pd.DataFrame(
+            {
+                "guideline_id": gids,
+                "version": 1,
+                "title": titles,
+                "statement": statements,
+                "critique_request": [
+                    f"Identify where the response fails this: {s}" for s in statements
+                ],
+                "revision_request": [f"Rewrite the response so that: {s}" for s in statements],
+                "rationale": "",
+                "category": categories or "honesty",
+                "tags": "[]",
+                "language": "en",
+                "author_id": 1,
+                "reason": "",
+                "created_at": created,
+            }
+        ),
+    )
+
+
 def _load(
     db: Database, *, voters: int, guidelines: int, votes: int, rng: np.random.Generator
 ) -> set[int]:
@@ -68,42 +127,14 @@ def _load(
         pd.DataFrame({"stakeholder_id": ids, "role": Role.PARTICIPANT.value}),
     )
     gids = np.arange(1, guidelines + 1)
-    db.bulk_insert(
-        "guidelines",
-        pd.DataFrame(
-            {
-                "id": gids,
-                "status": "voting",
-                "current_version": 1,
-                "author_id": 1,
-                "created_at": now - timedelta(days=3),
-                "updated_at": now - timedelta(days=1),
-                "voting_version": 1,
-                "voting_opens_at": now - timedelta(days=1),
-                "voting_closes_at": now + timedelta(days=13),
-                "voting_rules_version": 1,
-            }
-        ),
-    )
-    db.bulk_insert(
-        "guideline_versions",
-        pd.DataFrame(
-            {
-                "guideline_id": gids,
-                "version": 1,
-                "title": [f"Synthetic guideline {g}" for g in gids.tolist()],
-                "statement": "The assistant follows a synthetic guideline.",
-                "critique_request": "Identify where the response does not follow it.",
-                "revision_request": "Rewrite the response so that it follows it.",
-                "rationale": "",
-                "category": "honesty",
-                "tags": "[]",
-                "language": "en",
-                "author_id": 1,
-                "reason": "",
-                "created_at": now - timedelta(days=3),
-            }
-        ),
+    bulk_guidelines(
+        db,
+        gids,
+        status=Status.VOTING,
+        created=now - timedelta(days=3),
+        opens=now - timedelta(days=1),
+        closes=now + timedelta(days=13),
+        titles=[f"Synthetic guideline {g}" for g in gids.tolist()],
     )
     # Distinct (guideline, voter) pairs, encoded as guideline * voters + voter.
     keys = np.unique(rng.integers(0, guidelines * voters, size=int(votes * 1.1)))
@@ -150,42 +181,16 @@ def _load_release(
     letters = np.array(list("abcdefghijklmnopqrstuvwxyz"))
     vocabulary = ["".join(rng.choice(letters, size=7)) for _ in range(20_000)]
     bodies = [" ".join(rng.choice(vocabulary, size=60)) for _ in range(principles)]
-    db.bulk_insert(
-        "guidelines",
-        pd.DataFrame(
-            {
-                "id": gids,
-                "status": Status.APPROVED.value,
-                "current_version": 1,
-                "author_id": 1,
-                "created_at": now - timedelta(days=20),
-                "updated_at": now - timedelta(days=2),
-                "voting_version": 1,
-                "voting_opens_at": now - timedelta(days=16),
-                "voting_closes_at": now - timedelta(days=2),
-                "voting_rules_version": 1,
-            }
-        ),
-    )
-    db.bulk_insert(
-        "guideline_versions",
-        pd.DataFrame(
-            {
-                "guideline_id": gids,
-                "version": 1,
-                "title": [f"Principle {g}" for g in gids.tolist()],
-                "statement": bodies,
-                "critique_request": [f"Identify how the response fails this: {b}" for b in bodies],
-                "revision_request": [f"Rewrite the response so that: {b}" for b in bodies],
-                "rationale": "",
-                "category": [settings.categories[g % len(settings.categories)] for g in gids],
-                "tags": "[]",
-                "language": "en",
-                "author_id": 1,
-                "reason": "",
-                "created_at": now - timedelta(days=20),
-            }
-        ),
+    bulk_guidelines(
+        db,
+        gids,
+        status=Status.APPROVED,
+        created=now - timedelta(days=20),
+        opens=now - timedelta(days=16),
+        closes=now - timedelta(days=2),
+        titles=[f"Principle {g}" for g in gids.tolist()],
+        statements=bodies,
+        categories=[settings.categories[g % len(settings.categories)] for g in gids],
     )
     db.bulk_insert(
         "decisions",

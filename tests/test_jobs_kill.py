@@ -20,9 +20,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from governance.bench import bulk_guidelines
 from governance.config import Settings
 from governance.jobs.models import ItemStatus, JobStatus
-from governance.models import AccountStatus, Role
+from governance.models import AccountStatus, Role, Status
 from governance.services import Charter
 from governance.services.base import utc_now
 from governance.storage import Database
@@ -64,42 +65,14 @@ def due_votes(path: Path, guidelines: int = GUIDELINES, voters: int = VOTERS) ->
         "stakeholder_roles",
         pd.DataFrame({"stakeholder_id": people, "role": Role.PARTICIPANT.value}),
     )
-    db.bulk_insert(
-        "guidelines",
-        pd.DataFrame(
-            {
-                "id": gids,
-                "status": "voting",
-                "current_version": 1,
-                "author_id": 1,
-                "created_at": now - timedelta(days=20),
-                "updated_at": now - timedelta(days=15),
-                "voting_version": 1,
-                "voting_opens_at": now - timedelta(days=15),
-                "voting_closes_at": now - timedelta(hours=1),
-                "voting_rules_version": 1,
-            }
-        ),
-    )
-    db.bulk_insert(
-        "guideline_versions",
-        pd.DataFrame(
-            {
-                "guideline_id": gids,
-                "version": 1,
-                "title": [f"Guideline {g}" for g in gids.tolist()],
-                "statement": "The assistant follows a guideline.",
-                "critique_request": "Identify where the response does not follow it.",
-                "revision_request": "Rewrite the response so that it follows it.",
-                "rationale": "",
-                "category": "honesty",
-                "tags": "[]",
-                "language": "en",
-                "author_id": 1,
-                "reason": "",
-                "created_at": now - timedelta(days=20),
-            }
-        ),
+    bulk_guidelines(
+        db,
+        gids,
+        status=Status.VOTING,
+        created=now - timedelta(days=20),
+        opens=now - timedelta(days=15),
+        closes=now - timedelta(hours=1),
+        titles=[f"Guideline {g}" for g in gids.tolist()],
     )
     # Everyone votes on every guideline; odd guidelines are approved, even ones rejected.
     g_index, v_index = np.divmod(np.arange(guidelines * voters), voters)
