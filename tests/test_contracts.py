@@ -9,8 +9,16 @@ import pytest
 from governance.errors import GovernanceError, NotFound, ValidationFailed
 from governance.events import EventAction
 from governance.ids import NO_KEY, guideline_key, guideline_ref, parse_guideline_id
-from governance.models import AccountStatus, GovernanceRules, Role, Stakeholder, Status
+from governance.models import (
+    AccountStatus,
+    GovernanceRules,
+    GuidelineFilter,
+    Role,
+    Stakeholder,
+    Status,
+)
 from governance.services import Charter
+from governance.services.people_screens import PeopleQuery
 from governance.voting import TALLY_SCHEMA, Counts, RecordedTally, tally
 from tests.conftest import PROPOSAL, Cast, FakeClock
 
@@ -132,3 +140,12 @@ def test_the_page_offers_a_ballot_exactly_when_the_ballot_box_takes_it(
         Status.VOTING,
         Status.DELIBERATION,
     }
+
+
+def test_a_search_holding_a_lone_surrogate_is_refused_not_a_crash(
+    charter: Charter, cast: Cast
+) -> None:
+    with pytest.raises(ValidationFailed):
+        charter.guidelines.listing(GuidelineFilter(text="a\ud800"))
+    with pytest.raises(ValidationFailed):
+        charter.people.people(cast.steward, PeopleQuery(text="\udfff"))

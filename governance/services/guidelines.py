@@ -32,6 +32,7 @@ from governance.models import (
 from governance.services.ballots import Ballots, vote_refusal
 from governance.services.base import Clock, UseCases, utc_now
 from governance.storage import Database, Tx
+from governance.text import is_utf8
 from governance.validation import parse_guideline_text, parse_reason
 from governance.voting import Counts, Decision, RecordedTally, Tally, tally
 
@@ -340,6 +341,9 @@ class Guidelines(UseCases):
 
     def listing(self, where: GuidelineFilter, page: int = 1) -> GuidelinePage:
         """One page of the guideline list, narrowed by ``where``."""
+        words = [where.text, *where.categories, *where.languages]
+        if not all(is_utf8(w) for w in words):
+            raise ValidationFailed({"text": "contains a lone surrogate; remove it"})
         with self.db.read() as tx:
             return _listing(tx, where, page)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from governance.errors import ValidationFailed
 from governance.events import Event
 from governance.ids import stakeholder_subject
 from governance.models import (
@@ -17,6 +18,7 @@ from governance.models import (
     VoidedVote,
 )
 from governance.storage import Tx
+from governance.text import is_utf8
 
 
 @dataclass(frozen=True)
@@ -94,6 +96,8 @@ def profile_of(tx: Tx, person: Stakeholder) -> Profile:
 
 def search(tx: Tx, query: PeopleQuery) -> PeoplePage:
     """One page of the people matching ``query``; past the end, the last page."""
+    if not is_utf8(query.text) or not is_utf8(query.group or ""):
+        raise ValidationFailed({"text": "contains a lone surrogate; remove it"})
     page = max(query.page, 1)
     while True:
         people, total = tx.people.search_stakeholders(
