@@ -658,7 +658,6 @@ READ_ONLY_OR_SYSTEM: dict[type, frozenset[str]] = {
             "release",
             "releases",
             "screen",
-            "write_files",  # writes a stored release's files again; changes no data
         }
     ),
     Jobs: frozenset(

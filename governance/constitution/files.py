@@ -63,13 +63,6 @@ def discard(folder: Path) -> None:
     shutil.rmtree(folder, ignore_errors=True)
 
 
-def write(constitution: Constitution, exports_dir: Path) -> Path:
-    """Render a release's files and put them in place (for a release already stored)."""
-    final = exports_dir / constitution.version
-    place(render_staged(constitution, exports_dir), final)
-    return final
-
-
 def read_or_render(folder: Path, constitution: Constitution, fmt: str) -> bytes:
     """A release's file in one format, from its folder, or rendered again if it is missing.
 

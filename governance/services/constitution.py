@@ -454,10 +454,6 @@ class Constitutions(UseCases):
         )
         return ReleaseInfo(row, constitution, self.exports_dir / constitution.version)
 
-    def write_files(self, constitution: Constitution) -> Path:
-        """Write a stored release's files again to ``exports/<version>/`` (changes no data)."""
-        return files.write(constitution, self.exports_dir)
-
     def retire(self, actor: Stakeholder, guideline_id: str, reason: str) -> None:
         """Retire an adopted guideline (a steward); the next release leaves it out."""
         why = parse_reason(reason, required=True)
