@@ -34,8 +34,14 @@ with current:
     if not screen.releases:
         st.info("Nothing has been released yet; the draft shows what the first release holds.")
     else:
-        versions = [r.row.version for r in screen.releases]
-        st.selectbox("Release", versions, key="constitution:version")
+        latest = screen.releases[0].row.version
+        # None is "the latest", whatever that is on each render: a new release shows at once.
+        st.selectbox(
+            "Release",
+            [None, *(r.row.version for r in screen.releases[1:])],
+            format_func=lambda v: f"{v}" if v else f"{latest} (latest)",
+            key="constitution:version",
+        )
         info = screen.shown
         assert info is not None
         chosen = info.row.version

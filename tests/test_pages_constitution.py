@@ -40,7 +40,8 @@ def buttons(at: AppTest) -> dict[str, object]:
 def test_a_visitor_reads_the_release_with_provenance_and_downloads(demo_env, services):
     at = open_page(start(), PAGE)
     latest = services.constitution.release()
-    assert at.selectbox(key="constitution:version").value == latest.row.version
+    box = at.selectbox(key="constitution:version")
+    assert box.value is None and box.options[0] == f"{latest.row.version} (latest)"
     assert any(latest.constitution.content_hash in c for c in texts(at.caption))
     labels = [as_read(e.label) for e in at.expander]
     first = latest.constitution.principles[0]
@@ -102,6 +103,31 @@ def test_a_steward_resolves_the_flag_and_releases(demo_env, services):
     assert latest.row.released_by == steward.id
     manifest = json.loads((latest.files / "manifest.json").read_text())
     assert manifest["version"] == "2.1.0"
+    # The same session now shows the new release, and its downloads are the new files.
+    assert any("Charter constitution 2.1.0" in m for m in texts(at.markdown))
+    assert any(latest.constitution.content_hash in c for c in texts(at.caption))
+    assert {str(b.key) for b in at.get("download_button")} >= {"download:2.1.0:json"}
+
+
+def test_a_release_is_shown_after_an_older_one_was_picked(demo_env, services):
+    steward = the_steward(services)
+    at = open_page(start(steward), PAGE)
+    at.selectbox(key="constitution:version").select("1.0.0")
+    rerun(at)
+    (flag,) = services.constitution.draft().flags
+    services.constitution.resolve_flag(
+        steward,
+        flag.key,
+        "acknowledge" if flag.kind.value == "steering" else "keep_both",
+        "fine",
+        chosen=flag.guideline_ids[0],
+    )
+    rerun(at)
+    at.text_area(key="release:notes").input("Adds the references principle.")
+    at.button(key="FormSubmitter:release-Release 2.1.0").click()
+    rerun(at)
+    assert services.constitution.release().row.version == "2.1.0"
+    assert any("Charter constitution 2.1.0" in m for m in texts(at.markdown))
 
 
 def test_a_steward_edits_a_comparison_prompt_in_the_draft(demo_env, services):

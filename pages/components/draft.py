@@ -80,22 +80,28 @@ def draft_tab(charter: Charter, principal: Stakeholder | None, screen: Constitut
 
     if steward:
         st.subheader("Release")
-        with st.form("release"):
-            st.text_area("Release notes", key="release:notes", max_chars=5000)
-            submitted = st.form_submit_button(
-                f"Release {d.constitution.version}", type="primary", disabled=not d.releasable
-            )
-        if submitted:
-            ui.run_action(
+
+        def release(expected_hash: str = d.constitution.content_hash) -> None:
+            released = ui.run_action(
                 "release",
                 lambda: charter.constitution.release_draft(
                     principal,
                     st.session_state.get("release:notes", ""),
-                    expected_hash=d.constitution.content_hash,
+                    expected_hash=expected_hash,
                 ),
                 f"Released {d.constitution.version}.",
             )
-            st.rerun()
+            if released is not None:
+                st.session_state["constitution:version"] = None  # show the new release
+
+        with st.form("release"):
+            st.text_area("Release notes", key="release:notes", max_chars=5000)
+            st.form_submit_button(
+                f"Release {d.constitution.version}",
+                type="primary",
+                disabled=not d.releasable,
+                on_click=release,
+            )
         ui.show_outcome("release", with_fields=True)
         if not d.releasable:
             st.caption(

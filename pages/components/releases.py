@@ -29,13 +29,15 @@ def history_tab(
                     st.text_input("Notes (why)", key=f"{key}:notes", max_chars=1000)
 
                     def rollback(version: str = info.row.version, key: str = key) -> None:
-                        ui.run_action(
+                        released = ui.run_action(
                             key,
                             lambda: charter.constitution.rollback(
                                 principal, version, st.session_state.get(f"{key}:notes", "")
                             ),
                             f"Rolled back to {version} as a new release.",
                         )
+                        if released is not None:
+                            st.session_state["constitution:version"] = None
 
                     st.button("Release it again", key=f"{key}:go", on_click=rollback)
                 ui.show_outcome(key, with_fields=True)
