@@ -73,7 +73,7 @@ def test_the_draft_shows_its_diff_and_its_blocking_flag(demo_env, services):
     markdown = texts(at.markdown)
     assert any("next release would be **2.1.0**" in m for m in markdown)
     assert any(m.startswith("- added P-") for m in markdown)
-    assert any("**duplicate**" in m for m in markdown)
+    assert any("**Possible duplicate**" in m for m in markdown)
     release = at.button(key="FormSubmitter:release-Release 2.1.0")
     assert release.disabled
 
@@ -169,3 +169,30 @@ def test_only_stewards_see_the_import_tab_and_it_imports_all_or_nothing(demo_env
     rerun(at)
     assert services.guidelines.listing(GuidelineFilter()).total == before + 54
     assert any(s.startswith("54 draft guidelines created") for s in texts(at.success))
+
+
+def test_the_stewards_screens_speak_in_titles_and_words(demo_env, services):
+    steward = the_steward(services)
+    at = open_page(start(steward), PAGE)
+    (flag,) = services.constitution.draft().flags
+    titles = {
+        p.provenance.guideline_id: p.title
+        for p in services.constitution.draft().constitution.principles
+    }
+    key = f"flag:{flag.key}"
+    flag_text = next(m for m in texts(at.markdown) if flag.explanation in m)
+    assert all(titles[g] in as_read(flag_text) for g in flag.guideline_ids)
+    chosen = at.selectbox(key=f"{key}:chosen")
+    assert all(any(titles[g] in o for o in chosen.options) for g in flag.guideline_ids)
+    at.radio(key=f"{key}:resolution").set_value("keep_both")
+    at.text_input(key=f"{key}:reason").input("Both matter.")
+    at.button(key=f"{key}:go").click()
+    rerun(at)
+    resolved = [c for c in texts(at.caption) if c.startswith("Resolved")]
+    assert resolved and not any("keep_both" in c for c in resolved)
+    at.text_area(key="release:notes").input("Adds the references principle.")
+    at.button(key="FormSubmitter:release-Release 2.1.0").click()
+    rerun(at)
+    markdown = texts(at.markdown)
+    assert not any("compared with 2.1.0" in m for m in markdown)
+    assert any("Nothing to release yet" in m for m in markdown)

@@ -26,6 +26,12 @@ RESOLUTIONS: dict[FlagKind, tuple[str, ...]] = {
     FlagKind.CONTRADICTION: ("keep_both", "merge", "send_back"),
     FlagKind.STEERING: ("acknowledge", "send_back"),
 }
+#: What each kind of flag is, in words.
+FLAG_KINDS = {
+    FlagKind.DUPLICATE: "Possible duplicate",
+    FlagKind.CONTRADICTION: "Possible contradiction",
+    FlagKind.STEERING: "Steering text",
+}
 #: What each resolution does, for forms and messages.
 RESOLUTION_LABELS = {
     "keep_both": "keep both, the chosen one first",
@@ -53,6 +59,13 @@ class Draft:
     def releasable(self) -> bool:
         """Whether a steward could release this draft now."""
         return not self.flags and not self.changes.empty
+
+    def name(self, guideline_id: str) -> str:
+        """How people read a guideline in the draft: ``P-0007 “Admit uncertainty” (G-0007)``."""
+        for principle in self.constitution.principles:
+            if principle.provenance.guideline_id == guideline_id:
+                return f"{principle.id} \u201c{principle.title}\u201d ({guideline_id})"
+        return guideline_id
 
 
 @dataclass(frozen=True)
@@ -108,6 +121,7 @@ class ConstitutionScreen:
     import_formats: tuple[str, ...]
     resolutions: dict[FlagKind, tuple[str, ...]] = field(default_factory=lambda: RESOLUTIONS)
     resolution_labels: dict[str, str] = field(default_factory=lambda: RESOLUTION_LABELS)
+    flag_kinds: dict[FlagKind, str] = field(default_factory=lambda: FLAG_KINDS)
 
 
 def compile_draft(inputs: DraftInputs, *, now: datetime, categories: Sequence[str]) -> Draft:

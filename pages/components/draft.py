@@ -16,18 +16,24 @@ def draft_tab(charter: Charter, principal: Stakeholder | None, screen: Constitut
     d = screen.draft
     steward = screen.steward
     changes = d.changes.lines()
-    st.markdown(
-        f"The next release would be **{d.constitution.version}** with"
-        f" {len(d.constitution.principles)} principles"
-        + (f", compared with {d.latest.version}:" if d.latest else ":")
-    )
-    if changes:
+    if d.latest is not None and not changes:
+        st.markdown(
+            f"Nothing to release yet: the approved guidelines say what release"
+            f" **{d.latest.version}** says. Approving, retiring or editing a principle changes"
+            " the draft."
+        )
+    else:
+        st.markdown(
+            f"The next release would be **{d.constitution.version}** with"
+            f" {len(d.constitution.principles)} principles"
+            + (f", compared with {d.latest.version}:" if d.latest else ":")
+        )
         for line in changes:
             st.markdown(ui.safe_markdown(f"- {line}"))
-    else:
-        st.caption("No changes since the last release.")
     if d.excluded:
-        st.caption("Left out by a merge: " + ", ".join(d.excluded))
+        st.caption(
+            ui.safe_markdown("Left out by a merge: " + ", ".join(d.name(g) for g in d.excluded))
+        )
 
     st.subheader(f"Flags ({len(d.flags)} open)")
     ui.show_settled_outcomes("flag:", {f"flag:{f.key}" for f in d.flags})
@@ -38,8 +44,8 @@ def draft_tab(charter: Charter, principal: Stakeholder | None, screen: Constitut
         with st.container(border=True):
             st.markdown(
                 ui.safe_markdown(
-                    f"**{flag.kind.value}** · {' and '.join(flag.guideline_ids)}:"
-                    f" {flag.explanation}"
+                    f"**{screen.flag_kinds[flag.kind]}** ·"
+                    f" {' and '.join(d.name(g) for g in flag.guideline_ids)}: {flag.explanation}"
                 )
             )
             if not steward:
@@ -51,7 +57,12 @@ def draft_tab(charter: Charter, principal: Stakeholder | None, screen: Constitut
                 format_func=lambda o: screen.resolution_labels[o],
                 key=f"{key}:resolution",
             )
-            st.selectbox("Chosen guideline", flag.guideline_ids, key=f"{key}:chosen")
+            st.selectbox(
+                "Chosen guideline",
+                flag.guideline_ids,
+                format_func=d.name,
+                key=f"{key}:chosen",
+            )
             st.text_input("Reason (logged)", key=f"{key}:reason", max_chars=1000)
             ui.field_error(key, "reason")
 
@@ -73,8 +84,10 @@ def draft_tab(charter: Charter, principal: Stakeholder | None, screen: Constitut
     for flag, resolution in d.resolved:
         st.caption(
             ui.safe_markdown(
-                f"Resolved: {flag.kind.value} {' and '.join(flag.guideline_ids)} →"
-                f" {resolution.resolution} ({resolution.chosen_id}): {resolution.reason}"
+                f"Resolved: {screen.flag_kinds[flag.kind].lower()} of"
+                f" {' and '.join(d.name(g) for g in flag.guideline_ids)} →"
+                f" {screen.resolution_labels[resolution.resolution]}"
+                f" ({d.name(resolution.chosen_id or '')}): {resolution.reason}"
             )
         )
 
@@ -103,9 +116,7 @@ def draft_tab(charter: Charter, principal: Stakeholder | None, screen: Constitut
                 on_click=release,
             )
         ui.show_outcome("release", with_fields=True)
-        if not d.releasable:
-            st.caption(
-                "Resolve every flag first." if d.flags else "Nothing to release: no changes."
-            )
+        if d.flags:
+            st.caption("Resolve every flag first.")
     st.subheader("Principles in the draft")
     principles.principles(charter, principal, d.constitution, "draft", edit=steward)
