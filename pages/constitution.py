@@ -55,12 +55,14 @@ with current:
         ui.user_text(info.row.notes)
         columns = st.columns(4)
         for i, file in enumerate(screen.downloads):
+            # The format's short name fits the button; the file name and what it is for
+            # are in the tooltip.
             columns[i % 4].download_button(
-                f"{file.format} · {file.filename}",
+                file.format,
                 file.data,
                 file_name=f"charter-{chosen}-{file.filename}",
                 key=f"download:{chosen}:{file.format}",
-                help=file.description,
+                help=f"{file.filename}: {file.description}",
                 icon=":material/download:",
                 width="stretch",
             )

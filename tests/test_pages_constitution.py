@@ -52,6 +52,8 @@ def test_a_visitor_reads_the_release_with_provenance_and_downloads(demo_env, ser
     # One download per format; the JSON one is the release itself.
     downloads = at.get("download_button")
     assert len(downloads) == 7
+    # Labels are the short format names, so none is cut off on the button.
+    assert all(len(d.proto.label) <= 12 for d in downloads)
     # No steward controls for a visitor.
     assert not any(str(k).startswith(("flag:", "rollback:")) for k in buttons(at))
     assert not at.get("form")
