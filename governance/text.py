@@ -116,6 +116,42 @@ def safe_markdown(text: str) -> str:
     return escaped.replace("$", "\\$")
 
 
+# What makes a line a block (heading, rule, list, quote, table, fence) rather than text: the
+# first marker character gets a backslash, so the line reads as typed.
+_BLOCK_START = re.compile(
+    r"^(?:"
+    r"(#)"  # heading
+    r"|([*+-])(?=\s)"  # bullet
+    r"|\d{1,9}([.)])(?=\s|$)"  # numbered item
+    r"|([*_=-])(?:\s*\4)*\s*$"  # rule or setext underline: ---, ***, ___, ===
+    r"|([|])"  # table row
+    r"|(`{3,}|~{3,})"  # fence
+    r")"
+)
+
+
+def inline_markdown(text: str) -> str:
+    """User text for a page: as ``safe_markdown``, and only inline markup takes effect.
+
+    Emphasis and safe links render; headings, rules, lists, tables, code blocks and quotes
+    show as the characters typed, so a statement can never restructure the page. Each line
+    break typed stays a line break; a blank line starts a paragraph.
+    """
+    paragraphs = []
+    for block in re.split(r"\n\s*\n", text.strip()):
+        lines = []
+        for raw in block.split("\n"):
+            line = raw.strip()
+            marker = _BLOCK_START.match(line)
+            if marker:
+                cut = next(m for m in marker.groups() if m)
+                at = marker.start(marker.groups().index(cut) + 1)
+                line = line[:at] + "\\" + line[at:]
+            lines.append(line)
+        paragraphs.append("  \n".join(lines))
+    return safe_markdown("\n\n".join(paragraphs))
+
+
 _MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()#+\-.!|~<>$:&])")
 
 

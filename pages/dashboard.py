@@ -46,7 +46,7 @@ with left:
 with right:
     st.subheader("Recent activity")
     for item in board.recent:
-        st.markdown(f"{ui.safe_markdown(item.text)}  \n:gray[{item.at:%d %b %Y, %H:%M} UTC]")
+        st.markdown(f"{ui.plain(item.text)}  \n:gray[{item.at:%d %b %Y, %H:%M} UTC]")
 
 left, right = st.columns(2)
 with left:

@@ -26,7 +26,7 @@ except GovernanceError as exc:
 g, can = detail.guideline, detail.can
 facts = [g.id, f"version {g.version}", category_label(g.text.category)]
 st.caption(" · ".join([*facts, language_label(g.text.language)]))
-st.title(ui.safe_markdown(g.text.title), anchor=False)
+st.title(ui.plain(g.text.title), anchor=False)
 ui.status_badge(g.status)
 st.caption(ui.safe_markdown(f"Proposed by {g.author_name} on {g.created_at:%d %b %Y}"))
 ui.user_text(g.text.statement)

@@ -53,7 +53,7 @@ with preview:
             problems = "; ".join(f"{f.replace('_', ' ')} {m}" for f, m in exc.errors.items())
             st.caption(ui.escape_markdown(f"Not ready yet: {problems}"))
         else:
-            st.markdown(f"### {ui.safe_markdown(text.title)}")
+            st.markdown(f"### {ui.plain(text.title)}")
             ui.user_text(text.statement)
             st.markdown("**Critique request**")
             ui.user_text(text.critique_request)

@@ -30,6 +30,7 @@ from pages.components.render import escape as escape
 from pages.components.render import guideline_link as guideline_link
 from pages.components.render import labels as labels
 from pages.components.render import person_label as person_label
+from pages.components.render import plain as plain
 from pages.components.render import status_badge as status_badge
 from pages.components.render import user_text as user_text
 from pages.components.services import charter as charter

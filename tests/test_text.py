@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from governance.text import clean_text, safe_markdown, tidy_line
+from governance.text import clean_text, inline_markdown, safe_markdown, tidy_line
 
 
 @pytest.mark.parametrize("value", ["", "   ", "\n\t \n"])
@@ -91,3 +91,27 @@ def test_safe_markdown_keeps_what_people_mean() -> None:
     assert safe_markdown("5 < 6 & 7 > 3") == "5 &lt; 6 &amp; 7 &gt; 3"
     assert safe_markdown("costs $5 or $10") == "costs \\$5 or \\$10"
     assert safe_markdown("[label](javascript:alert(1))") == "label"
+
+
+@pytest.mark.parametrize(
+    ("typed", "shown"),
+    [
+        ("---\nname: x\n---", "\\---  \nname: x  \n\\---"),
+        ("# Heading", "\\# Heading"),
+        ("  ## Also a heading", "\\## Also a heading"),
+        ("Title\n===", "Title  \n\\==="),
+        ("* item\n- item\n+ item", "\\* item  \n\\- item  \n\\+ item"),
+        ("1. first\n2) second", "1\\. first  \n2\\) second"),
+        ("    indented code", "indented code"),
+        ("```\nfenced\n```", "\\```  \nfenced  \n\\```"),
+        ("| a | b |\n|---|---|", "\\| a | b |  \n\\|---|---|"),
+        ("*** \n___", "\\***  \n\\___"),
+        ("line one\nline two", "line one  \nline two"),
+        ("para one\n\npara two", "para one\n\npara two"),
+        ("*emphasis* and **strong** stay", "*emphasis* and **strong** stay"),
+        ("see [docs](https://example.org)", "see [docs](https://example.org)"),
+        ("<h1>x</h1>", "&lt;h1&gt;x&lt;/h1&gt;"),
+    ],
+)
+def test_statements_render_only_inline_markup_and_keep_line_breaks(typed: str, shown: str) -> None:
+    assert inline_markdown(typed) == shown

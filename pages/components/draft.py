@@ -31,9 +31,7 @@ def draft_tab(charter: Charter, principal: Stakeholder | None, screen: Constitut
         for line in changes:
             st.markdown(ui.safe_markdown(f"- {line}"))
     if d.excluded:
-        st.caption(
-            ui.safe_markdown("Left out by a merge: " + ", ".join(d.name(g) for g in d.excluded))
-        )
+        st.caption(ui.plain("Left out by a merge: " + ", ".join(d.name(g) for g in d.excluded)))
 
     st.subheader(f"Flags ({len(d.flags)} open)")
     ui.show_settled_outcomes("flag:", {f"flag:{f.key}" for f in d.flags})
@@ -42,11 +40,9 @@ def draft_tab(charter: Charter, principal: Stakeholder | None, screen: Constitut
     for flag in d.flags:
         key = f"flag:{flag.key}"
         with st.container(border=True):
+            names = " and ".join(d.name(g) for g in flag.guideline_ids)
             st.markdown(
-                ui.safe_markdown(
-                    f"**{screen.flag_kinds[flag.kind]}** ·"
-                    f" {' and '.join(d.name(g) for g in flag.guideline_ids)}: {flag.explanation}"
-                )
+                f"**{screen.flag_kinds[flag.kind]}** · {ui.plain(f'{names}: {flag.explanation}')}"
             )
             if not steward:
                 continue
@@ -83,7 +79,7 @@ def draft_tab(charter: Charter, principal: Stakeholder | None, screen: Constitut
             ui.show_outcome(key, with_fields=True)
     for flag, resolution in d.resolved:
         st.caption(
-            ui.safe_markdown(
+            ui.plain(
                 f"Resolved: {screen.flag_kinds[flag.kind].lower()} of"
                 f" {' and '.join(d.name(g) for g in flag.guideline_ids)} →"
                 f" {screen.resolution_labels[resolution.resolution]}"

@@ -93,7 +93,7 @@ def principles(
 ) -> None:
     """Every principle, in priority order, expandable; with a steward's actions if asked."""
     for p in constitution.principles:
-        label = f"{p.priority}. {ui.escape_markdown(p.title)}  ·  {p.id}"
+        label = f"{p.priority}. {ui.plain(p.title)}  ·  {p.id}"
         with st.expander(label, key=f"{key}:{p.id}"):
             ui.user_text(p.statement)
             st.markdown("**Critique request**")

@@ -10,7 +10,7 @@ import streamlit as st
 from governance.config import category_label
 from governance.languages import language_label
 from governance.models import Stakeholder, Status
-from governance.text import safe_markdown
+from governance.text import escape_markdown, inline_markdown
 
 STATUS_COLORS = {
     Status.DRAFT: "gray",
@@ -38,7 +38,7 @@ def count(n: int, noun: str) -> str:
 
 def user_text(text: str) -> None:
     """Render text a person wrote: markdown, but no HTML and no unsafe links."""
-    st.markdown(safe_markdown(text))
+    st.markdown(inline_markdown(text))
 
 
 def status_badge(status: Status) -> None:
@@ -49,7 +49,9 @@ def status_badge(status: Status) -> None:
 def guideline_link(guideline_id: str, title: str) -> None:
     """A link to a guideline's page."""
     st.page_link(
-        "pages/guideline.py", label=f"{guideline_id} · {title}", query_params={"id": guideline_id}
+        "pages/guideline.py",
+        label=f"{guideline_id} · {plain(title)}",
+        query_params={"id": guideline_id},
     )
 
 
@@ -61,3 +63,8 @@ def escape(text: str) -> str:
 def labels() -> tuple[Callable[[str], str], Callable[[str], str]]:
     """Formatters for category and language codes."""
     return category_label, language_label
+
+
+def plain(text: str) -> str:
+    """Text shown exactly as typed where a page renders markdown (titles, names in labels)."""
+    return escape_markdown(" ".join(text.split()))
