@@ -56,7 +56,7 @@ with vote_tab:
             f" by {detail.names.get(d.decided_by, '?')}" + (f": {d.reason}" if d.reason else "")
         )
         st.caption(ui.safe_markdown(decided))
-        for line in d.tally.get("lines", []):
+        for line in d.tally.lines:
             st.markdown(f"- {line}")
     elif g.voting is not None and g.status is Status.VOTING:
         first = [detail.tally]  # this run already counted; later refreshes count anew
@@ -78,6 +78,10 @@ with vote_tab:
         ballot.ballot(charter, principal, detail)
     else:
         st.info(f"Not being voted on (status: {g.status.value}).")
+    if g.status is not Status.VOTING:
+        # A ballot cast from a page drawn before voting closed is refused; say why here,
+        # since the ballot (and the place its messages go) is no longer drawn.
+        ui.show_outcome(f"vote:{g.id}", with_fields=True)
     if detail.ballots_on_earlier_versions:
         st.caption(
             f"{detail.ballots_on_earlier_versions} ballot(s) were cast on earlier versions."

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from governance.models import Stakeholder
+from governance.models import GuidelineFilter, Role, Stakeholder, Status
 from governance.services import Charter
 from tests.apptest_support import APP, as_read, open_page, rerun
 
@@ -47,3 +47,43 @@ def test_titles_are_plain_text_and_statements_keep_their_lines_but_make_no_struc
     listing = open_page(start(), "pages/guidelines.py")
     links = [str(p.proto.label) for p in listing.get("page_link") if gid in str(p.proto.label)]
     assert links and all("\\*\\*Bold" in label for label in links)
+
+
+def test_a_ballot_from_a_stale_tab_is_refused_with_a_reason_and_the_decision_shows(
+    demo_env: Path, services: Charter
+) -> None:
+    (voting, *_) = services.guidelines.listing(GuidelineFilter(statuses=(Status.VOTING,))).items
+    gid = voting.guideline.id
+    people = services.people.demo_stakeholders()
+    voter = next(p for p in people if p.groups and not p.suspended)
+    moderator = next(p for p in people if Role.MODERATOR in p.roles and not p.suspended)
+    at = open_page(start(voter), "pages/guideline.py", gid)
+    assert at.button(key=f"vote:{gid}:approve")
+    # Meanwhile, in another tab, a moderator closes the vote.
+    services.guidelines.close_voting(moderator, gid, "closing early for the test")
+    at.button(key=f"vote:{gid}:approve").click()
+    rerun(at)
+    assert not at.exception
+    errors = [as_read(str(e.value)) for e in at.error]
+    assert any("not open for voting" in e for e in errors), errors
+    decision = services.guidelines.detail(gid, None).decision
+    assert decision is not None
+    shown = [as_read(str(m.value)) for m in at.markdown]
+    assert any(decision.tally.lines[0] in m for m in shown)
+
+
+def test_a_comment_from_a_stale_tab_is_refused_with_a_reason(
+    demo_env: Path, services: Charter
+) -> None:
+    author = services.people.demo_stakeholders()[0]
+    gid = services.guidelines.propose(
+        author, {"title": "To withdraw", "statement": "Soon withdrawn.", "category": "honesty"}
+    ).id
+    services.guidelines.submit(author, gid)
+    at = open_page(start(author), "pages/guideline.py", gid)
+    services.guidelines.withdraw(author, gid, "a duplicate")  # in another tab
+    at.text_area(key=f"comment:{gid}:body").input("One more thought.")
+    at.button(key=f"comment:{gid}:post").click()
+    rerun(at)
+    errors = [as_read(str(e.value)) for e in at.error]
+    assert any("discussion is closed" in e for e in errors), errors

@@ -93,10 +93,14 @@ def discussion(charter: Charter, principal: Stakeholder | None, detail: Guidelin
         st.caption("No comments yet.")
     for thread in detail.threads:
         _thread(charter, principal, g.id, thread, detail.can)
+    key = f"comment:{g.id}"
     if not detail.can.comment:
         st.caption("Sign in to take part." if principal is None else "Discussion is closed here.")
+        # A comment or reply sent from a page drawn before discussion closed was refused:
+        # its form is gone, so say why here.
+        ui.show_outcome(key, with_fields=True)
+        ui.show_settled_outcomes("reply:", set())
         return
-    key = f"comment:{g.id}"
     st.text_area("Add a comment (markdown; no HTML)", key=f"{key}:body", max_chars=5000)
     ui.field_error(key, "body")
 
