@@ -87,3 +87,24 @@ def test_a_comment_from_a_stale_tab_is_refused_with_a_reason(
     rerun(at)
     errors = [as_read(str(e.value)) for e in at.error]
     assert any("discussion is closed" in e for e in errors), errors
+
+
+def test_the_guideline_page_draws_a_guideline_in_every_status(
+    demo_env: Path, services: Charter
+) -> None:
+    steward = next(p for p in services.people.demo_stakeholders() if Role.STEWARD in p.roles)
+    at = start(steward)
+    seen = set()
+    listed = [
+        item
+        for page in (1, 2)
+        for item in services.guidelines.listing(GuidelineFilter(), page=page).items
+    ]
+    for item in listed:
+        status = item.guideline.status
+        if status in seen:
+            continue
+        seen.add(status)
+        at = open_page(at, "pages/guideline.py", item.guideline.id)
+        assert not at.exception, (item.guideline.id, status, at.exception)
+    assert seen == set(Status)
