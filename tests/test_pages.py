@@ -528,6 +528,26 @@ def test_moderator_opens_voting(demo_env: Path, seeded_db: Database, services: C
     assert f"move:{guideline.id}:Close voting and record the decision" in keys
 
 
+def test_a_vote_without_ballots_says_so_instead_of_drawing_an_empty_chart(
+    demo_env: Path, seeded_db: Database, services: Charter
+):
+    guideline = guidelines_in(seeded_db, Status.DELIBERATION)[0]
+    services.guidelines.open_voting(a_moderator(services), guideline.id)
+    at = open_guideline(start(), guideline.id)
+    assert "Live tally" in texts(at.subheader)
+    assert not at.get("plotly_chart"), "no empty chart"
+    assert any(i.startswith("No ballots yet") for i in texts(at.info)), texts(at.info)
+    assert "If voting closed now: Not approved: no ballots yet." in texts(at.warning)
+    assert not any("is below" in w for w in texts(at.warning))
+
+
+def test_a_vote_with_ballots_draws_its_tally_chart(demo_env: Path, seeded_db: Database):
+    guideline = guidelines_in(seeded_db, Status.VOTING)[0]
+    at = open_guideline(start(), guideline.id)
+    assert len(at.get("plotly_chart")) == 1
+    assert not any(i.startswith("No ballots yet") for i in texts(at.info))
+
+
 def test_withdraw_needs_a_reason(demo_env: Path, seeded_db: Database, services: Charter):
     guideline = guidelines_in(seeded_db, Status.DELIBERATION)[0]
     at = open_guideline(start(a_moderator(services)), guideline.id)
