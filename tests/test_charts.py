@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+import re
+from datetime import date, timedelta
 from typing import Any
 
 import plotly.graph_objects as go
 import pytest
 
 from governance import charts
-from governance.models import GovernanceRules
+from governance.models import GovernanceRules, Status
 from governance.voting import Counts, Tally, tally
 
 GROUPS = ("ethicist", "engineer", "public")
 RULES = GovernanceRules(group_threshold_pct={"public": 55})
+HEX = re.compile(r"#[0-9A-Fa-f]{6}\b")
 
 
 def a_tally() -> Tally:
@@ -27,6 +30,17 @@ def a_tally() -> Tally:
 
 def bars(figure: go.Figure) -> dict[str, Any]:
     return {t.name: t for t in figure.data if t.type == "bar"}
+
+
+def days(n: int) -> tuple[date, ...]:
+    return tuple(date(2026, 3, 1) + timedelta(days=i) for i in range(n))
+
+
+def colours(figure: go.Figure) -> set[str]:
+    """Every colour a figure names, its template's defaults left out."""
+    drawn = figure.to_plotly_json()
+    drawn["layout"].pop("template", None)
+    return {c.upper() for c in HEX.findall(repr(drawn))}
 
 
 # -- the live tally ----------------------------------------------------------------------
@@ -71,3 +85,56 @@ def test_tally_axis_runs_from_0_to_100_percent() -> None:
 def test_tally_without_approve_or_reject_draws_no_figure(overall: Counts) -> None:
     result = tally(overall, {"public": overall}, RULES, GROUPS)
     assert charts.tally_figure(result) is None
+
+
+# -- one palette, one colour per group ---------------------------------------------------
+
+
+def every_figure() -> dict[str, go.Figure]:
+    figure = charts.tally_figure(a_tally())
+    assert figure is not None
+    return {
+        "tally": figure,
+        "status": charts.status_figure({Status.DRAFT: 2, Status.VOTING: 3}),
+        "participation": charts.participation_figure(
+            days(3), {g: (0, i, 2) for i, g in enumerate(GROUPS)}
+        ),
+    }
+
+
+@pytest.mark.parametrize("name", ["tally", "status", "participation"])
+def test_every_figure_draws_in_the_colour_blind_safe_palette(name: str) -> None:
+    figure = every_figure()[name]
+    used = colours(figure)
+    assert used and used <= {c.upper() for c in charts.OKABE_ITO}, used
+    for trace in figure.data:  # nothing left to plotly's default colourway
+        assert HEX.search(repr(trace.to_plotly_json())), trace.name
+
+
+def test_a_group_keeps_its_colour_in_every_figure() -> None:
+    palette = charts.group_colors(GROUPS)
+    assert len(set(palette.values())) == len(GROUPS), "each group its own colour"
+    figures = every_figure()
+    lines = {t.name: t.line.color for t in figures["participation"].data}
+    assert lines == palette
+    ticks = dict(
+        zip(
+            figures["tally"].layout.yaxis.tickvals,
+            figures["tally"].layout.yaxis.ticktext,
+            strict=True,
+        )
+    )
+    for group in GROUPS:
+        assert palette[group] in ticks[group] and group in ticks[group]
+
+
+# -- ballots per day ---------------------------------------------------------------------
+
+
+def test_participation_draws_one_point_per_day_zero_days_included() -> None:
+    series = {"ethicist": (1, 0, 0, 0, 4), "engineer": (0, 0, 0, 0, 0), "public": (2, 0, 3, 0, 1)}
+    figure = charts.participation_figure(days(5), series)
+    assert [t.name for t in figure.data] == list(GROUPS)
+    for trace in figure.data:
+        assert list(trace.x) == list(days(5))
+        assert tuple(trace.y) == series[trace.name]

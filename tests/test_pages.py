@@ -366,6 +366,7 @@ def test_visitor_dashboard_shows_the_stored_numbers(demo_env: Path, seeded_db: D
     assert metrics["Stakeholders"] == f"{people:,}"
     assert metrics["Open votes"] == str(open_votes)
     assert "Awaiting your vote" not in texts(at.subheader)
+    assert len(at.get("plotly_chart")) == 2
     # First run: app.py's own elements are there: the demo banner and the sign-in.
     assert any("Demo mode" in w for w in texts(at.warning))
     pick = at.sidebar.selectbox(key="demo_pick")
