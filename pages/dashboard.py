@@ -52,6 +52,9 @@ with left:
 with right:
     st.subheader("Recent activity")
     activity(board.recent)
+    if board.earlier:
+        with st.expander(f"Earlier activity ({len(board.earlier)})"):
+            activity(board.earlier)
 
 left, right = st.columns(2)
 with left:

@@ -366,6 +366,11 @@ def test_visitor_dashboard_shows_the_stored_numbers(demo_env: Path, seeded_db: D
     assert metrics["Stakeholders"] == f"{people:,}"
     assert metrics["Open votes"] == str(open_votes)
     assert "Awaiting your vote" not in texts(at.subheader)
+    # A short activity list keeps the charts in view; the rest is one click away.
+    (earlier,) = [e for e in at.expander if e.label.startswith("Earlier activity")]
+    shown = [m for m in texts(at.markdown) if m.endswith("UTC]")]
+    folded = [m for m in texts(earlier.markdown) if m.endswith("UTC]")]
+    assert len(shown) - len(folded) == 6 and folded
     assert len(at.get("plotly_chart")) == 2
     # First run: app.py's own elements are there: the demo banner and the sign-in.
     assert any("Demo mode" in w for w in texts(at.warning))

@@ -18,7 +18,7 @@ from governance.errors import (
 )
 from governance.models import AccountStatus, Choice, GuidelineFilter, Role, Status
 from governance.services import Charter
-from governance.services.dashboard import BALLOT_DAYS
+from governance.services.dashboard import BALLOT_DAYS, RECENT_ACTIVITY
 from tests.conftest import PROPOSAL, Cast, FakeClock, changes_nothing, refused
 
 # -- the journey -----------------------------------------------------------------------------
@@ -480,6 +480,23 @@ def test_ballots_per_day_has_a_point_for_every_day_zero_days_included(
     assert series.by_group["ethicist"][-4:] == (1, 0, 0, 0)
     assert series.by_group["engineer"][-4:] == (0, 0, 0, 2)
     assert sum(series.by_group["public"]) == 0
+
+
+def test_dashboard_keeps_recent_activity_short_with_the_rest_to_hand(
+    charter: Charter, cast: Cast, in_voting: str, clock: FakeClock
+) -> None:
+    for i in range(15):
+        clock.advance(minutes=1)
+        charter.discussion.comment(cast.voters["public"][i], in_voting, f"Point {i}")
+    board = charter.dashboard.screen(None)
+    assert len(board.recent) == RECENT_ACTIVITY == 6
+    assert (
+        board.recent[0].text == "public voter 14 commented on G-0001 \u201cAdmit uncertainty\u201d"
+    )
+    feed = board.recent + board.earlier
+    # proposed, opened for deliberation, opened voting, and the fifteen comments
+    assert len(feed) == 18
+    assert [a.at for a in feed] == sorted((a.at for a in feed), reverse=True)
 
 
 def test_roles_are_additive(charter: Charter) -> None:

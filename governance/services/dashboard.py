@@ -17,6 +17,8 @@ from governance.storage import Tx
 
 #: Days the "ballots per day" series covers, today included.
 BALLOT_DAYS = 60
+#: Activity items shown at once; the rest are one click away.
+RECENT_ACTIVITY = 6
 
 
 @dataclass(frozen=True)
@@ -47,6 +49,9 @@ class DashboardScreen:
     awaiting_my_vote: tuple[Guideline, ...]
     closing_soon: tuple[Guideline, ...]
     recent: tuple[Activity, ...]
+    """The latest activity, at most ``RECENT_ACTIVITY`` items, newest first."""
+    earlier: tuple[Activity, ...]
+    """Older activity, newest first, for whoever asks to see more."""
     ballots_per_day: DailyBallots
 
     @property
@@ -128,7 +133,7 @@ def _gather(
     tx: Tx, viewer: Stakeholder | None, now: datetime, groups: tuple[str, ...]
 ) -> DashboardScreen:
     """Counts, what awaits the viewer's vote, what closes soon and recent activity."""
-    events = tx.events.find(actions=(*_ACTIVITY, EventAction.GUIDELINE_TRANSITIONED), limit=40)
+    events = tx.events.find(actions=(*_ACTIVITY, EventAction.GUIDELINE_TRANSITIONED), limit=60)
     names: dict[int | None, str] = {None: "Charter"}
     names.update(tx.people.names(e.actor_id for e in events))
     titles = tx.guidelines.titles(e.subject for e in events if e.subject.startswith("G-"))
@@ -155,6 +160,7 @@ def _gather(
         participation=tx.analytics.participation(),
         awaiting_my_vote=tuple(awaiting),
         closing_soon=tuple(closing[:5]),
-        recent=tuple(recent[:15]),
+        recent=tuple(recent[:RECENT_ACTIVITY]),
+        earlier=tuple(recent[RECENT_ACTIVITY:]),
         ballots_per_day=daily_ballots(tx.analytics.ballots_per_day(first_day), today, groups),
     )
