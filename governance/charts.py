@@ -107,8 +107,9 @@ def tally_figure(result: Tally) -> go.Figure | None:
         margin={"l": 10, "r": 40, "t": 10, "b": 30},
         xaxis={
             "range": [0, 100],
+            # Spelled out: a ticksuffix did not show on these ticks in the app.
             "tickvals": [0, 20, 40, 60, 80, 100],
-            "ticksuffix": "%",
+            "ticktext": ["0%", "20%", "40%", "60%", "80%", "100%"],
             "fixedrange": True,
             "title": None,
         },
@@ -123,7 +124,7 @@ def tally_figure(result: Tally) -> go.Figure | None:
                 for name in labels
             ],
         },
-        legend={"orientation": "h", "y": -0.25},
+        legend={"orientation": "h", "y": -0.25, "traceorder": "normal"},
     )
     return figure
 
@@ -162,9 +163,10 @@ def participation_figure(days: Sequence[date], by_group: Mapping[str, Sequence[i
         )
     figure.update_layout(
         height=260,
-        margin={"l": 10, "r": 10, "t": 10, "b": 10},
+        margin={"l": 10, "r": 10, "t": 30, "b": 10},
         yaxis={"title": "ballots", "rangemode": "tozero"},
         hovermode="x unified",
-        legend={"orientation": "h"},
+        # Above the plot: below it, the legend covered the dates.
+        legend={"orientation": "h", "x": 0, "y": 1.02, "yanchor": "bottom"},
     )
     return figure

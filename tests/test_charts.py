@@ -72,9 +72,9 @@ def test_tally_axis_runs_from_0_to_100_percent() -> None:
     figure = charts.tally_figure(a_tally())
     assert figure is not None
     assert tuple(figure.layout.xaxis.range) == (0, 100)
-    assert figure.layout.xaxis.ticksuffix == "%"
-    # "100%" is a tick with room to be drawn: plotly hides a label that overflows the chart.
+    # "100%" is a tick, labelled, with room to be drawn: plotly hides a label that overflows.
     assert list(figure.layout.xaxis.tickvals) == [0, 20, 40, 60, 80, 100]
+    assert list(figure.layout.xaxis.ticktext) == ["0%", "20%", "40%", "60%", "80%", "100%"]
     assert figure.layout.margin.r >= 30
     assert figure.layout.xaxis.fixedrange, "zooming never hides part of the scale"
 
