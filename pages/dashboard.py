@@ -19,7 +19,8 @@ def closing_list(guidelines: tuple[Guideline, ...]) -> None:
 
 def activity(items: tuple[Activity, ...]) -> None:
     for item in items:
-        st.markdown(f"{ui.safe_markdown(item.text)}  \n:gray[{item.at:%d %b %Y, %H:%M} UTC]")
+        # The time on the same line: a line per item less keeps the charts in view.
+        st.markdown(f"{ui.safe_markdown(item.text)} :gray[· {item.at:%d %b %Y, %H:%M} UTC]")
 
 
 principal = ui.current_principal()
