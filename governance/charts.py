@@ -1,47 +1,130 @@
-"""Plotly figures, built from domain objects. Pure: no storage, no streamlit."""
+"""Plotly figures, built from domain objects. Pure: no storage, no streamlit.
+
+Every figure draws in one colour-blind-safe palette (Okabe and Ito's), and a stakeholder
+group has one colour in every figure (``group_colors``).
+"""
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any
+from datetime import date
 
 import plotly.graph_objects as go
 
 from governance.models import Status
-from governance.voting import Tally
+from governance.voting import Counts, Tally, percent, share_text
 
-CHOICE_COLORS = {"approve": "#2e7d32", "reject": "#c62828", "abstain": "#9e9e9e"}
+#: Okabe & Ito's eight colours, told apart with every common colour-vision deficiency.
+OKABE_ITO = (
+    "#000000",  # black
+    "#E69F00",  # orange
+    "#56B4E9",  # sky blue
+    "#009E73",  # bluish green
+    "#F0E442",  # yellow
+    "#0072B2",  # blue
+    "#D55E00",  # vermillion
+    "#CC79A7",  # reddish purple
+)
+BLACK, ORANGE, SKY_BLUE, BLUISH_GREEN, YELLOW, BLUE, VERMILLION, REDDISH_PURPLE = OKABE_ITO
+
+CHOICE_COLORS = {"approve": BLUISH_GREEN, "reject": VERMILLION}
+THRESHOLD_COLOR = BLACK
+STATUS_COLOR = BLUE
+#: Groups take these in the deployment's group order; the two blues are kept far apart.
+GROUP_PALETTE = (ORANGE, SKY_BLUE, REDDISH_PURPLE, BLACK, YELLOW, BLUE)
 STATUS_ORDER = [s for s in Status]
 
 
-def tally_figure(result: Tally) -> go.Figure:
-    """Stacked bars of approve / reject / abstain per group and overall, with thresholds."""
-    rows = [("overall", result.overall)] + [(g.group, g.counts) for g in result.groups]
-    labels = [name for name, _ in rows]
+def group_colors(groups: Sequence[str]) -> dict[str, str]:
+    """The colour of each group, in the deployment's group order (the one mapping figures use).
+
+    Args:
+        groups: The deployment's groups, in their configured order.
+
+    Returns:
+        Group name to colour; past six groups the palette repeats.
+    """
+    return {g: GROUP_PALETTE[i % len(GROUP_PALETTE)] for i, g in enumerate(groups)}
+
+
+def tally_figure(result: Tally) -> go.Figure | None:
+    """Approve and reject shares per group and overall, each bar with its threshold marked.
+
+    Shares are the rules' own: of approve + reject ballots; abstentions count towards quorum
+    only, so they are in the hover text, not in the bars. The bar labels use ``share_text``,
+    the same words as the tally's lines.
+
+    Args:
+        result: The live tally.
+
+    Returns:
+        The figure, or None when there is no approve or reject ballot to draw.
+    """
+    if result.overall.decisive == 0:
+        return None
+    rows: list[tuple[str, Counts, int]] = [
+        ("overall", result.overall, result.overall_threshold_pct),
+        *((g.group, g.counts, g.threshold_pct) for g in result.groups),
+    ]
+    labels = [name for name, _, _ in rows]
+    colors = group_colors([g.group for g in result.groups])
     figure = go.Figure()
-    for choice in ("approve", "reject", "abstain"):
-        counts = [getattr(c, choice) for _, c in rows]
-        shares = [
-            n / c.total * 100 if c.total else 0 for n, (_, c) in zip(counts, rows, strict=True)
-        ]
+    for choice in ("approve", "reject"):
+        counts = [(getattr(c, choice), c) for _, c, _ in rows]
         figure.add_bar(
             y=labels,
-            x=shares,
+            x=[percent(n, c.decisive) or 0 for n, c in counts],
             name=choice,
             orientation="h",
             marker_color=CHOICE_COLORS[choice],
-            customdata=counts,
-            hovertemplate="%{y}: %{customdata} "
-            + choice
-            + " (%{x:.1f}% of ballots)<extra></extra>",
+            text=[share_text(n, c.decisive) if c.decisive else "" for n, c in counts]
+            if choice == "approve"
+            else None,
+            textposition="inside",
+            insidetextanchor="start",
+            customdata=[[n, c.decisive, c.abstain, share_text(n, c.decisive)] for n, c in counts],
+            hovertemplate=(
+                "%{y}: %{customdata[0]} " + choice + " of %{customdata[1]} (%{customdata[3]});"
+                " %{customdata[2]} abstain<extra></extra>"
+            ),
         )
+    figure.add_scatter(
+        y=labels,
+        x=[threshold for _, _, threshold in rows],
+        name="threshold",
+        mode="markers",
+        marker={
+            "symbol": "line-ns",
+            "size": 30,
+            "color": THRESHOLD_COLOR,
+            "line": {"width": 3, "color": THRESHOLD_COLOR},
+        },
+        hovertemplate="%{y}: needs %{x}% approve<extra></extra>",
+    )
     figure.update_layout(
         barmode="stack",
-        height=60 + 45 * len(rows),
-        margin={"l": 10, "r": 10, "t": 10, "b": 30},
-        xaxis={"range": [0, 100], "ticksuffix": "%", "title": None},
-        yaxis={"autorange": "reversed"},
-        legend={"orientation": "h", "y": -0.25},
+        height=80 + 45 * len(rows),
+        margin={"l": 10, "r": 40, "t": 10, "b": 30},
+        xaxis={
+            "range": [0, 100],
+            # Spelled out: a ticksuffix did not show on these ticks in the app.
+            "tickvals": [0, 20, 40, 60, 80, 100],
+            "ticktext": ["0%", "20%", "40%", "60%", "80%", "100%"],
+            "fixedrange": True,
+            "title": None,
+        },
+        yaxis={
+            "autorange": "reversed",
+            "fixedrange": True,
+            "tickvals": labels,
+            "ticktext": [
+                f'<span style="color:{colors[name]}">\u25a0</span> {name}'
+                if name in colors
+                else f"<b>{name}</b>"
+                for name in labels
+            ],
+        },
+        legend={"orientation": "h", "y": -0.25, "traceorder": "normal"},
     )
     return figure
 
@@ -50,24 +133,40 @@ def status_figure(counts: Mapping[Status, int]) -> go.Figure:
     """How many guidelines are in each status."""
     present = [s for s in STATUS_ORDER if counts.get(s)]
     figure = go.Figure(
-        go.Bar(x=[s.value for s in present], y=[counts[s] for s in present], marker_color="#5c6bc0")
+        go.Bar(
+            x=[s.value for s in present], y=[counts[s] for s in present], marker_color=STATUS_COLOR
+        )
     )
     figure.update_layout(height=260, margin={"l": 10, "r": 10, "t": 10, "b": 10})
     return figure
 
 
-def participation_figure(rows: Sequence[tuple[Any, str, int]]) -> go.Figure:
-    """Ballots cast per day, one line per group."""
+def participation_figure(days: Sequence[date], by_group: Mapping[str, Sequence[int]]) -> go.Figure:
+    """Ballots cast per day, one line per group, days without ballots drawn at zero.
+
+    Args:
+        days: Every day of the period, in order.
+        by_group: Per group, in the deployment's group order, its ballots on each of ``days``.
+
+    Returns:
+        The figure.
+    """
+    colors = group_colors(list(by_group))
     figure = go.Figure()
-    for group in sorted({g for _, g, _ in rows}):
-        points = [(day, n) for day, g, n in rows if g == group]
+    for group, ballots in by_group.items():
         figure.add_scatter(
-            x=[d for d, _ in points], y=[n for _, n in points], name=group, mode="lines+markers"
+            x=list(days),
+            y=list(ballots),
+            name=group,
+            mode="lines",
+            line={"color": colors[group], "width": 2},
         )
     figure.update_layout(
         height=260,
-        margin={"l": 10, "r": 10, "t": 10, "b": 10},
-        yaxis={"title": "ballots"},
-        legend={"orientation": "h"},
+        margin={"l": 10, "r": 10, "t": 30, "b": 10},
+        yaxis={"title": "ballots", "rangemode": "tozero"},
+        hovermode="x unified",
+        # Above the plot: below it, the legend covered the dates.
+        legend={"orientation": "h", "x": 0, "y": 1.02, "yanchor": "bottom"},
     )
     return figure

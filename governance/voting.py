@@ -60,11 +60,27 @@ def meets(part: int, whole: int, pct: int) -> bool:
     return whole > 0 and part * 100 >= pct * whole
 
 
+def percent(part: int, whole: int) -> float | None:
+    """``part / whole`` in percent, the share the rules compare (None when ``whole`` is 0).
+
+    Every share shown (text or chart) is of this kind over approve + reject.
+    """
+    return None if whole == 0 else part * 100 / whole
+
+
 def share_text(part: int, whole: int) -> str:
-    """A share as people read it, never rounded up across a threshold: ``59.9%``, ``60%``."""
+    """A share as people read it, to the nearest tenth: ``66.7%``, ``60%``.
+
+    Never rounded up to a whole percent it has not reached: thresholds are whole percents,
+    so 59.96% reads ``59.9%``, not ``60%``, and the figure never contradicts ``meets``.
+    Exact integer arithmetic, no floating point.
+    """
     if whole == 0:
         return "-"
-    tenths = part * 1000 // whole
+    floor, rest = divmod(part * 1000, whole)
+    tenths = floor + 1 if 2 * rest >= whole else floor
+    if tenths != floor and tenths % 10 == 0:
+        tenths = floor
     return f"{tenths // 10}%" if tenths % 10 == 0 else f"{tenths // 10}.{tenths % 10}%"
 
 
@@ -142,11 +158,17 @@ class Tally(BaseModel):
         overall_met = o.total >= self.overall_quorum and meets(
             o.approve, o.decisive, self.overall_threshold_pct
         )
-        overall = (
-            f"overall: {share_text(o.approve, o.decisive)} approve of {o.decisive}"
-            f" ({o.abstain} abstain; needs {self.overall_threshold_pct}%"
-            f" and {self.overall_quorum} ballots) - {'met' if overall_met else 'not met'}"
-        )
+        needs = f"needs {self.overall_threshold_pct}% and {self.overall_quorum} ballots"
+        verdict = "met" if overall_met else "not met"
+        if o.total == 0:
+            overall = f"overall: no ballots yet ({needs}) - {verdict}"
+        elif o.decisive == 0:
+            overall = f"overall: only abstentions ({o.total}; {needs}) - {verdict}"
+        else:
+            overall = (
+                f"overall: {share_text(o.approve, o.decisive)} approve of {o.decisive}"
+                f" ({o.abstain} abstain; {needs}) - {verdict}"
+            )
         spread = (
             f"groups with quorum: {self.groups_with_quorum} of {len(self.groups)}"
             f" (needs {self.min_groups_with_quorum})"
@@ -204,17 +226,25 @@ def tally(
         )
 
     reasons: list[str] = []
-    if overall.total < rules.overall_quorum:
+    if overall.total == 0:
+        # Every quorum is at least one ballot: the one reason is that nobody voted yet.
+        reasons.append("no ballots yet")
+    elif overall.total < rules.overall_quorum:
         reasons.append(
             f"overall quorum not met ({overall.total} of {rules.overall_quorum} ballots)"
         )
-    if not meets(overall.approve, overall.decisive, rules.overall_threshold_pct):
-        reasons.append(
-            f"overall approval {share_text(overall.approve, overall.decisive)}"
-            f" is below {rules.overall_threshold_pct}%"
-        )
+    if overall.total and not meets(overall.approve, overall.decisive, rules.overall_threshold_pct):
+        if overall.decisive == 0:
+            reasons.append(
+                f"overall: only abstentions ({overall.total} ballots), no approve or reject"
+            )
+        else:
+            reasons.append(
+                f"overall approval {share_text(overall.approve, overall.decisive)}"
+                f" is below {rules.overall_threshold_pct}%"
+            )
     with_quorum = [g for g in group_tallies if g.has_quorum]
-    if len(with_quorum) < rules.min_groups_with_quorum:
+    if overall.total and len(with_quorum) < rules.min_groups_with_quorum:
         reasons.append(
             f"only {len(with_quorum)} group(s) reached quorum;"
             f" {rules.min_groups_with_quorum} needed"

@@ -4,6 +4,7 @@ import streamlit as st
 
 from governance import charts
 from governance.models import Guideline, Status
+from governance.services.dashboard import Activity
 from pages import ui
 
 ui.page_gate(__file__)
@@ -14,6 +15,12 @@ def closing_list(guidelines: tuple[Guideline, ...]) -> None:
         ui.guideline_link(g.id, g.text.title)
         if g.voting:
             st.caption(f"closes {g.voting.closes_at:%d %b %Y, %H:%M} UTC")
+
+
+def activity(items: tuple[Activity, ...]) -> None:
+    for item in items:
+        # The time on the same line: a line per item less keeps the charts in view.
+        st.markdown(f"{ui.plain(item.text)} :gray[· {item.at:%d %b %Y, %H:%M} UTC]")
 
 
 principal = ui.current_principal()
@@ -45,8 +52,10 @@ with left:
     closing_list(board.closing_soon)
 with right:
     st.subheader("Recent activity")
-    for item in board.recent:
-        st.markdown(f"{ui.plain(item.text)}  \n:gray[{item.at:%d %b %Y, %H:%M} UTC]")
+    activity(board.recent)
+    if board.earlier:
+        with st.expander(f"Earlier activity ({len(board.earlier)})"):
+            activity(board.earlier)
 
 left, right = st.columns(2)
 with left:
@@ -54,4 +63,8 @@ with left:
     st.plotly_chart(charts.status_figure(board.status_counts), key="status_chart")
 with right:
     st.subheader("Ballots per day, by group")
-    st.plotly_chart(charts.participation_figure(board.ballots_per_day), key="participation_chart")
+    series = board.ballots_per_day
+    st.caption(f"The last {len(series.days)} days (UTC).")
+    st.plotly_chart(
+        charts.participation_figure(series.days, series.by_group), key="participation_chart"
+    )

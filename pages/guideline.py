@@ -65,7 +65,13 @@ with vote_tab:
         def live_tally() -> None:
             result = first.pop() if first else charter.ballots.tally(g.id)
             st.subheader("Live tally", anchor=False)
-            st.plotly_chart(charts.tally_figure(result), key="tally_chart")
+            figure = charts.tally_figure(result)
+            if figure is not None:
+                st.plotly_chart(figure, key="tally_chart")
+            elif result.overall.total == 0:
+                st.info("No ballots yet: the chart appears with the first ballot.")
+            else:
+                st.info("Only abstentions so far: no approve or reject ballot to chart.")
             for line in result.lines:
                 st.markdown(f"- {line}")
             verdict = st.success if result.approved else st.warning

@@ -183,7 +183,7 @@ def test_demo_sign_in_propose_vote_and_tally(app: App, page: Page, tmp_path: Pat
         move_on(page, "Open voting")
         expect(status_badge(page, Status.VOTING)).to_be_visible()
         expect(page.get_by_role("heading", name="Live tally")).to_be_visible()
-        expect(page.get_by_text("overall: - approve of 0 (0 abstain")).to_be_visible()
+        expect(page.get_by_text("overall: no ballots yet (")).to_be_visible()
 
         wait_idle(page)
         page.get_by_role("button", name="Approve").click()

@@ -285,7 +285,7 @@ def test_oidc_sign_in_propose_vote_tally_sign_out_and_profile(stack: Stack, peop
         move_on(page, "Open voting")
         expect(status_badge(page, Status.VOTING)).to_be_visible()
         expect(page.get_by_role("heading", name="Live tally")).to_be_visible()
-        expect(page.get_by_text("overall: - approve of 0 (0 abstain")).to_be_visible()
+        expect(page.get_by_text("overall: no ballots yet (")).to_be_visible()
 
     def ada_and_ben_vote() -> None:
         ada = people.new_page("ada")

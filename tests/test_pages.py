@@ -366,6 +366,12 @@ def test_visitor_dashboard_shows_the_stored_numbers(demo_env: Path, seeded_db: D
     assert metrics["Stakeholders"] == f"{people:,}"
     assert metrics["Open votes"] == str(open_votes)
     assert "Awaiting your vote" not in texts(at.subheader)
+    # A short activity list keeps the charts in view; the rest is one click away.
+    (earlier,) = [e for e in at.expander if e.label.startswith("Earlier activity")]
+    shown = [m for m in texts(at.markdown) if m.endswith("UTC]")]
+    folded = [m for m in texts(earlier.markdown) if m.endswith("UTC]")]
+    assert len(shown) - len(folded) == 6 and folded
+    assert len(at.get("plotly_chart")) == 2
     # First run: app.py's own elements are there: the demo banner and the sign-in.
     assert any("Demo mode" in w for w in texts(at.warning))
     pick = at.sidebar.selectbox(key="demo_pick")
@@ -521,11 +527,31 @@ def test_moderator_opens_voting(demo_env: Path, seeded_db: Database, services: C
     assert moved.status is Status.VOTING
     assert moved.voting is not None and moved.voting.version == guideline.version
     assert "Live tally" in texts(at.subheader)
-    assert overall_line(at).ballots == 0
+    assert any(m.startswith("- overall: no ballots yet") for m in texts(at.markdown))
     assert ":orange-badge[voting]" in texts(at.markdown)
     keys = {b.key for b in at.button}
     assert f"move:{guideline.id}:Open voting" not in keys
     assert f"move:{guideline.id}:Close voting and record the decision" in keys
+
+
+def test_a_vote_without_ballots_says_so_instead_of_drawing_an_empty_chart(
+    demo_env: Path, seeded_db: Database, services: Charter
+):
+    guideline = guidelines_in(seeded_db, Status.DELIBERATION)[0]
+    services.guidelines.open_voting(a_moderator(services), guideline.id)
+    at = open_guideline(start(), guideline.id)
+    assert "Live tally" in texts(at.subheader)
+    assert not at.get("plotly_chart"), "no empty chart"
+    assert any(i.startswith("No ballots yet") for i in texts(at.info)), texts(at.info)
+    assert "If voting closed now: Not approved: no ballots yet." in texts(at.warning)
+    assert not any("is below" in w for w in texts(at.warning))
+
+
+def test_a_vote_with_ballots_draws_its_tally_chart(demo_env: Path, seeded_db: Database):
+    guideline = guidelines_in(seeded_db, Status.VOTING)[0]
+    at = open_guideline(start(), guideline.id)
+    assert len(at.get("plotly_chart")) == 1
+    assert not any(i.startswith("No ballots yet") for i in texts(at.info))
 
 
 def test_withdraw_needs_a_reason(demo_env: Path, seeded_db: Database, services: Charter):

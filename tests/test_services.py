@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable
+from datetime import timedelta
 
 import pytest
 
@@ -16,6 +18,7 @@ from governance.errors import (
 )
 from governance.models import AccountStatus, Choice, GuidelineFilter, Role, Status
 from governance.services import Charter
+from governance.services.dashboard import BALLOT_DAYS, RECENT_ACTIVITY
 from tests.conftest import PROPOSAL, Cast, FakeClock, changes_nothing, refused
 
 # -- the journey -----------------------------------------------------------------------------
@@ -460,6 +463,40 @@ def test_dashboard_lists_what_awaits_my_vote(charter: Charter, cast: Cast, in_vo
     assert board.awaiting_my_vote == ()
     assert board.participation["ballots"] == 1
     assert any("opened voting on G-0001" in item.text for item in board.recent)
+
+
+def test_ballots_per_day_has_a_point_for_every_day_zero_days_included(
+    charter: Charter, cast: Cast, in_voting: str, clock: FakeClock
+) -> None:
+    charter.ballots.cast(cast.voters["ethicist"][0], in_voting, "approve")
+    clock.advance(days=3)
+    charter.ballots.cast(cast.voters["engineer"][0], in_voting, "reject")
+    charter.ballots.cast(cast.voters["engineer"][1], in_voting, "approve")
+    series = charter.dashboard.screen(None).ballots_per_day
+    assert len(series.days) == BALLOT_DAYS and series.days[-1] == clock.now.date()
+    assert all(b - a == timedelta(days=1) for a, b in itertools.pairwise(series.days))
+    assert list(series.by_group) == list(charter.settings.groups), "every group, in order"
+    assert all(len(ballots) == BALLOT_DAYS for ballots in series.by_group.values())
+    assert series.by_group["ethicist"][-4:] == (1, 0, 0, 0)
+    assert series.by_group["engineer"][-4:] == (0, 0, 0, 2)
+    assert sum(series.by_group["public"]) == 0
+
+
+def test_dashboard_keeps_recent_activity_short_with_the_rest_to_hand(
+    charter: Charter, cast: Cast, in_voting: str, clock: FakeClock
+) -> None:
+    for i in range(15):
+        clock.advance(minutes=1)
+        charter.discussion.comment(cast.voters["public"][i], in_voting, f"Point {i}")
+    board = charter.dashboard.screen(None)
+    assert len(board.recent) == RECENT_ACTIVITY == 6
+    assert (
+        board.recent[0].text == "public voter 14 commented on G-0001 \u201cAdmit uncertainty\u201d"
+    )
+    feed = board.recent + board.earlier
+    # proposed, opened for deliberation, opened voting, and the fifteen comments
+    assert len(feed) == 18
+    assert [a.at for a in feed] == sorted((a.at for a in feed), reverse=True)
 
 
 def test_roles_are_additive(charter: Charter) -> None:

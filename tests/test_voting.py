@@ -1,5 +1,6 @@
 """The group-aware decision rule, checked against an independent oracle and by properties."""
 
+import re
 from fractions import Fraction
 
 from hypothesis import given, settings
@@ -89,9 +90,68 @@ def test_a_higher_threshold_never_approves_more(overall, groups, rules, raise_by
 def test_shown_share_never_rounds_up_across_a_threshold(part, whole, pct) -> None:  # type: ignore[no-untyped-def]
     part = min(part, whole)
     shown = float(share_text(part, whole).rstrip("%"))
-    # Floored to a tenth: a share that misses shows below the threshold, one that meets shows at
-    # or above it (thresholds are whole percents).
+    # A share that misses shows below the threshold, one that meets shows at or above it
+    # (thresholds are whole percents).
     assert (shown >= pct) == meets(part, whole, pct)
+
+
+@given(part=st.integers(0, 10_000), whole=st.integers(1, 10_000))
+def test_shown_share_is_the_nearest_tenth_unless_that_reaches_a_whole_percent(part, whole) -> None:  # type: ignore[no-untyped-def]
+    part = min(part, whole)
+    exact = Fraction(part * 100, whole)
+    shown = Fraction(share_text(part, whole).rstrip("%"))
+    nearest = Fraction(int(exact * 10 + Fraction(1, 2)), 10)
+    if nearest > exact and nearest.denominator == 1:
+        assert shown == nearest - Fraction(1, 10), "held below the whole percent it has not reached"
+    else:
+        assert shown == nearest
+
+
+def test_shown_share_reads_as_people_expect() -> None:
+    assert share_text(2, 3) == "66.7%"
+    assert share_text(1, 3) == "33.3%"
+    assert share_text(1, 8) == "12.5%"
+    assert share_text(3, 5) == "60%"
+    assert share_text(5996, 10_000) == "59.9%", "59.96% has not reached 60%"
+    assert share_text(1999, 2000) == "99.9%", "not unanimous, so never 100%"
+    assert share_text(6004, 10_000) == "60%"
+
+
+LINE = re.compile(
+    r"^(?P<who>\w+): (?P<share>[\d.]+)% approve of \d+ .*needs (?P<pct>\d+)%.* - (?P<verdict>met|not met)$"
+)
+
+
+@settings(max_examples=300)
+@given(overall=counts, groups=by_group, rules=rules_strategy)
+def test_a_shown_share_never_contradicts_its_verdict(overall, groups, rules) -> None:  # type: ignore[no-untyped-def]
+    result = tally(overall, groups, rules, GROUPS)
+    for line in result.lines:
+        match = LINE.match(line)
+        if match is None or (match["who"] == "overall" and overall.total < rules.overall_quorum):
+            continue  # no share shown, or not met for want of ballots
+        reaches = float(match["share"]) >= int(match["pct"])
+        assert reaches == (match["verdict"] == "met"), line
+    for reason in result.reasons:
+        below = re.search(r"approval (?P<share>[\d.]+)% is below (?P<pct>\d+)%", reason)
+        if below:
+            assert float(below["share"]) < int(below["pct"]), reason
+
+
+def test_no_ballots_reads_as_no_ballots_yet() -> None:
+    result = tally(Counts(), {}, GovernanceRules(), GROUPS)
+    assert not result.approved
+    assert result.reasons == ("no ballots yet",)
+    assert result.summary == "Not approved: no ballots yet."
+    assert result.lines[0] == "overall: no ballots yet (needs 60% and 50 ballots) - not met"
+
+
+def test_only_abstentions_overall_is_not_called_a_share_below_the_threshold() -> None:
+    result = tally(Counts(abstain=4), {"public": Counts(abstain=4)}, GovernanceRules(), GROUPS)
+    assert not result.approved
+    assert "overall: only abstentions (4 ballots), no approve or reject" in result.reasons
+    assert not any("is below" in r for r in result.reasons), result.reasons
+    assert result.lines[0] == "overall: only abstentions (4; needs 60% and 50 ballots) - not met"
 
 
 def test_a_raw_majority_is_not_enough_when_a_group_objects() -> None:
@@ -107,7 +167,7 @@ def test_a_raw_majority_is_not_enough_when_a_group_objects() -> None:
         GROUPS,
     )
     assert not result.approved
-    assert "ethicist approval 21.1% is below 50%" in result.reasons
+    assert "ethicist approval 21.2% is below 50%" in result.reasons
     assert "ethicist blocks with 78.8% reject (blocking at 67%)" in result.reasons
     assert "engineer approval 48% is below 50%" in result.reasons
 
@@ -120,7 +180,7 @@ def test_explanation_reads_like_the_published_example() -> None:
         rules,
         GROUPS,
     )
-    assert "public: 70.8% approve of 412 (needs 60%) - met" in result.lines
+    assert "public: 70.9% approve of 412 (needs 60%) - met" in result.lines
     assert "engineer: 48% approve of 25 (needs 60%) - not met" in result.lines
     assert "ethicist: 0 of 10 ballots needed for quorum - not counted" in result.lines
     assert result.summary.startswith("Not approved: engineer approval 48% is below 60%")

@@ -6,13 +6,19 @@ queries; nothing here writes.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, date, datetime, timedelta
 
 from governance.events import Event, EventAction
 from governance.models import Guideline, GuidelineFilter, Stakeholder, Status
 from governance.services.base import UseCases
 from governance.storage import Tx
+
+#: Days the "ballots per day" series covers, today included.
+BALLOT_DAYS = 60
+#: Activity items shown at once; the rest are one click away.
+RECENT_ACTIVITY = 6
 
 
 @dataclass(frozen=True)
@@ -25,6 +31,16 @@ class Activity:
 
 
 @dataclass(frozen=True)
+class DailyBallots:
+    """Ballots cast per day and group, every day of the period present (zero or not)."""
+
+    days: tuple[date, ...]
+    """Every day of the period (UTC), oldest first, today last."""
+    by_group: dict[str, tuple[int, ...]]
+    """Per group, in the deployment's group order, its ballots on each of ``days``."""
+
+
+@dataclass(frozen=True)
 class DashboardScreen:
     """The first screen."""
 
@@ -33,7 +49,10 @@ class DashboardScreen:
     awaiting_my_vote: tuple[Guideline, ...]
     closing_soon: tuple[Guideline, ...]
     recent: tuple[Activity, ...]
-    ballots_per_day: tuple[tuple[object, str, int], ...]
+    """The latest activity, at most ``RECENT_ACTIVITY`` items, newest first."""
+    earlier: tuple[Activity, ...]
+    """Older activity, newest first, for whoever asks to see more."""
+    ballots_per_day: DailyBallots
 
     @property
     def empty(self) -> bool:
@@ -48,7 +67,7 @@ class Dashboard(UseCases):
         """Counts, what awaits the viewer, recent activity."""
         with self.db.read() as tx:
             seen = None if viewer is None else tx.people.get_stakeholder(viewer.id)
-            return _gather(tx, seen, self.clock())
+            return _gather(tx, seen, self.clock(), self.settings.groups)
 
 
 _ACTIVITY = {
@@ -88,9 +107,33 @@ def describe(event: Event, names: dict[int | None, str], titles: dict[str, str])
     )
 
 
-def _gather(tx: Tx, viewer: Stakeholder | None, now: datetime) -> DashboardScreen:
+def daily_ballots(
+    rows: Iterable[tuple[date, str, int]], last_day: date, groups: tuple[str, ...]
+) -> DailyBallots:
+    """Ballots per day and group over the ``BALLOT_DAYS`` days up to ``last_day``, zeros filled.
+
+    Args:
+        rows: ``(day, group, ballots)`` for the days and groups that had ballots.
+        last_day: The period's last day (today).
+        groups: The deployment's groups, in order; a group found only in ``rows`` comes after.
+
+    Returns:
+        One count per day for every group.
+    """
+    days = tuple(last_day - timedelta(days=n) for n in reversed(range(BALLOT_DAYS)))
+    index = {day: i for i, day in enumerate(days)}
+    counts = {group: [0] * len(days) for group in groups}
+    for day, group, ballots in rows:
+        if day in index:
+            counts.setdefault(group, [0] * len(days))[index[day]] += ballots
+    return DailyBallots(days, {group: tuple(n) for group, n in counts.items()})
+
+
+def _gather(
+    tx: Tx, viewer: Stakeholder | None, now: datetime, groups: tuple[str, ...]
+) -> DashboardScreen:
     """Counts, what awaits the viewer's vote, what closes soon and recent activity."""
-    events = tx.events.find(actions=(*_ACTIVITY, EventAction.GUIDELINE_TRANSITIONED), limit=40)
+    events = tx.events.find(actions=(*_ACTIVITY, EventAction.GUIDELINE_TRANSITIONED), limit=60)
     names: dict[int | None, str] = {None: "Charter"}
     names.update(tx.people.names(e.actor_id for e in events))
     titles = tx.guidelines.titles(e.subject for e in events if e.subject.startswith("G-"))
@@ -110,11 +153,14 @@ def _gather(tx: Tx, viewer: Stakeholder | None, now: datetime) -> DashboardScree
     awaiting: list[Guideline] = []
     if viewer is not None and not viewer.suspended and viewer.groups:
         awaiting = tx.analytics.open_for_voting_without_ballot(viewer.id, now)
+    today = now.astimezone(UTC).date()
+    first_day = today - timedelta(days=BALLOT_DAYS - 1)
     return DashboardScreen(
         status_counts=tx.analytics.status_counts(),
         participation=tx.analytics.participation(),
         awaiting_my_vote=tuple(awaiting),
         closing_soon=tuple(closing[:5]),
-        recent=tuple(recent[:15]),
-        ballots_per_day=tuple(tx.analytics.ballots_per_day(60, now)),
+        recent=tuple(recent[:RECENT_ACTIVITY]),
+        earlier=tuple(recent[RECENT_ACTIVITY:]),
+        ballots_per_day=daily_ballots(tx.analytics.ballots_per_day(first_day), today, groups),
     )

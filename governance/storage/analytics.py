@@ -5,8 +5,7 @@ Kept apart from the use cases' queries so they can be cached or pointed at a rep
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
-from typing import Any
+from datetime import UTC, date, datetime, time
 
 from governance.events import EventAction
 from governance.models import Guideline, Status
@@ -28,14 +27,18 @@ class Analytics(Queries):
         assert row is not None
         return {"stakeholders": row[0], "voters": row[1], "ballots": row[2], "comments": row[3]}
 
-    def ballots_per_day(self, days: int, now: datetime) -> list[tuple[Any, str, int]]:
-        """(day, group, ballots cast) for the last ``days`` days, from the event log."""
+    def ballots_per_day(self, first_day: date) -> list[tuple[date, str, int]]:
+        """(day, group, ballots cast) from ``first_day`` (UTC) on, from the event log.
+
+        Only days and groups with ballots have a row; the dashboard fills in the zeros.
+        """
+        since = datetime.combine(first_day, time(), tzinfo=UTC)
         return self._all(
             """SELECT CAST(e.occurred_at AS DATE) AS day, m.group_name, count(*)
                FROM events e JOIN stakeholder_groups m ON m.stakeholder_id = e.actor_id
                WHERE e.action = ? AND e.occurred_at >= ?
                GROUP BY 1, 2 ORDER BY 1, 2""",
-            [EventAction.VOTE_CAST.value, now - timedelta(days=days)],
+            [EventAction.VOTE_CAST.value, since],
         )
 
     def status_counts(self) -> dict[Status, int]:
