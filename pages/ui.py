@@ -25,9 +25,10 @@ from pages.components.feedback import run_action as run_action
 from pages.components.feedback import show_error as show_error
 from pages.components.feedback import show_outcome as show_outcome
 from pages.components.feedback import show_settled_outcomes as show_settled_outcomes
+from pages.components.links import guideline_link as guideline_link
+from pages.components.links import link_params as link_params
 from pages.components.render import count as count
 from pages.components.render import escape as escape
-from pages.components.render import guideline_link as guideline_link
 from pages.components.render import labels as labels
 from pages.components.render import person_label as person_label
 from pages.components.render import status_badge as status_badge

@@ -221,6 +221,50 @@ def test_visitor_can_neither_propose_nor_vote(app: App, page: Page, tmp_path: Pa
     run_with_screenshot(page, tmp_path, "visitor", flow)
 
 
+def test_demo_sign_in_survives_a_reload_and_a_new_tab(app: App, page: Page, tmp_path: Path) -> None:
+    def signed_in(tab: Page, name: str) -> None:
+        sidebar = tab.get_by_test_id("stSidebar")
+        expect(sidebar.get_by_text(f"Signed in as {name}", exact=True)).to_be_visible()
+        expect(nav_link(tab, "Propose")).to_be_visible()
+
+    def flow() -> None:
+        open_page(page, app.url)
+        name = sign_in_as_moderator(page).split(" - ")[0]
+        expect(page).to_have_url(re.compile(r"[?&]as=\d+$"))
+        nav_link(page, "Guidelines").click()
+        expect(page.get_by_role("heading", name="Guidelines", exact=True)).to_be_visible()
+        wait_idle(page)
+        expect(page).to_have_url(re.compile(r"/guidelines\?as=\d+$"))
+
+        page.reload()  # a new Streamlit session: only the URL says who this is
+        expect(page.get_by_role("heading", name="Guidelines", exact=True)).to_be_visible()
+        wait_idle(page)
+        signed_in(page, name)
+
+        link = page.get_by_test_id("stMain").get_by_role("link", name=re.compile(r"^G-\d{4} · "))
+        # Streamlit's page links handle a plain or Ctrl click in the page; a middle click
+        # opens the link's address in a new tab, as "Open link in new tab" does.
+        with page.context.expect_page() as opened:
+            link.first.click(button="middle")
+        tab = opened.value
+        expect(tab.get_by_role("tab", name="Discussion", exact=True)).to_be_visible()
+        wait_idle(tab)
+        signed_in(tab, name)
+
+        # Signing out takes the person out of the URL: a reload stays signed out.
+        tab.get_by_test_id("stSidebar").get_by_role("button", name="Sign out").click()
+        expect(tab.get_by_role("combobox", name="Act as (demo)")).to_be_visible()
+        wait_idle(tab)
+        expect(tab).not_to_have_url(re.compile(r"[?&]as="))
+        tab.reload()
+        expect(tab.get_by_role("tab", name="Discussion", exact=True)).to_be_visible()
+        wait_idle(tab)
+        expect(tab.get_by_role("combobox", name="Act as (demo)")).to_be_visible()
+        expect(nav_link(tab, "Propose")).to_have_count(0)
+
+    run_with_screenshot(page, tmp_path, "sign-in-kept", flow)
+
+
 def test_comment_markup_is_shown_as_text(app: App, page: Page, tmp_path: Path) -> None:
     dialogs: list[str] = []
 
