@@ -20,7 +20,12 @@ try:
     detail = charter.guidelines.detail(requested, principal)
 except GovernanceError as exc:
     ui.show_error(exc)
-    st.page_link("pages/guidelines.py", label="All guidelines", icon=":material/list:")
+    st.page_link(
+        "pages/guidelines.py",
+        label="All guidelines",
+        icon=":material/list:",
+        query_params=ui.link_params(),
+    )
     st.stop()
 
 g, can = detail.guideline, detail.can

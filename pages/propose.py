@@ -39,7 +39,9 @@ with form:
     if "proposed" in st.session_state:
         new_id = st.session_state.pop("proposed")
         st.success(f"Proposed {new_id} as a draft.", icon=":material/check_circle:")
-        st.page_link("pages/guideline.py", label=f"Open {new_id}", query_params={"id": new_id})
+        st.page_link(
+            "pages/guideline.py", label=f"Open {new_id}", query_params=ui.link_params(id=new_id)
+        )
 
 with preview:
     st.subheader("Preview", anchor=False)

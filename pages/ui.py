@@ -25,9 +25,10 @@ from pages.components.feedback import run_action as run_action
 from pages.components.feedback import show_error as show_error
 from pages.components.feedback import show_outcome as show_outcome
 from pages.components.feedback import show_settled_outcomes as show_settled_outcomes
+from pages.components.links import guideline_link as guideline_link
+from pages.components.links import link_params as link_params
 from pages.components.render import count as count
 from pages.components.render import escape as escape
-from pages.components.render import guideline_link as guideline_link
 from pages.components.render import labels as labels
 from pages.components.render import person_label as person_label
 from pages.components.render import plain as plain
@@ -38,6 +39,10 @@ from pages.components.services import settings as settings
 from pages.components.signin import IGNORED_CLAIMS_KEY as IGNORED_CLAIMS_KEY
 from pages.components.signin import current_principal as current_principal
 from pages.components.signin import demo_sign_in, mode, oidc_sign_in
+
+#: The tab's icon. Streamlit inlines an SVG file as a data URL; a ``:material/...:`` page icon
+#: would be fetched from Google's font servers by every visitor's browser (assets/README.md).
+FAVICON = str(Path(__file__).resolve().parent.parent / "assets" / "favicon.svg")
 
 #: A person who may take any of these sees the People page.
 STEWARD_PAGE_ACTIONS = (
@@ -50,6 +55,9 @@ STEWARD_PAGE_ACTIONS = (
 
 def frame(*, entrypoint: bool = False) -> Stakeholder | None:
     """What surrounds every page: settings check, demo banner, sign-in. Returns the person."""
+    # First of all: until a run sets the page icon, the browser shows the current page's icon
+    # in the tab, and fetches a :material/...: one from Google (assets/README.md).
+    st.set_page_config(page_title="Charter", page_icon=FAVICON, layout="wide")
     if entrypoint and PagesManager.uses_pages_directory:
         # Widgets drawn while Streamlit is in its old pages mode (see page_gate) get other
         # ids than in the run after, so the first choice of the first visitor after a restart
@@ -57,7 +65,6 @@ def frame(*, entrypoint: bool = False) -> Stakeholder | None:
         # and start again before drawing anything.
         navigation(None)
         st.rerun()
-    st.set_page_config(page_title="Charter", page_icon=":material/balance:", layout="wide")
     try:
         sign_in = mode()
     except ConfigurationError as exc:

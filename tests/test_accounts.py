@@ -112,6 +112,38 @@ def test_a_suspended_person_can_sign_in_but_not_act(charter: Charter, cast: Cast
         charter.people.request_group(again, "ethicist", "please")
 
 
+def demo_person(charter: Charter, name: str = "Dana Demo") -> Stakeholder:
+    return charter.people.create_stakeholder(
+        None, display_name=name, groups=("public",), is_demo=True
+    )
+
+
+def test_a_demo_sign_in_link_names_a_demo_stakeholder(charter: Charter):
+    person = demo_person(charter)
+    assert charter.people.demo_stakeholder(str(person.id)) == person
+    assert charter.people.demo_stakeholder(f" {person.id} ") == person
+
+
+@pytest.mark.parametrize("requested", ["", "abc", "-1", "1.0", "١", "9" * 40, "999999"])
+def test_a_demo_sign_in_link_naming_no_stakeholder_is_refused(charter: Charter, requested):
+    demo_person(charter)
+    with pytest.raises(NotFound, match="no demo stakeholder"):
+        charter.people.demo_stakeholder(requested)
+
+
+def test_a_demo_sign_in_link_never_names_a_real_account(charter: Charter):
+    real = charter.people.sign_in(identity())
+    with pytest.raises(NotFound, match="no demo stakeholder"):
+        charter.people.demo_stakeholder(str(real.id))
+
+
+def test_a_demo_sign_in_link_never_names_a_suspended_stakeholder(charter: Charter, cast: Cast):
+    person = demo_person(charter)
+    charter.people.set_account_status(cast.steward, person.id, AccountStatus.SUSPENDED, "spam")
+    with pytest.raises(NotAllowed, match="suspended"):
+        charter.people.demo_stakeholder(str(person.id))
+
+
 # -- group requests ---------------------------------------------------------------------------
 
 

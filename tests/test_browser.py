@@ -1,8 +1,8 @@
 """End to end in a real browser: Debian's chromium, driven by Playwright, against `streamlit run`.
 
 The acceptance flow: demo sign-in -> propose -> submit -> open voting -> vote -> the tally
-shows the vote. Also: a visitor can neither propose nor vote, and comment text cannot run
-script.
+shows the vote. Also: a visitor can neither propose nor vote, comment text cannot run
+script, and no page asks any host but Charter's own for anything.
 """
 
 from __future__ import annotations
@@ -16,9 +16,10 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
-from playwright.sync_api import Browser, Dialog, Page, expect
+from playwright.sync_api import Browser, BrowserContext, Dialog, Page, Request, expect
 
 from governance.models import GuidelineFilter, Status
 from governance.storage import Database
@@ -79,9 +80,7 @@ def running_app(db_path: Path, env: dict[str, str]) -> Iterator[str]:
         str(port),
         "--server.headless",
         "true",
-        "--browser.gatherUsageStats",
-        "false",
-    ]
+    ]  # no --browser.gatherUsageStats: .streamlit/config.toml must switch it off
     server_env = {**os.environ, **env, "CHARTER_DEMO": "1", "CHARTER_DB": str(db_path)}
     stderr = logs / "streamlit.stderr.log"
     with (logs / "streamlit.stdout.log").open("wb") as out, stderr.open("wb") as err:
@@ -222,6 +221,50 @@ def test_visitor_can_neither_propose_nor_vote(app: App, page: Page, tmp_path: Pa
     run_with_screenshot(page, tmp_path, "visitor", flow)
 
 
+def test_demo_sign_in_survives_a_reload_and_a_new_tab(app: App, page: Page, tmp_path: Path) -> None:
+    def signed_in(tab: Page, name: str) -> None:
+        sidebar = tab.get_by_test_id("stSidebar")
+        expect(sidebar.get_by_text(f"Signed in as {name}", exact=True)).to_be_visible()
+        expect(nav_link(tab, "Propose")).to_be_visible()
+
+    def flow() -> None:
+        open_page(page, app.url)
+        name = sign_in_as_moderator(page).split(" - ")[0]
+        expect(page).to_have_url(re.compile(r"[?&]as=\d+$"))
+        nav_link(page, "Guidelines").click()
+        expect(page.get_by_role("heading", name="Guidelines", exact=True)).to_be_visible()
+        wait_idle(page)
+        expect(page).to_have_url(re.compile(r"/guidelines\?as=\d+$"))
+
+        page.reload()  # a new Streamlit session: only the URL says who this is
+        expect(page.get_by_role("heading", name="Guidelines", exact=True)).to_be_visible()
+        wait_idle(page)
+        signed_in(page, name)
+
+        link = page.get_by_test_id("stMain").get_by_role("link", name=re.compile(r"^G-\d{4} · "))
+        # Streamlit's page links handle a plain or Ctrl click in the page; a middle click
+        # opens the link's address in a new tab, as "Open link in new tab" does.
+        with page.context.expect_page() as opened:
+            link.first.click(button="middle")
+        tab = opened.value
+        expect(tab.get_by_role("tab", name="Discussion", exact=True)).to_be_visible()
+        wait_idle(tab)
+        signed_in(tab, name)
+
+        # Signing out takes the person out of the URL: a reload stays signed out.
+        tab.get_by_test_id("stSidebar").get_by_role("button", name="Sign out").click()
+        expect(tab.get_by_role("combobox", name="Act as (demo)")).to_be_visible()
+        wait_idle(tab)
+        expect(tab).not_to_have_url(re.compile(r"[?&]as="))
+        tab.reload()
+        expect(tab.get_by_role("tab", name="Discussion", exact=True)).to_be_visible()
+        wait_idle(tab)
+        expect(tab.get_by_role("combobox", name="Act as (demo)")).to_be_visible()
+        expect(nav_link(tab, "Propose")).to_have_count(0)
+
+    run_with_screenshot(page, tmp_path, "sign-in-kept", flow)
+
+
 def test_comment_markup_is_shown_as_text(app: App, page: Page, tmp_path: Path) -> None:
     dialogs: list[str] = []
 
@@ -289,5 +332,72 @@ def test_fresh_server_deep_link_runs_the_app_shell(
                 expect(page.get_by_text("Sign in to vote.")).to_be_visible()
 
             run_with_screenshot(page, tmp_path, "deep-link", flow)
+    finally:
+        context.close()
+
+
+# -- nothing from other hosts -------------------------------------------------------------
+
+
+def record_foreign_requests(context: BrowserContext, url: str) -> list[str]:
+    """Start recording every request of ``context`` (all its tabs) not made to the app at ``url``.
+
+    Data and blob URLs are made inside the page and leave it for no host.
+    """
+    app = urlsplit(url)
+    foreign: list[str] = []
+
+    def on_request(request: Request) -> None:
+        parts = urlsplit(request.url)
+        if parts.scheme in ("data", "blob"):
+            return
+        if parts.scheme not in ("http", "https", "ws", "wss") or parts.netloc != app.netloc:
+            foreign.append(request.url)
+
+    context.on("request", on_request)
+    return foreign
+
+
+def walk_main_pages(page: Page) -> None:
+    """Dashboard, Guidelines, the first guideline listed, Constitution and Rules, by clicks."""
+    for link, heading in (("Dashboard", "Charter"), ("Guidelines", "Guidelines")):
+        nav_link(page, link).click()
+        expect(page.get_by_role("heading", name=heading, exact=True)).to_be_visible()
+        wait_idle(page)
+    page.get_by_test_id("stMain").get_by_role("link", name=re.compile(r"^G-\d{4} · ")).first.click()
+    expect(page.get_by_role("tab", name="Discussion", exact=True)).to_be_visible()
+    wait_idle(page)
+    for title in ("Constitution", "Rules"):
+        nav_link(page, title).click()
+        expect(page.get_by_role("heading", name=title, exact=True)).to_be_visible()
+        wait_idle(page)
+
+
+def test_no_page_asks_another_host_for_anything(
+    demo_template: Path, tmp_path: Path, xdg_env: dict[str, str], browser: Browser
+) -> None:
+    """Fonts, icons and the tab's icon all come from Charter: no visitor's address leaks.
+
+    A server of its own, so the walk also covers the very first request after a start.
+    """
+    db_path = _fresh_database(demo_template, tmp_path)
+    voting_id = _voting_guideline(db_path)
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    context.set_default_timeout(WAIT_MS)
+    page = context.new_page()
+    try:
+        with running_app(db_path, xdg_env) as url:
+            foreign = record_foreign_requests(context, url)
+
+            def flow() -> None:
+                open_page(page, url)
+                walk_main_pages(page)
+                open_page(page, f"{url}/guideline?id={voting_id}")
+                sign_in_as_moderator(page)
+                walk_main_pages(page)
+                page.wait_for_timeout(500)  # a late icon request of the last page counts too
+                assert foreign == [], f"requests to other hosts: {sorted(set(foreign))}"
+
+            run_with_screenshot(page, tmp_path, "foreign-requests", flow)
     finally:
         context.close()

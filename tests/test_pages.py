@@ -19,17 +19,28 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import parse_qs
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from governance.demo.content import GUIDELINES
-from governance.models import Choice, Guideline, GuidelineFilter, Role, Stakeholder, Status
+from governance.identity import Identity
+from governance.models import (
+    AccountStatus,
+    Choice,
+    Guideline,
+    GuidelineFilter,
+    Role,
+    Stakeholder,
+    Status,
+)
 from governance.services import Charter
 from governance.storage import Database
 from governance.voting import Counts
 from tests.apptest_support import (
     APP,
+    as_read,
     message_below,
     open_page,
     registered_pages,
@@ -38,6 +49,7 @@ from tests.apptest_support import (
 )
 
 PRINCIPAL_KEY = "demo_stakeholder_id"
+DEMO_PARAM = "as"
 AUTH_SECRETS = {
     "redirect_uri": "http://localhost:8501/oauth2callback",
     "cookie_secret": "x" * 40,
@@ -213,7 +225,7 @@ def test_proposal_is_stored_as_draft_and_listed(
     assert match, successes
     new_id = match[1]
     [link] = [p for p in at.page_link if p.value == f"Open {new_id}"]
-    assert link.proto.query_string == f"id={new_id}"
+    assert link.proto.query_string == f"id={new_id}&{DEMO_PARAM}={author.id}"
     assert not at.error
     # The form is emptied for the next proposal.
     assert at.text_input(key="propose:field:title").value == ""
@@ -624,6 +636,114 @@ def test_amend_without_reason_is_refused(demo_env: Path, seeded_db: Database, se
     unchanged = stored(seeded_db, guideline.id)
     assert unchanged.status is Status.VOTING
     assert unchanged.version == guideline.version
+
+
+# -- the demo sign-in in the URL ------------------------------------------------------------
+
+
+def signed_in_as(at: AppTest) -> str | None:
+    """The name the sidebar shows as signed in, or None."""
+    for markdown in at.sidebar.markdown:
+        found = re.fullmatch(r"Signed in as \*\*(.+)\*\*", as_read(str(markdown.value)))
+        if found:
+            return found[1]
+    return None
+
+
+def start_from_link(requested: str) -> AppTest:
+    """A new session (a reload, a link opened in a new tab) from a URL with ``?as=``."""
+    at = AppTest.from_file(str(APP), default_timeout=30)
+    at.query_params[DEMO_PARAM] = requested
+    return rerun(at)
+
+
+def link_params(at: AppTest) -> list[dict[str, list[str]]]:
+    return [parse_qs(str(link.proto.query_string)) for link in at.page_link]
+
+
+def test_a_demo_sign_in_link_signs_in(demo_env: Path, services: Charter):
+    moderator = a_moderator(services)
+    at = start_from_link(str(moderator.id))
+    assert signed_in_as(at) == moderator.display_name
+    assert "propose.py" in registered_pages(at)
+    assert at.query_params[DEMO_PARAM] == str(moderator.id)
+    assert not at.toast
+    # A page switch drops the query parameters (st.switch_page, the navigation): the next
+    # run puts the person back, and every guideline link carries them to a new tab.
+    del at.query_params[DEMO_PARAM]
+    at = open_page(at, "pages/guidelines.py")
+    assert signed_in_as(at) == moderator.display_name
+    assert at.query_params[DEMO_PARAM] == str(moderator.id)
+    assert link_params(at) and all(q[DEMO_PARAM] == [str(moderator.id)] for q in link_params(at))
+
+
+def test_picking_a_demo_stakeholder_puts_them_in_the_url(demo_env: Path, services: Charter):
+    moderator = a_moderator(services)
+    at = open_page(start(), "pages/guidelines.py")
+    assert DEMO_PARAM not in at.query_params
+    assert link_params(at) and all(DEMO_PARAM not in q for q in link_params(at))
+    at.sidebar.selectbox(key="demo_pick").select(moderator)
+    rerun(at)
+    at.sidebar.button(key="demo_sign_in").click()
+    rerun(at)
+    assert signed_in_as(at) == moderator.display_name
+    assert at.query_params[DEMO_PARAM] == str(moderator.id)
+    assert all(q[DEMO_PARAM] == [str(moderator.id)] for q in link_params(at))
+
+
+def test_signing_out_takes_the_person_out_of_the_url(demo_env: Path, services: Charter):
+    moderator = a_moderator(services)
+    at = open_page(start_from_link(str(moderator.id)), "pages/guidelines.py")
+    at.sidebar.button(key="demo_sign_out").click()
+    rerun(at)
+    assert signed_in_as(at) is None
+    assert DEMO_PARAM not in at.query_params
+    assert "propose.py" not in registered_pages(at)
+    assert link_params(at) and all(DEMO_PARAM not in q for q in link_params(at))
+
+
+@pytest.mark.parametrize("who", ["unknown", "not a number", "real account", "suspended"])
+def test_a_demo_sign_in_link_naming_nobody_who_may_act_is_ignored(
+    demo_env: Path, services: Charter, who: str
+):
+    if who == "unknown":
+        requested, reason = "987654", "no demo stakeholder #987654"
+    elif who == "not a number":
+        requested, reason = "[me](https://evil.example)", "no demo stakeholder has that number"
+    elif who == "real account":
+        real = services.people.sign_in(Identity("http://idp.test", "real-1", "mock", "Ria Real"))
+        requested, reason = str(real.id), f"no demo stakeholder #{real.id}"
+    else:
+        person = a_plain_participant(services)
+        steward = next(p for p in services.people.demo_stakeholders() if Role.STEWARD in p.roles)
+        services.people.set_account_status(steward, person.id, AccountStatus.SUSPENDED, "spam")
+        requested, reason = str(person.id), f"{person.display_name} is suspended"
+    at = start_from_link(requested)
+    assert signed_in_as(at) is None
+    assert DEMO_PARAM not in at.query_params
+    assert "propose.py" not in registered_pages(at)
+    assert [as_read(str(t.value)) for t in at.toast] == [
+        f"The link's demo sign-in was ignored: {reason}."
+    ]
+    assert not at.error, "a quiet message, not an error"
+    assert at.sidebar.selectbox(key="demo_pick").value is None, "the pick is still offered"
+
+
+def test_a_bad_demo_sign_in_link_keeps_whoever_is_signed_in(demo_env: Path, services: Charter):
+    moderator = a_moderator(services)
+    at = start(moderator)
+    at.query_params[DEMO_PARAM] = "987654"
+    rerun(at)
+    assert signed_in_as(at) == moderator.display_name
+    assert at.query_params[DEMO_PARAM] == str(moderator.id)
+
+
+def test_a_demo_sign_in_link_does_nothing_without_demo_mode(read_only_env: Path, services: Charter):
+    moderator = a_moderator(services)
+    at = start_from_link(str(moderator.id))
+    assert signed_in_as(at) is None
+    assert "propose.py" not in registered_pages(at)
+    assert not at.toast
 
 
 # -- regressions of bugs found here ---------------------------------------------------------

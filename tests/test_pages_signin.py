@@ -205,6 +205,26 @@ def test_navigation_offers_the_pages_of_each_role(
         assert registered_pages(at) == pages
 
 
+def test_a_demo_sign_in_link_signs_nobody_in_with_real_sign_in(oidc_env: Path, services: Charter):
+    demo_moderator = next(
+        p
+        for p in services.people.demo_stakeholders()
+        if Role.MODERATOR in p.roles and not p.suspended
+    )
+    at = AppTest.from_file(str(APP), default_timeout=30)
+    at.secrets["auth"] = copy.deepcopy(AUTH)
+    at.secrets["charter"] = {"claims": copy.deepcopy(CLAIMS)}
+    at.user = copy.deepcopy(VISITOR)
+    at.query_params["as"] = str(demo_moderator.id)
+    rerun(at)
+    assert [b.label for b in at.sidebar.button] == ["Sign in with Mock"]
+    assert registered_pages(at) == READER_PAGES
+    assert not at.toast
+    open_page(at, "pages/guidelines.py")
+    assert [b.label for b in at.sidebar.button] == ["Sign in with Mock"]
+    assert at.page_link and all("as=" not in str(p.proto.query_string) for p in at.page_link)
+
+
 def test_suspended_person_reads_and_sees_profile_but_cannot_propose(
     oidc_env: Path, seeded_db: Database, services: Charter
 ):

@@ -640,6 +640,7 @@ READ_ONLY_OR_SYSTEM: dict[type, frozenset[str]] = {
     EventLog: frozenset({"entries"}),
     People: frozenset(
         {
+            "demo_stakeholder",  # reads; the demo sign-in link's person
             "demo_stakeholders",
             "grant_role_as_operator",  # the command line, as whoever holds the database file
             "pending_requests",

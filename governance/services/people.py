@@ -179,6 +179,27 @@ class People(UseCases):
         with self.db.read() as tx:
             return tx.people.stakeholders(demo_only=True)
 
+    def demo_stakeholder(self, requested: str) -> Stakeholder:
+        """The demo stakeholder a demo sign-in link names (``?as=12``), as typed in the URL.
+
+        A link can only sign in as a seeded demo account that may act, never as a real one.
+
+        Raises:
+            NotFound: ``requested`` is not a stakeholder number, or names no demo stakeholder.
+            NotAllowed: the demo stakeholder is suspended.
+        """
+        text = requested.strip()
+        # At most 18 digits: any larger number is no stakeholder and overflows a BIGINT.
+        if not (text.isascii() and text.isdigit() and len(text) <= 18):
+            raise NotFound("no demo stakeholder has that number")
+        with self.db.read() as tx:
+            person = tx.people.get_stakeholder(int(text))
+            if person is None or not tx.people.is_demo(person.id):
+                raise NotFound(f"no demo stakeholder #{int(text)}")
+        if person.suspended:
+            raise NotAllowed(f"{person.display_name} is suspended")
+        return person
+
     def profile(self, viewer: Stakeholder, stakeholder_id: int | None = None) -> Profile:
         """What Charter stores about a person: your own, or anyone's for a steward."""
         with self.db.read() as tx:

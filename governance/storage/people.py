@@ -79,6 +79,10 @@ class PeopleQueries(Queries):
         """One stakeholder with groups and roles, or None."""
         return self.stakeholders_by_id([stakeholder_id]).get(stakeholder_id)
 
+    def is_demo(self, stakeholder_id: int) -> bool:
+        """Whether the stakeholder is a seeded demo account (False for an unknown id)."""
+        return bool(self._scalar("SELECT is_demo FROM stakeholders WHERE id = ?", [stakeholder_id]))
+
     def stakeholders_by_id(self, ids: Sequence[int]) -> dict[int, Stakeholder]:
         """The given stakeholders with groups and roles (on the path of every action)."""
         wanted = sorted(set(ids))

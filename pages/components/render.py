@@ -1,4 +1,4 @@
-"""Small renderers every page uses: people, counts, user text, statuses, links."""
+"""Small renderers every page uses: people, counts, user text, statuses."""
 
 from __future__ import annotations
 
@@ -44,15 +44,6 @@ def user_text(text: str) -> None:
 def status_badge(status: Status) -> None:
     """The status as a coloured badge."""
     st.badge(status.value, color=STATUS_COLORS[status])  # type: ignore[arg-type]
-
-
-def guideline_link(guideline_id: str, title: str) -> None:
-    """A link to a guideline's page."""
-    st.page_link(
-        "pages/guideline.py",
-        label=f"{guideline_id} · {plain(title)}",
-        query_params={"id": guideline_id},
-    )
 
 
 def escape(text: str) -> str:

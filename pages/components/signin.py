@@ -10,12 +10,10 @@ from governance.auth import SignInMode, sign_in_mode
 from governance.errors import GovernanceError
 from governance.identity import DEFAULT_PROVIDER, SignInConfig, identity_from_claims, sign_in_config
 from governance.models import Stakeholder
-from governance.text import safe_markdown
+from governance.text import escape_markdown, safe_markdown
+from pages.components.links import DEMO_PARAM, PRINCIPAL_KEY
 from pages.components.render import person_label
 from pages.components.services import charter, settings
-
-PRINCIPAL_KEY = "demo_stakeholder_id"
-
 
 #: (issuer, subject, stakeholder id) of the OpenID Connect sign-in this session synced.
 IDENTITY_KEY = "oidc_identity"
@@ -50,14 +48,43 @@ def current_principal() -> Stakeholder | None:
         return _oidc_principal()
     if sign_in is not SignInMode.DEMO:
         return None
+    return _demo_principal()
+
+
+def _demo_principal() -> Stakeholder | None:
+    """The demo pick of this session, or of its URL (``?as=12``), kept in the URL."""
+    _follow_demo_link()
     stakeholder_id = st.session_state.get(PRINCIPAL_KEY)
     if stakeholder_id is None:
         return None
     try:
-        return charter().people.stakeholder(int(stakeholder_id))
+        person = charter().people.stakeholder(int(stakeholder_id))
     except GovernanceError:
-        st.session_state.pop(PRINCIPAL_KEY, None)
+        _forget_demo_pick()
         return None
+    # Streamlit drops query parameters on a page switch: put the person back, so a reload
+    # or a copied link keeps them.
+    if st.query_params.get(DEMO_PARAM) != str(person.id):
+        st.query_params[DEMO_PARAM] = str(person.id)
+    return person
+
+
+def _follow_demo_link() -> None:
+    """Act as the demo stakeholder the URL names, if a link may sign in as them."""
+    requested = st.query_params.get(DEMO_PARAM)
+    if requested is None or requested == str(st.session_state.get(PRINCIPAL_KEY)):
+        return
+    try:
+        st.session_state[PRINCIPAL_KEY] = charter().people.demo_stakeholder(requested).id
+    except GovernanceError as exc:
+        del st.query_params[DEMO_PARAM]
+        st.toast(escape_markdown(f"The link's demo sign-in was ignored: {exc.message}."))
+
+
+def _forget_demo_pick() -> None:
+    st.session_state.pop(PRINCIPAL_KEY, None)
+    if DEMO_PARAM in st.query_params:
+        del st.query_params[DEMO_PARAM]
 
 
 def _oidc_principal() -> Stakeholder | None:
@@ -109,7 +136,7 @@ def demo_sign_in(principal: Stakeholder | None) -> None:
     """The demo sign-in in the sidebar: pick any seeded demo stakeholder."""
     if principal is not None:
         if _signed_in(principal, SignInMode.DEMO):
-            st.session_state.pop(PRINCIPAL_KEY, None)
+            _forget_demo_pick()
             st.rerun()
         return
     people = charter().people.demo_stakeholders()
