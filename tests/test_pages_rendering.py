@@ -108,3 +108,26 @@ def test_the_guideline_page_draws_a_guideline_in_every_status(
         at = open_page(at, "pages/guideline.py", item.guideline.id)
         assert not at.exception, (item.guideline.id, status, at.exception)
     assert seen == set(Status)
+
+
+def test_the_version_diff_follows_the_newest_versions_and_marks_deletions_apart(
+    demo_env: Path, services: Charter
+) -> None:
+    author = services.people.demo_stakeholders()[0]
+    text = {"title": "Diffs", "statement": "Say when unsure.", "category": "honesty"}
+    gid = services.guidelines.propose(author, text).id
+    services.guidelines.amend(author, gid, {**text, "statement": "Say when not sure."}, "v2")
+    at = open_page(start(author), "pages/guideline.py", gid)
+    assert [s.value for s in at.selectbox if "ompare" in s.label or s.label == "with version"] == [
+        1,
+        2,
+    ]
+    html = " ".join(str(h.proto.body) for h in at.get("html"))
+    # "unsure" became "not sure": the deleted and the inserted words do not run together.
+    assert "unsure.</del> <ins" in html, html
+    services.guidelines.amend(author, gid, {**text, "statement": "Say it when not sure."}, "v3")
+    rerun(at)
+    assert [s.value for s in at.selectbox if "ompare" in s.label or s.label == "with version"] == [
+        2,
+        3,
+    ]

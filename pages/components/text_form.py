@@ -15,14 +15,18 @@ from pages import ui
 
 def _diff_html(segments) -> str:  # type: ignore[no-untyped-def]
     out = []
+    previous = None
     for seg in segments:
         text = ui.escape(seg.text).replace("\n", "<br>")
+        if previous is not None and previous is not seg.op and Op.SAME not in (previous, seg.op):
+            out.append(" ")  # a deletion next to an insertion: keep the words apart
         if seg.op is Op.ADDED:
-            out.append(f'<ins style="background:#e6ffec;text-decoration:none">{text}</ins>')
+            out.append(f'<ins style="background:#e6ffec;text-decoration:underline">{text}</ins>')
         elif seg.op is Op.REMOVED:
             out.append(f'<del style="background:#ffebe9">{text}</del>')
         else:
             out.append(text)
+        previous = seg.op
     return "".join(out)
 
 
@@ -37,8 +41,10 @@ def versions(detail: GuidelineDetail) -> None:
         return
     numbers = [v.version for v in all_versions]
     cols = st.columns(2)
-    old = cols[0].selectbox("Compare version", numbers, index=len(numbers) - 2, key="diff_old")
-    new = cols[1].selectbox("with version", numbers, index=len(numbers) - 1, key="diff_new")
+    # Keyed by the newest version: a new version starts the comparison at the newest two.
+    key = f"diff:{detail.guideline.id}:{numbers[-1]}"
+    old = cols[0].selectbox("Compare version", numbers, index=len(numbers) - 2, key=f"{key}:old")
+    new = cols[1].selectbox("with version", numbers, index=len(numbers) - 1, key=f"{key}:new")
     by_number = {v.version: v for v in all_versions}
     changed = [d for d in diff_texts(by_number[old].text, by_number[new].text) if d.changed]
     if not changed:
