@@ -117,6 +117,17 @@ def guideline_fields(prefix: str, error_key: str, current: dict[str, object] | N
         ui.field_error(error_key, field)
 
 
+def clear_fields(prefix: str) -> None:
+    """Empty the guideline widgets under ``prefix`` (from a callback), keeping the language.
+
+    Each value is set rather than removed from the session: only a value set through the
+    session reaches the browser, which otherwise keeps showing (and sending) the old text.
+    """
+    for field in GUIDELINE_FIELDS:
+        if field != "language":  # a person writing in one language is likely to go on in it
+            st.session_state[f"{prefix}:{field}"] = None if field == "category" else ""
+
+
 def field_values(prefix: str) -> dict[str, object]:
     """What the guideline widgets under ``prefix`` hold now."""
     return {f: st.session_state.get(f"{prefix}:{f}") for f in GUIDELINE_FIELDS}

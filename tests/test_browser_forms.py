@@ -1,0 +1,84 @@
+"""The guideline forms in a real browser, where what the browser keeps and sends matters.
+
+A double click on "Propose as draft" makes one guideline and leaves an empty form; a pasted
+statement over the limit stays in the box with the limit named.
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from tests.browser_support import _fresh_database, fill_proposal, wait_idle
+from tests.browser_support import browser as browser  # fixture
+from tests.browser_support import chromium_available as chromium_available  # fixture
+from tests.browser_support import xdg_env as xdg_env  # fixture
+from tests.test_browser import open_page, run_with_screenshot, running_app, sign_in_as_moderator
+from tests.test_browser import page as page  # fixture
+
+pytestmark = pytest.mark.browser
+
+#: This checkout may change while the tests run; a reload would swap the app's modules.
+NO_RELOAD = {"STREAMLIT_SERVER_FILE_WATCHER_TYPE": "none"}
+#: Between the two presses of a double click: long enough that the first press already runs.
+DOUBLE_CLICK_GAP_MS = 150
+
+
+@pytest.fixture(scope="module")
+def url(
+    demo_template: Path, tmp_path_factory: pytest.TempPathFactory, xdg_env: dict[str, str]
+) -> Iterator[str]:
+    """The app in demo mode, shared by this module's tests, on its own copy of the demo data."""
+    db_path = _fresh_database(demo_template, tmp_path_factory.mktemp("forms"))
+    with running_app(db_path, {**xdg_env, **NO_RELOAD}) as base:
+        yield base
+
+
+def guidelines_titled(page: Page, url: str, title: str) -> int:
+    """How many guidelines the Guidelines page finds under ``title`` (read in another tab)."""
+    reader = page.context.new_page()
+    try:
+        open_page(reader, f"{url}/guidelines")
+        search = reader.get_by_label("Search", exact=True)
+        search.fill(title)
+        search.press("Enter")
+        found = reader.get_by_text(re.compile(r"^\d+ guidelines?$"))
+        expect(found).not_to_have_text(re.compile(r"^\d{2,} "))  # the search has applied
+        wait_idle(reader)
+        return int(found.inner_text().split()[0])
+    finally:
+        reader.close()
+
+
+def test_a_double_click_proposes_once_and_empties_the_form(
+    url: str, page: Page, tmp_path: Path
+) -> None:
+    title = f"Cite sources {uuid.uuid4().hex[:8]}"
+
+    def flow() -> None:
+        open_page(page, url)
+        sign_in_as_moderator(page)
+        fill_proposal(page, title, "The assistant names its sources when it states facts.")
+        wait_idle(page)
+        # A person's double click: the second press lands while the first is being handled.
+        button = page.get_by_role("button", name="Propose as draft")
+        button.click()
+        page.wait_for_timeout(DOUBLE_CLICK_GAP_MS)
+        button.click()
+        expect(page.get_by_text("as a draft.")).to_be_visible()
+        wait_idle(page)
+        assert guidelines_titled(page, url, title) == 1
+        expect(page.get_by_label("Title", exact=True)).to_have_value("")
+        expect(page.get_by_label("Value statement, in plain words", exact=True)).to_have_value("")
+        # The person presses again on the emptied form: nothing more is proposed.
+        page.get_by_role("button", name="Propose as draft").click()
+        wait_idle(page)
+        expect(page.get_by_text("must not be empty").first).to_be_visible()
+        assert guidelines_titled(page, url, title) == 1
+
+    run_with_screenshot(page, tmp_path, "double-click", flow)
