@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
+from governance.models import STATEMENT_MAX
 from tests.browser_support import _fresh_database, fill_proposal, wait_idle
 from tests.browser_support import browser as browser  # fixture
 from tests.browser_support import chromium_available as chromium_available  # fixture
@@ -27,6 +28,8 @@ pytestmark = pytest.mark.browser
 NO_RELOAD = {"STREAMLIT_SERVER_FILE_WATCHER_TYPE": "none"}
 #: Between the two presses of a double click: long enough that the first press already runs.
 DOUBLE_CLICK_GAP_MS = 150
+#: The pasted statement, as a pattern (a failure then shows this, not 5,001 characters).
+PASTED = re.compile(r"^(word ){1000}x$")
 
 
 @pytest.fixture(scope="module")
@@ -82,3 +85,37 @@ def test_a_double_click_proposes_once_and_empties_the_form(
         assert guidelines_titled(page, url, title) == 1
 
     run_with_screenshot(page, tmp_path, "double-click", flow)
+
+
+def test_a_pasted_statement_over_the_limit_stays_and_names_the_limit(
+    url: str, page: Page, tmp_path: Path
+) -> None:
+    title = f"Long statement {uuid.uuid4().hex[:8]}"
+    statement = "word " * (STATEMENT_MAX // 5) + "x"  # 5,001 characters
+    assert len(statement) == STATEMENT_MAX + 1 and PASTED.fullmatch(statement)
+
+    def flow() -> None:
+        page.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=url)
+        open_page(page, url)
+        sign_in_as_moderator(page)
+        fill_proposal(page, title, "A short statement, replaced by the paste below.")
+        box = page.get_by_label("Value statement, in plain words", exact=True)
+        page.evaluate("text => navigator.clipboard.writeText(text)", statement)
+        box.click()
+        box.press("ControlOrMeta+A")
+        box.press("ControlOrMeta+V")
+        box.press("Tab")
+        wait_idle(page)
+        expect(box).to_have_value(PASTED)
+        expect(page.get_by_text("5,001 / 5,000 characters: 1 too many")).to_be_visible()
+
+        page.get_by_role("button", name="Propose as draft").click()
+        wait_idle(page)
+        expect(
+            page.get_by_text("is 5,001 characters; the limit is 5,000", exact=True)
+        ).to_be_visible()
+        expect(box).to_have_value(PASTED)
+        expect(page.get_by_text("as a draft.")).to_have_count(0)
+        assert guidelines_titled(page, url, title) == 0
+
+    run_with_screenshot(page, tmp_path, "paste-over-limit", flow)

@@ -12,13 +12,21 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pytest
 from streamlit.proto.WidgetStates_pb2 import WidgetStates
 from streamlit.testing.v1 import AppTest
 
+from governance.models import STATEMENT_MAX, TITLE_MAX
 from governance.services import Charter
 from governance.storage import Database
-from tests.apptest_support import open_page, rerun, texts
-from tests.test_pages import a_plain_participant, guideline_count, start, stored
+from tests.apptest_support import as_read, open_page, rerun, texts
+from tests.test_pages import (
+    a_plain_participant,
+    authored_in_voting,
+    guideline_count,
+    start,
+    stored,
+)
 from tests.test_pages import demo_env as demo_env  # fixture
 
 PROPOSAL = {
@@ -131,3 +139,69 @@ def test_a_double_click_makes_one_guideline(demo_env: Path, seeded_db: Database,
 
     assert guideline_count(seeded_db) == before + 1
     assert proposed_ids(at) in ([], [first])
+
+
+# -- text over a limit ------------------------------------------------------------------------
+
+
+def note_below(at: AppTest, key: str) -> str:
+    """The caption or error right below the widget ``key``, as read."""
+    elements = list(at.main)
+    for i, element in enumerate(elements):
+        if getattr(element, "key", None) == key:
+            following = elements[i + 1]
+            assert type(following).__name__ in ("Caption", "Error"), following
+            return as_read(str(following.value))
+    raise AssertionError(f"no widget {key!r} on the page")
+
+
+OVER_LIMIT = [
+    ("title", "T" * (TITLE_MAX + 4), TITLE_MAX),
+    ("statement", "S" * (STATEMENT_MAX + 1), STATEMENT_MAX),
+]
+
+
+@pytest.mark.parametrize(("field", "text", "limit"), OVER_LIMIT, ids=["title", "statement"])
+def test_an_over_long_proposal_keeps_the_text_and_names_the_limit(
+    demo_env: Path, seeded_db: Database, services: Charter, field: str, text: str, limit: int
+):
+    before = guideline_count(seeded_db)
+    key = f"propose:field:{field}"
+    at = open_page(start(a_plain_participant(services)), "pages/propose.py")
+    fill(at, {**PROPOSAL, key: text})
+    rerun(at)
+    assert widget(at, key).value == text, "the pasted text stays in the box"
+    counted = note_below(at, key)
+    assert f"{len(text):,} / {limit:,} characters" in counted, counted
+
+    propose_button(at).click()
+    rerun(at)
+    message = note_below(at, key)
+    assert f"{limit:,}" in message and f"{len(text):,}" in message, message
+    assert widget(at, key).value == text
+    assert not proposed_ids(at)
+    assert guideline_count(seeded_db) == before
+
+
+@pytest.mark.parametrize(("field", "text", "limit"), OVER_LIMIT, ids=["title", "statement"])
+def test_an_over_long_amendment_keeps_the_text_and_saves_nothing(
+    demo_env: Path, seeded_db: Database, services: Charter, field: str, text: str, limit: int
+):
+    guideline, author = authored_in_voting(seeded_db, services)
+    prefix = f"amend:{guideline.id}:v{guideline.version}"
+    at = open_page(start(author), "pages/guideline.py", guideline.id)
+    changes = {
+        f"{prefix}:statement": "A plainer wording of the same value, so every voter reads it alike.",
+        f"{prefix}:{field}": text,
+        f"{prefix}:reason": "say it more plainly",
+    }
+    fill(at, changes)
+    at.button(key=f"{prefix}:save").click()
+    rerun(at)
+
+    unchanged = stored(seeded_db, guideline.id)
+    assert (unchanged.version, unchanged.status) == (guideline.version, guideline.status)
+    assert unchanged.text == guideline.text
+    message = note_below(at, f"{prefix}:{field}")
+    assert f"{limit:,}" in message and f"{len(text):,}" in message, message
+    assert widget(at, f"{prefix}:{field}").value == text, "what was pasted stays"

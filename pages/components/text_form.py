@@ -6,11 +6,19 @@ import streamlit as st
 
 from governance.diff import Op, diff_texts
 from governance.languages import LANGUAGES
-from governance.models import Stakeholder
+from governance.models import (
+    RATIONALE_MAX,
+    REASON_MAX,
+    REQUEST_MAX,
+    STATEMENT_MAX,
+    TITLE_MAX,
+    Stakeholder,
+)
 from governance.services import Charter
 from governance.services.guidelines import GuidelineDetail
 from governance.validation import GUIDELINE_FIELDS
 from pages import ui
+from pages.components.fields import limited_text
 
 
 def _diff_html(segments) -> str:  # type: ignore[no-untyped-def]
@@ -52,14 +60,14 @@ _OPTIONAL_TEXTS = (
     (
         "critique_request",
         "Critique request (optional: derived from the statement when blank)",
-        5500,
+        REQUEST_MAX,
     ),
     (
         "revision_request",
         "Revision request (optional: derived from the statement when blank)",
-        5500,
+        REQUEST_MAX,
     ),
-    ("rationale", "Rationale (optional)", 5000),
+    ("rationale", "Rationale (optional)", RATIONALE_MAX),
 )
 
 
@@ -68,18 +76,24 @@ def guideline_fields(prefix: str, error_key: str, current: dict[str, object] | N
     config = ui.settings()
     current = current or {}
     category_label, language_label = ui.labels()
-    st.text_input(
-        "Title", value=str(current.get("title", "")), key=f"{prefix}:title", max_chars=200
+    limited_text(
+        "Title",
+        f"{prefix}:title",
+        TITLE_MAX,
+        error_key=error_key,
+        field="title",
+        value=str(current.get("title", "")),
     )
-    ui.field_error(error_key, "title")
-    st.text_area(
+    limited_text(
         "Value statement, in plain words",
+        f"{prefix}:statement",
+        STATEMENT_MAX,
+        error_key=error_key,
+        field="statement",
+        multiline=True,
         value=str(current.get("statement", "")),
-        key=f"{prefix}:statement",
-        max_chars=5000,
         height=140,
     )
-    ui.field_error(error_key, "statement")
     cols = st.columns(2)
     with cols[0]:
         categories = list(config.categories)
@@ -111,10 +125,15 @@ def guideline_fields(prefix: str, error_key: str, current: dict[str, object] | N
     )
     ui.field_error(error_key, "tags")
     for field, label, limit in _OPTIONAL_TEXTS:
-        st.text_area(
-            label, value=str(current.get(field, "")), key=f"{prefix}:{field}", max_chars=limit
+        limited_text(
+            label,
+            f"{prefix}:{field}",
+            limit,
+            error_key=error_key,
+            field=field,
+            multiline=True,
+            value=str(current.get(field, "")),
         )
-        ui.field_error(error_key, field)
 
 
 def clear_fields(prefix: str) -> None:
@@ -145,8 +164,13 @@ def amend_form(charter: Charter, principal: Stakeholder | None, detail: Guidelin
                 " ballots cast so far will not count."
             )
         guideline_fields(prefix, key, g.text.model_dump())
-        st.text_input("Why this change? (required)", key=f"{prefix}:reason", max_chars=1000)
-        ui.field_error(key, "reason")
+        limited_text(
+            "Why this change? (required)",
+            f"{prefix}:reason",
+            REASON_MAX,
+            error_key=key,
+            field="reason",
+        )
 
         def amend() -> None:
             reason = st.session_state.get(f"{prefix}:reason", "")
