@@ -16,7 +16,7 @@ import pytest
 from streamlit.proto.WidgetStates_pb2 import WidgetStates
 from streamlit.testing.v1 import AppTest
 
-from governance.models import STATEMENT_MAX, TITLE_MAX
+from governance.models import COMMENT_MAX, NAME_MAX, STATEMENT_MAX, TITLE_MAX, Status
 from governance.services import Charter
 from governance.storage import Database
 from tests.apptest_support import as_read, open_page, rerun, texts
@@ -24,6 +24,7 @@ from tests.test_pages import (
     a_plain_participant,
     authored_in_voting,
     guideline_count,
+    guidelines_in,
     start,
     stored,
 )
@@ -205,3 +206,41 @@ def test_an_over_long_amendment_keeps_the_text_and_saves_nothing(
     message = note_below(at, f"{prefix}:{field}")
     assert f"{limit:,}" in message and f"{len(text):,}" in message, message
     assert widget(at, f"{prefix}:{field}").value == text, "what was pasted stays"
+
+
+def test_an_over_long_comment_is_kept_and_refused(
+    demo_env: Path, seeded_db: Database, services: Charter
+):
+    guideline = guidelines_in(seeded_db, Status.DELIBERATION)[0]
+    person = a_plain_participant(services, not_author_of=guideline)
+    with seeded_db.read() as tx:
+        comments_before = len(tx.discussion.comments(guideline.id))
+    key = f"comment:{guideline.id}:body"
+    body = "c" * (COMMENT_MAX + 1)
+    at = open_page(start(person), "pages/guideline.py", guideline.id)
+    fill(at, {key: body})
+    at.button(key=f"comment:{guideline.id}:post").click()
+    rerun(at)
+
+    with seeded_db.read() as tx:
+        assert len(tx.discussion.comments(guideline.id)) == comments_before
+    message = note_below(at, key)
+    assert f"{COMMENT_MAX:,}" in message and f"{len(body):,}" in message, message
+    assert widget(at, key).value == body
+
+
+def test_an_over_long_name_is_kept_and_the_old_one_not_saved_again(
+    demo_env: Path, seeded_db: Database, services: Charter
+):
+    person = a_plain_participant(services)
+    name = "N" * (NAME_MAX + 1)
+    at = open_page(start(person), "pages/profile.py")
+    fill(at, {"profile:display_name": name})
+    at.button(key="profile:save").click()
+    rerun(at)
+
+    assert services.people.stakeholder(person.id).display_name == person.display_name
+    assert not at.success, "nothing was saved"
+    message = note_below(at, "profile:display_name")
+    assert f"{NAME_MAX:,}" in message and f"{len(name):,}" in message, message
+    assert widget(at, "profile:display_name").value == name
