@@ -14,8 +14,15 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
-from governance.models import STATEMENT_MAX
-from tests.browser_support import _fresh_database, fill_proposal, wait_idle
+from governance.models import STATEMENT_MAX, Status
+from tests.browser_support import (
+    _fresh_database,
+    fill_proposal,
+    move_on,
+    open_new_proposal,
+    status_badge,
+    wait_idle,
+)
 from tests.browser_support import browser as browser  # fixture
 from tests.browser_support import chromium_available as chromium_available  # fixture
 from tests.browser_support import xdg_env as xdg_env  # fixture
@@ -30,6 +37,8 @@ NO_RELOAD = {"STREAMLIT_SERVER_FILE_WATCHER_TYPE": "none"}
 DOUBLE_CLICK_GAP_MS = 150
 #: The pasted statement, as a pattern (a failure then shows this, not 5,001 characters).
 PASTED = re.compile(r"^(word ){1000}x$")
+#: Longer than an expander's closing animation.
+COLLAPSE_MS = 1_000
 
 
 @pytest.fixture(scope="module")
@@ -119,3 +128,45 @@ def test_a_pasted_statement_over_the_limit_stays_and_names_the_limit(
         assert guidelines_titled(page, url, title) == 0
 
     run_with_screenshot(page, tmp_path, "paste-over-limit", flow)
+
+
+def test_the_amend_form_stays_open_after_a_refusal(url: str, page: Page, tmp_path: Path) -> None:
+    title = f"Amend me {uuid.uuid4().hex[:8]}"
+
+    def flow() -> None:
+        open_page(page, url)
+        sign_in_as_moderator(page)
+        fill_proposal(page, title, "The assistant says when it is not sure.")
+        wait_idle(page)
+        page.get_by_role("button", name="Propose as draft").click()
+        open_new_proposal(page)
+        expect(page.get_by_role("heading", name=title)).to_be_visible()
+        wait_idle(page)
+        page.get_by_role("tab", name="Versions", exact=True).click()
+        page.get_by_text("Amend this guideline", exact=True).click()
+        form = page.get_by_test_id("stExpander").filter(has_text="Amend this guideline")
+        statement = form.get_by_label("Value statement, in plain words", exact=True)
+        expect(statement).to_be_visible()
+        wait_idle(page)
+        statement.fill("The assistant says plainly when it is not sure.")
+        statement.press("Tab")
+        wait_idle(page)
+        form.get_by_role("button", name="Save as a new version").click()
+        expect(form.get_by_text("must not be empty", exact=True)).to_be_visible()
+
+        reason = form.get_by_label("Why this change? (required)", exact=True)
+        reason.fill("say it more plainly")
+        reason.press("Tab")
+        wait_idle(page)
+        page.wait_for_timeout(COLLAPSE_MS)  # a closing expander would be closed by now
+        assert form.locator("details").evaluate("d => d.open"), "the form stays open"
+        expect(reason).to_have_value("say it more plainly")
+        form.get_by_role("button", name="Save as a new version").click()
+        expect(page.get_by_text("Amended: a new version is recorded.")).to_be_visible()
+        expect(page.get_by_text("version 2").first).to_be_visible()
+
+        page.get_by_role("tab", name="Vote", exact=True).click()
+        move_on(page, "Submit for deliberation")  # the other form's expander still opens
+        expect(status_badge(page, Status.DELIBERATION)).to_be_visible()
+
+    run_with_screenshot(page, tmp_path, "amend-open", flow)

@@ -21,6 +21,7 @@ from governance.services import Charter
 from governance.storage import Database
 from tests.apptest_support import as_read, open_page, rerun, texts
 from tests.test_pages import (
+    a_moderator,
     a_plain_participant,
     authored_in_voting,
     guideline_count,
@@ -244,3 +245,53 @@ def test_an_over_long_name_is_kept_and_the_old_one_not_saved_again(
     message = note_below(at, "profile:display_name")
     assert f"{NAME_MAX:,}" in message and f"{len(name):,}" in message, message
     assert widget(at, "profile:display_name").value == name
+
+
+# -- the amend form stays open ------------------------------------------------------------------
+
+
+def expander(at: AppTest, label: str):  # type: ignore[no-untyped-def]
+    [found] = [e for e in at.expander if e.label == label]
+    return found
+
+
+def test_the_amend_form_stays_open_after_a_refusal_while_it_is_edited(
+    demo_env: Path, seeded_db: Database, services: Charter
+):
+    guideline, author = authored_in_voting(seeded_db, services)
+    prefix = f"amend:{guideline.id}:v{guideline.version}"
+    at = open_page(start(author), "pages/guideline.py", guideline.id)
+    assert not expander(at, "Amend this guideline").proto.expanded, "closed until opened"
+    fill(at, {f"{prefix}:statement": "A plainer wording of the same value, for every voter."})
+    at.button(key=f"{prefix}:save").click()  # no reason: refused
+    rerun(at)
+    assert note_below(at, f"{prefix}:reason") == "must not be empty"
+    assert expander(at, "Amend this guideline").proto.expanded
+
+    fill(at, {f"{prefix}:reason": "say it more plainly"})  # the person goes on working
+    rerun(at)
+    assert expander(at, "Amend this guideline").proto.expanded, "the form stays open"
+    assert widget(at, f"{prefix}:reason").value == "say it more plainly"
+    fill(at, {f"{prefix}:title": "A plainer title"})
+    rerun(at)
+    assert expander(at, "Amend this guideline").proto.expanded
+
+    at.button(key=f"{prefix}:save").click()
+    rerun(at)
+    assert "Amended: a new version is recorded." in texts(at.success)
+    assert stored(seeded_db, guideline.id).version == guideline.version + 1
+    assert not expander(at, "Amend this guideline").proto.expanded, "closed once saved"
+
+
+def test_the_move_form_stays_open_after_a_refusal_while_it_is_edited(
+    demo_env: Path, seeded_db: Database, services: Charter
+):
+    guideline = guidelines_in(seeded_db, Status.DELIBERATION)[0]
+    at = open_page(start(a_moderator(services)), "pages/guideline.py", guideline.id)
+    at.button(key=f"move:{guideline.id}:Withdraw").click()  # no reason: refused
+    rerun(at)
+    assert expander(at, "Move this guideline on").proto.expanded
+
+    fill(at, {f"move:{guideline.id}:reason": "duplicate of another guideline"})
+    rerun(at)
+    assert expander(at, "Move this guideline on").proto.expanded, "the form stays open"

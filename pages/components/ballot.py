@@ -76,7 +76,7 @@ def lifecycle_actions(
     allowed = [(label, act) for ok, label, act in moves if ok]
     key = f"move:{g.id}"
     if principal is not None and allowed:
-        with st.expander("Move this guideline on", expanded=bool(ui.action_errors(key))):
+        with ui.action_expander("Move this guideline on", key):
             limited_text(
                 "Reason (recorded in the history; required to withdraw or to close early)",
                 f"{key}:reason",

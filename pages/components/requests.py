@@ -36,7 +36,7 @@ def group_requests(charter: Charter, principal: Stakeholder, profile: Profile) -
 
             st.button("Withdraw", key=f"request:withdraw:{request.id}", on_click=withdraw)
     if verifiable and not person.suspended:
-        with st.expander("Ask to join a group", expanded=bool(ui.action_errors("request"))):
+        with ui.action_expander("Ask to join a group", "request"):
             st.selectbox("Group", verifiable, key="request:group")
             ui.field_error("request", "group")
             limited_text(

@@ -157,7 +157,7 @@ def amend_form(charter: Charter, principal: Stakeholder | None, detail: Guidelin
     g = detail.guideline
     key = f"amend:{g.id}"
     prefix = f"{key}:v{g.version}"
-    with st.expander("Amend this guideline", expanded=bool(ui.action_errors(key))):
+    with ui.action_expander("Amend this guideline", key):
         if g.status.value == "voting":
             st.warning(
                 "Amending now sends the guideline back to deliberation;"
@@ -175,13 +175,15 @@ def amend_form(charter: Charter, principal: Stakeholder | None, detail: Guidelin
         def amend() -> None:
             reason = st.session_state.get(f"{prefix}:reason", "")
             raw = field_values(prefix)
-            ui.run_action(
+            amended = ui.run_action(
                 key,
                 lambda: charter.guidelines.amend(
                     principal, g.id, raw, reason, expected_version=g.version
                 ),
                 "Amended: a new version is recorded.",
             )
+            if amended is not None:
+                ui.close_action_expander(key)
 
         st.button("Save as a new version", key=f"{prefix}:save", on_click=amend, type="primary")
     ui.show_outcome(key)
