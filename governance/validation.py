@@ -5,6 +5,7 @@ Every message is keyed by the field it belongs to, so an interface can show it i
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import TypeVar
 
@@ -27,6 +28,9 @@ GUIDELINE_FIELDS = (
     "tags",
     "language",
 )
+
+#: A form token: what a page names one filled-in form by (a uuid4 hex is 32 characters).
+_FORM_TOKEN = re.compile(r"[A-Za-z0-9_-]{8,64}")
 
 
 def field_errors(exc: ValidationError) -> dict[str, str]:
@@ -113,6 +117,17 @@ def _with_default_requests(data: dict[str, object]) -> dict[str, object]:
         if _blank(filled.get(field)):
             filled[field] = derive(" ".join(statement.split()))
     return filled
+
+
+def parse_form_token(value: str) -> str:
+    """A form token as sent by a page: 8 to 64 letters, digits, hyphens or underscores.
+
+    Raises:
+        ValidationFailed: Keyed by ``token``.
+    """
+    if not isinstance(value, str) or _FORM_TOKEN.fullmatch(value) is None:
+        raise ValidationFailed({"token": "must be 8 to 64 letters, digits, hyphens or underscores"})
+    return value
 
 
 def parse_choice(value: object) -> Choice:

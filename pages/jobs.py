@@ -5,7 +5,9 @@ import streamlit as st
 from governance.errors import GovernanceError
 from governance.jobs.deadlines import CLOSE_DUE
 from governance.jobs.models import Job, JobPage, JobStatus
+from governance.models import REASON_MAX
 from pages import ui
+from pages.components.fields import limited_text
 
 ui.page_gate(__file__)
 
@@ -70,7 +72,7 @@ def job_card(job: Job, page: JobPage) -> None:
         key = f"cancel:{job.id}"
         if job.id in page.cancellable:
             with st.popover("Cancel…"):
-                st.text_input("Reason (required; logged)", key=f"{key}:reason", max_chars=1000)
+                limited_text("Reason (required; logged)", f"{key}:reason", REASON_MAX)
                 st.button("Cancel this job", key=f"{key}:go", on_click=cancel, args=(job.id,))
         ui.show_outcome(key, with_fields=True)
 

@@ -3,10 +3,11 @@
 import streamlit as st
 
 from governance.errors import GovernanceError
-from governance.models import AccountStatus, Role
+from governance.models import REASON_MAX, AccountStatus, Role
 from governance.services.people_screens import PeopleQuery
 from pages import ui
 from pages.components import person
+from pages.components.fields import limited_text
 
 ui.page_gate(__file__)
 
@@ -49,8 +50,13 @@ with requests_tab:
                 + f" asks to join **{request.group}** · {request.requested_at:%d %b %Y}"
             )
             ui.user_text(request.justification)
-            st.text_input("Reason for your decision", key=f"{key}:reason", max_chars=1000)
-            ui.field_error(key, "reason")
+            limited_text(
+                "Reason for your decision",
+                f"{key}:reason",
+                REASON_MAX,
+                error_key=key,
+                field="reason",
+            )
 
             def decide(approve: bool, request_id: int = request.id, key: str = key) -> None:
                 reason = st.session_state.get(f"{key}:reason", "")
@@ -72,7 +78,9 @@ with requests_tab:
 
 with people_tab:
     search_col, group_col, role_col, status_col = st.columns([3, 1, 1, 1])
-    search_col.text_input("Search by name or number", key="people:text", max_chars=120)
+    # No max_chars: it drops a longer paste without a word; the search reads the first
+    # NAME_MAX characters, as long as any name.
+    search_col.text_input("Search by name or number", key="people:text")
     group_col.selectbox("Group", screen.groups, index=None, key="people:group", placeholder="Any")
     role_col.selectbox("Role", list(Role), index=None, key="people:role", placeholder="Any")
     status_col.selectbox(

@@ -3,9 +3,10 @@
 import streamlit as st
 
 from governance.errors import GovernanceError
-from governance.models import Source
+from governance.models import NAME_MAX, Source
 from pages import ui
 from pages.components import requests
+from pages.components.fields import limited_text
 
 ui.page_gate(__file__)
 
@@ -32,13 +33,14 @@ person = profile.person
 left, right = st.columns([3, 2], gap="large")
 with left:
     st.subheader("Name")
-    st.text_input(
+    limited_text(
         "Display name (shown beside your comments and proposals)",
+        "profile:display_name",
+        NAME_MAX,
+        error_key="profile",
+        field="display_name",
         value=person.display_name,
-        key="profile:display_name",
-        max_chars=120,
     )
-    ui.field_error("profile", "display_name")
 
     def rename() -> None:
         name = st.session_state.get("profile:display_name", "")

@@ -1,5 +1,7 @@
 """Propose: write a guideline, preview it as voters will read it, and submit it as a draft."""
 
+import uuid
+
 import streamlit as st
 
 from governance.errors import ValidationFailed
@@ -11,6 +13,7 @@ ui.page_gate(__file__)
 
 KEY = "propose"
 PREFIX = "propose:field"
+TOKEN = "propose:token"  # names the form being filled in; a new form gets a new one
 
 charter = ui.charter()
 principal = ui.current_principal()
@@ -21,19 +24,33 @@ st.caption(
 )
 
 
-def propose() -> None:
+def propose(token: str) -> None:
     raw = text_form.field_values(PREFIX)
-    proposed = ui.run_action(KEY, lambda: charter.guidelines.propose(principal, raw), "")
+    proposed = ui.run_action(
+        KEY, lambda: charter.guidelines.propose(principal, raw, token=token), ""
+    )
     if proposed is not None:
         st.session_state["proposed"] = proposed.id  # shown, with a link, by this render
-        for field in raw:
-            st.session_state.pop(f"{PREFIX}:{field}", None)
+        st.session_state[TOKEN] = uuid.uuid4().hex
+        text_form.clear_fields(PREFIX)
+
+
+# The token is bound to the button (its key and its callback's argument): a second click on
+# the same button, even one sent before the first was answered, sends the same form again.
+token = st.session_state.setdefault(TOKEN, uuid.uuid4().hex)
 
 
 form, preview = st.columns([3, 2], gap="large")
 with form:
     text_form.guideline_fields(PREFIX, KEY)
-    st.button("Propose as draft", type="primary", on_click=propose, disabled=principal is None)
+    st.button(
+        "Propose as draft",
+        key=f"propose:send:{token}",
+        type="primary",
+        on_click=propose,
+        args=(token,),
+        disabled=principal is None,
+    )
     st.session_state.pop(f"{KEY}:ok", None)
     ui.show_outcome(KEY)
     if "proposed" in st.session_state:

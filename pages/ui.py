@@ -20,6 +20,8 @@ from governance.models import Stakeholder
 from governance.text import escape_markdown as escape_markdown
 from governance.text import safe_markdown as safe_markdown
 from pages.components.feedback import action_errors as action_errors
+from pages.components.feedback import action_expander as action_expander
+from pages.components.feedback import close_action_expander as close_action_expander
 from pages.components.feedback import field_error as field_error
 from pages.components.feedback import run_action as run_action
 from pages.components.feedback import show_error as show_error

@@ -250,8 +250,8 @@ def test_proposal_is_stored_as_draft_and_listed(
     [
         ("title", "propose:field:title", "", "^must not be empty$"),
         ("statement", "propose:field:statement", "  \n\t ", "^must not be empty$"),
-        # The widget cuts input at max_chars=200, so the server-side limit is reached through
-        # normalisation: U+0958 becomes two code points in NFC (196 typed, 202 stored).
+        # The limit counts characters after normalisation: U+0958 becomes two code points in
+        # NFC (196 typed, 202 stored). Text typed over the limit: tests/test_pages_forms.py.
         ("title", "propose:field:title", LONG_AFTER_NFC, "^is 202 characters; the limit is 200$"),
         (
             "statement",

@@ -423,6 +423,80 @@ def test_hostile_text_is_stored_as_typed(charter: Charter, cast: Cast) -> None:
     assert charter.guidelines.listing(GuidelineFilter(text="DROP TABLE")).total == 1
 
 
+# -- one proposal per form ----------------------------------------------------------------
+
+
+def guideline_total(charter: Charter) -> int:
+    return charter.guidelines.listing(GuidelineFilter()).total
+
+
+def test_a_form_sent_twice_makes_one_guideline(charter: Charter, cast: Cast) -> None:
+    first = charter.guidelines.propose(cast.author, PROPOSAL, token="form-aaaa-1")
+    with changes_nothing(charter):
+        again = charter.guidelines.propose(cast.author, PROPOSAL, token="form-aaaa-1")
+    assert again.id == first.id
+    assert again.text == first.text and again.author_id == cast.author.id
+    assert guideline_total(charter) == 1
+
+
+def test_a_repeat_returns_the_guideline_as_it_is_now(charter: Charter, cast: Cast) -> None:
+    first = charter.guidelines.propose(cast.author, PROPOSAL, token="form-aaaa-1")
+    charter.guidelines.submit(cast.author, first.id)
+    again = charter.guidelines.propose(cast.author, PROPOSAL, token="form-aaaa-1")
+    assert (again.id, again.status) == (first.id, Status.DELIBERATION)
+
+
+def test_another_form_makes_another_guideline(charter: Charter, cast: Cast) -> None:
+    first = charter.guidelines.propose(cast.author, PROPOSAL, token="form-aaaa-1")
+    second = charter.guidelines.propose(cast.author, PROPOSAL, token="form-aaaa-2")
+    untokened = charter.guidelines.propose(cast.author, PROPOSAL)
+    assert len({first.id, second.id, untokened.id}) == 3
+    assert guideline_total(charter) == 3
+
+
+def test_a_form_token_is_its_author_s_own(charter: Charter, cast: Cast) -> None:
+    mine = charter.guidelines.propose(cast.author, PROPOSAL, token="form-aaaa-1")
+    theirs = charter.guidelines.propose(cast.moderator, PROPOSAL, token="form-aaaa-1")
+    assert theirs.id != mine.id
+    assert (mine.author_id, theirs.author_id) == (cast.author.id, cast.moderator.id)
+    assert guideline_total(charter) == 2
+
+
+def test_a_form_token_sent_with_other_text_is_refused(charter: Charter, cast: Cast) -> None:
+    first = charter.guidelines.propose(cast.author, PROPOSAL, token="form-aaaa-1")
+    error = refused(
+        charter,
+        NotAllowed,
+        lambda: charter.guidelines.propose(
+            cast.author, {**PROPOSAL, "title": "Another idea"}, token="form-aaaa-1"
+        ),
+    )
+    assert first.id in error.message
+
+
+def test_a_refused_proposal_leaves_its_form_token_unused(charter: Charter, cast: Cast) -> None:
+    refused(
+        charter,
+        ValidationFailed,
+        lambda: charter.guidelines.propose(
+            cast.author, {**PROPOSAL, "title": ""}, token="form-aaaa-1"
+        ),
+    )
+    fixed = charter.guidelines.propose(cast.author, PROPOSAL, token="form-aaaa-1")
+    assert guideline_total(charter) == 1
+    assert fixed.text.title == PROPOSAL["title"]
+
+
+@pytest.mark.parametrize("token", ["", "short", "x" * 65, "form token with spaces"])
+def test_a_malformed_form_token_is_refused(charter: Charter, cast: Cast, token: str) -> None:
+    error = refused(
+        charter,
+        ValidationFailed,
+        lambda: charter.guidelines.propose(cast.author, PROPOSAL, token=token),
+    )
+    assert "token" in error.errors  # type: ignore[attr-defined]
+
+
 def test_comments_and_replies(charter: Charter, cast: Cast, in_voting: str) -> None:
     a, b = cast.voters["public"][:2]
     top = charter.discussion.comment(a, in_voting, "Why now?")

@@ -22,7 +22,7 @@ from governance.constitution.model import Constitution, canonical_json
 from governance.errors import NotFound, StaleVersion, ValidationFailed
 from governance.events import EventAction
 from governance.lifecycle import TransitionContext
-from governance.models import REASON_MAX, Stakeholder, Status
+from governance.models import NOTES_MAX, PROMPT_MAX, Stakeholder, Status
 from governance.services.base import UseCases
 from governance.services.constitution_screens import (
     RESOLUTIONS,
@@ -145,7 +145,7 @@ class Constitutions(UseCases):
         prompt = None
         if comparison_prompt is not None and comparison_prompt.strip():
             try:
-                prompt = clean_text(comparison_prompt, max_length=5_500, multiline=True)
+                prompt = clean_text(comparison_prompt, max_length=PROMPT_MAX, multiline=True)
             except ValueError as exc:
                 raise ValidationFailed({"comparison_prompt": str(exc)}) from None
         if priority is not None and priority < 1:
@@ -411,7 +411,7 @@ class Constitutions(UseCases):
     @staticmethod
     def _notes(notes: str) -> str:
         try:
-            return clean_text(notes, max_length=REASON_MAX * 5, multiline=True)
+            return clean_text(notes, max_length=NOTES_MAX, multiline=True)
         except ValueError as exc:
             raise ValidationFailed({"notes": str(exc)}) from None
 

@@ -33,7 +33,7 @@ from governance.services.ballots import Ballots, vote_refusal
 from governance.services.base import Clock, UseCases, utc_now
 from governance.storage import Database, Tx
 from governance.text import is_utf8
-from governance.validation import parse_guideline_text, parse_reason
+from governance.validation import parse_form_token, parse_guideline_text, parse_reason
 from governance.voting import Counts, Decision, RecordedTally, Tally, tally
 
 PAGE_SIZE = 25
@@ -114,19 +114,49 @@ class Guidelines(UseCases):
         super().__init__(db, settings, clock=clock)
         self._ballots = ballots
 
-    def propose(self, actor: Stakeholder, raw: Mapping[str, object]) -> Guideline:
+    def propose(
+        self, actor: Stakeholder, raw: Mapping[str, object], *, token: str | None = None
+    ) -> Guideline:
         """Propose a new guideline; it starts as a draft at version 1.
+
+        One intention makes one guideline: a form sent twice (a double click, a second
+        press of the button) carries the same ``token`` and gets the first guideline back.
 
         Args:
             actor: The author.
             raw: Field values as typed (see ``validation.GUIDELINE_FIELDS``); blank critique
                 and revision requests are derived from the statement.
+            token: Names the filled-in form (see ``validation.parse_form_token``). A second
+                call with the author's token returns, unchanged, the guideline the first made;
+                another person's token is theirs alone. None: every call proposes anew.
+
+        Raises:
+            ValidationFailed: The text or the token is not acceptable.
+            NotAllowed: The person may not propose, or their token already made a guideline
+                with other text (a form is sent once; a new proposal needs a new form).
         """
         text = parse_guideline_text(raw, self.settings)
+        form = None if token is None else parse_form_token(token)
         now = self.clock()
         with self.db.transaction() as tx:
             person = self._authorized(tx, actor, Action.PROPOSE)
-            return self._create_draft(tx, person, text, now, actor_id=person.id)
+            if form is not None:
+                earlier = tx.guidelines.proposed_with(person.id, form)
+                if earlier is not None:
+                    return self._proposed_before(tx, earlier, text)
+            guideline = self._create_draft(tx, person, text, now, actor_id=person.id)
+            if form is not None:
+                tx.guidelines.insert_proposal_token(person.id, form, guideline.id, now)
+            return guideline
+
+    def _proposed_before(self, tx: Tx, guideline_id: str, text: GuidelineText) -> Guideline:
+        """The guideline a form already made, if ``text`` is what that form sent."""
+        first = tx.guidelines.versions(guideline_id)[0]
+        if first.text != text:
+            raise NotAllowed(
+                f"this form already proposed {guideline_id} with other text; start a new proposal"
+            )
+        return self._guideline(tx, guideline_id)
 
     def amend(
         self,

@@ -267,6 +267,21 @@ def _jobs(cur: Cursor) -> None:
         cur.execute(statement)
 
 
+def _proposal_tokens(cur: Cursor) -> None:
+    # One row per filled-in Propose form that made a guideline: the same form sent again
+    # (a second click, a resent request) finds its guideline here instead of making another.
+    # A token is its author's own: the same token from someone else is another form.
+    cur.execute(
+        """CREATE TABLE proposal_tokens (
+            author_id INTEGER NOT NULL,
+            token VARCHAR NOT NULL,
+            guideline_id INTEGER NOT NULL,
+            created_at TIMESTAMPTZ NOT NULL,
+            PRIMARY KEY (author_id, token)
+        )"""
+    )
+
+
 Migration = Callable[[Cursor], None]
 
 #: In order; the position (from 1) is the migration's number.
@@ -275,6 +290,7 @@ MIGRATIONS: list[tuple[str, Migration]] = [
     ("sign-in, verified groups, moderation", _sign_in),
     ("constitution releases", _constitution),
     ("jobs", _jobs),
+    ("proposal form tokens", _proposal_tokens),
 ]
 
 

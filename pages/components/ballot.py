@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import streamlit as st
 
-from governance.models import Choice, Stakeholder
+from governance.models import REASON_MAX, Choice, Stakeholder
 from governance.services import Charter
 from governance.services.guidelines import GuidelineDetail
 from pages import ui
+from pages.components.fields import limited_text
 
 _CHOICE_ICONS = {
     Choice.APPROVE: ":material/thumb_up:",
@@ -34,7 +35,7 @@ def ballot(charter: Charter, principal: Stakeholder | None, detail: GuidelineDet
             f"You voted **{detail.my_vote.choice.value}** on {detail.my_vote.cast_at:%d %b %Y}."
             f" You can change your ballot until {g.voting.closes_at:%d %b %Y, %H:%M} UTC."
         )
-    st.text_input("Reason (optional)", key=f"{key}:reason", max_chars=1000)
+    limited_text("Reason (optional)", f"{key}:reason", REASON_MAX)
 
     def cast(choice: Choice) -> None:
         reason = st.session_state.get(f"{key}:reason", "")
@@ -75,11 +76,11 @@ def lifecycle_actions(
     allowed = [(label, act) for ok, label, act in moves if ok]
     key = f"move:{g.id}"
     if principal is not None and allowed:
-        with st.expander("Move this guideline on", expanded=bool(ui.action_errors(key))):
-            st.text_input(
+        with ui.action_expander("Move this guideline on", key):
+            limited_text(
                 "Reason (recorded in the history; required to withdraw or to close early)",
-                key=f"{key}:reason",
-                max_chars=1000,
+                f"{key}:reason",
+                REASON_MAX,
             )
             for label, act in allowed:
                 st.button(

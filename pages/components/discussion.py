@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import streamlit as st
 
-from governance.models import Comment, Stakeholder
+from governance.models import COMMENT_MAX, REASON_MAX, Comment, Stakeholder
 from governance.services import Charter
 from governance.services.guidelines import GuidelineDetail, Permissions, Thread
 from pages import ui
+from pages.components.fields import limited_text
 
 
 def _comment_body(comment: Comment, moderator: bool) -> None:
@@ -28,7 +29,7 @@ def _moderation(charter: Charter, principal: Stakeholder | None, comment: Commen
     key = f"moderate:{comment.id}"
     hide = comment.hidden is None
     with st.popover("Hide" if hide else "Restore", icon=":material/visibility_off:"):
-        st.text_input("Reason (shown to everyone)", key=f"{key}:reason", max_chars=1000)
+        limited_text("Reason (shown to everyone)", f"{key}:reason", REASON_MAX)
 
         def act() -> None:
             reason = st.session_state.get(f"{key}:reason", "")
@@ -68,7 +69,7 @@ def _thread(
         if can.comment:
             key = f"reply:{thread.comment.id}"
             with st.popover("Reply", icon=":material/reply:"):
-                st.text_area("Your reply", key=f"{key}:body", max_chars=5000)
+                limited_text("Your reply", f"{key}:body", COMMENT_MAX, multiline=True)
 
                 def post() -> None:
                     body = st.session_state.get(f"{key}:body", "")
@@ -101,8 +102,14 @@ def discussion(charter: Charter, principal: Stakeholder | None, detail: Guidelin
         ui.show_outcome(key, with_fields=True)
         ui.show_settled_outcomes("reply:", set())
         return
-    st.text_area("Add a comment (markdown; no HTML)", key=f"{key}:body", max_chars=5000)
-    ui.field_error(key, "body")
+    limited_text(
+        "Add a comment (markdown; no HTML)",
+        f"{key}:body",
+        COMMENT_MAX,
+        error_key=key,
+        field="body",
+        multiline=True,
+    )
 
     def post() -> None:
         body = st.session_state.get(f"{key}:body", "")

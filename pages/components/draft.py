@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import streamlit as st
 
-from governance.models import Stakeholder
+from governance.models import NOTES_MAX, REASON_MAX, Stakeholder
 from governance.services import Charter
 from governance.services.constitution_screens import ConstitutionScreen
 from pages import ui
 from pages.components import principles
+from pages.components.fields import limited_text
 
 
 def draft_tab(charter: Charter, principal: Stakeholder | None, screen: ConstitutionScreen) -> None:
@@ -59,8 +60,9 @@ def draft_tab(charter: Charter, principal: Stakeholder | None, screen: Constitut
                 format_func=d.name,
                 key=f"{key}:chosen",
             )
-            st.text_input("Reason (logged)", key=f"{key}:reason", max_chars=1000)
-            ui.field_error(key, "reason")
+            limited_text(
+                "Reason (logged)", f"{key}:reason", REASON_MAX, error_key=key, field="reason"
+            )
 
             def resolve(flag_key: str = flag.key, key: str = key) -> None:
                 ui.run_action(
@@ -104,7 +106,7 @@ def draft_tab(charter: Charter, principal: Stakeholder | None, screen: Constitut
                 st.session_state["constitution:version"] = None  # show the new release
 
         with st.form("release"):
-            st.text_area("Release notes", key="release:notes", max_chars=5000)
+            limited_text("Release notes", "release:notes", NOTES_MAX, multiline=True)
             st.form_submit_button(
                 f"Release {d.constitution.version}",
                 type="primary",

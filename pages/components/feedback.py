@@ -6,6 +6,7 @@ from collections.abc import Callable
 from typing import TypeVar
 
 import streamlit as st
+from streamlit.elements.lib.mutable_expander_container import ExpanderContainer
 
 from governance.errors import GovernanceError, ValidationFailed
 from governance.text import escape_markdown
@@ -36,6 +37,24 @@ def run_action(key: str, action: Callable[[], T], success: str) -> T | None:
     st.session_state.pop(f"{key}:errors", None)
     st.session_state[f"{key}:ok"] = success
     return result
+
+
+def action_expander(label: str, key: str) -> ExpanderContainer:
+    """An expander holding the form of ``run_action(key, ...)``, left as the person leaves it.
+
+    Its open state is the person's (kept in the session under ``key:open``): it opens to
+    show a refusal and stays open while they correct the form. An ``expanded=`` computed
+    from the last refusal would close it at their next edit, when that refusal is gone.
+    """
+    open_key = f"{key}:open"
+    if action_errors(key):
+        st.session_state[open_key] = True
+    return st.expander(label, key=open_key, on_change="rerun")
+
+
+def close_action_expander(key: str) -> None:
+    """Close the expander of ``action_expander(..., key)`` (from a callback: its work is done)."""
+    st.session_state[f"{key}:open"] = False
 
 
 def action_errors(key: str) -> dict[str, str]:

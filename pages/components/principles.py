@@ -5,9 +5,10 @@ from __future__ import annotations
 import streamlit as st
 
 from governance.constitution.model import Constitution, Principle
-from governance.models import Stakeholder
+from governance.models import PROMPT_MAX, REASON_MAX, Stakeholder
 from governance.services import Charter
 from pages import ui
+from pages.components.fields import limited_text
 
 
 def provenance(principle: Principle) -> None:
@@ -37,13 +38,15 @@ def _edit(charter: Charter, principal: Stakeholder | None, p: Principle) -> None
     """A steward's edits before release: the comparison prompt and the place."""
     key = f"edit:{p.provenance.guideline_id}"
     with st.popover("Edit prompt or place", icon=":material/edit:"):
-        st.text_area(
+        limited_text(
             "Comparison prompt (empty: derived from the guideline)",
+            f"{key}:prompt",
+            PROMPT_MAX,
+            error_key=key,
+            field="comparison_prompt",
+            multiline=True,
             value=p.comparison_prompt,
-            key=f"{key}:prompt",
-            max_chars=5500,
         )
-        ui.field_error(key, "comparison_prompt")
         st.number_input("Place (1 comes first)", min_value=1, value=p.priority, key=f"{key}:place")
         ui.field_error(key, "priority")
 
@@ -67,7 +70,7 @@ def _retire(charter: Charter, principal: Stakeholder | None, p: Principle) -> No
     """Retire the guideline behind an adopted principle; the next release leaves it out."""
     key = f"retire:{p.provenance.guideline_id}"
     with st.popover("Retire", icon=":material/archive:"):
-        st.text_input("Reason (logged)", key=f"{key}:reason", max_chars=1000)
+        limited_text("Reason (logged)", f"{key}:reason", REASON_MAX)
 
         def retire(gid: str = p.provenance.guideline_id, key: str = key) -> None:
             ui.run_action(

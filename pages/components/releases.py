@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import streamlit as st
 
-from governance.models import Stakeholder
+from governance.models import NOTES_MAX, Stakeholder
 from governance.services import Charter
 from governance.services.constitution_screens import ConstitutionScreen
 from pages import ui
+from pages.components.fields import limited_text
 
 
 def history_tab(
@@ -26,7 +27,7 @@ def history_tab(
             if screen.steward and info is not screen.releases[0]:
                 key = f"rollback:{info.row.version}"
                 with st.popover("Roll back to this release"):
-                    st.text_input("Notes (why)", key=f"{key}:notes", max_chars=1000)
+                    limited_text("Notes (why)", f"{key}:notes", NOTES_MAX)
 
                     def rollback(version: str = info.row.version, key: str = key) -> None:
                         released = ui.run_action(

@@ -5,10 +5,11 @@ from __future__ import annotations
 import streamlit as st
 
 from governance.config import PUBLIC_GROUP
-from governance.models import RequestStatus, Stakeholder
+from governance.models import REASON_MAX, RequestStatus, Stakeholder
 from governance.services import Charter
 from governance.services.people_screens import Profile
 from pages import ui
+from pages.components.fields import limited_text
 
 
 def group_requests(charter: Charter, principal: Stakeholder, profile: Profile) -> None:
@@ -35,16 +36,18 @@ def group_requests(charter: Charter, principal: Stakeholder, profile: Profile) -
 
             st.button("Withdraw", key=f"request:withdraw:{request.id}", on_click=withdraw)
     if verifiable and not person.suspended:
-        with st.expander("Ask to join a group", expanded=bool(ui.action_errors("request"))):
+        with ui.action_expander("Ask to join a group", "request"):
             st.selectbox("Group", verifiable, key="request:group")
             ui.field_error("request", "group")
-            st.text_area(
+            limited_text(
                 "Why you belong to this group (a steward reads it; say what you do, not who"
                 " you know)",
-                key="request:justification",
-                max_chars=1000,
+                "request:justification",
+                REASON_MAX,
+                error_key="request",
+                field="justification",
+                multiline=True,
             )
-            ui.field_error("request", "justification")
 
             def ask() -> None:
                 group = st.session_state.get("request:group", "")

@@ -6,11 +6,19 @@ import streamlit as st
 
 from governance.diff import Op, diff_texts
 from governance.languages import LANGUAGES
-from governance.models import Stakeholder
+from governance.models import (
+    RATIONALE_MAX,
+    REASON_MAX,
+    REQUEST_MAX,
+    STATEMENT_MAX,
+    TITLE_MAX,
+    Stakeholder,
+)
 from governance.services import Charter
 from governance.services.guidelines import GuidelineDetail
 from governance.validation import GUIDELINE_FIELDS
 from pages import ui
+from pages.components.fields import limited_text
 
 
 def _diff_html(segments) -> str:  # type: ignore[no-untyped-def]
@@ -58,14 +66,14 @@ _OPTIONAL_TEXTS = (
     (
         "critique_request",
         "Critique request (optional: derived from the statement when blank)",
-        5500,
+        REQUEST_MAX,
     ),
     (
         "revision_request",
         "Revision request (optional: derived from the statement when blank)",
-        5500,
+        REQUEST_MAX,
     ),
-    ("rationale", "Rationale (optional)", 5000),
+    ("rationale", "Rationale (optional)", RATIONALE_MAX),
 )
 
 
@@ -74,18 +82,24 @@ def guideline_fields(prefix: str, error_key: str, current: dict[str, object] | N
     config = ui.settings()
     current = current or {}
     category_label, language_label = ui.labels()
-    st.text_input(
-        "Title", value=str(current.get("title", "")), key=f"{prefix}:title", max_chars=200
+    limited_text(
+        "Title",
+        f"{prefix}:title",
+        TITLE_MAX,
+        error_key=error_key,
+        field="title",
+        value=str(current.get("title", "")),
     )
-    ui.field_error(error_key, "title")
-    st.text_area(
+    limited_text(
         "Value statement, in plain words",
+        f"{prefix}:statement",
+        STATEMENT_MAX,
+        error_key=error_key,
+        field="statement",
+        multiline=True,
         value=str(current.get("statement", "")),
-        key=f"{prefix}:statement",
-        max_chars=5000,
         height=140,
     )
-    ui.field_error(error_key, "statement")
     cols = st.columns(2)
     with cols[0]:
         categories = list(config.categories)
@@ -117,10 +131,26 @@ def guideline_fields(prefix: str, error_key: str, current: dict[str, object] | N
     )
     ui.field_error(error_key, "tags")
     for field, label, limit in _OPTIONAL_TEXTS:
-        st.text_area(
-            label, value=str(current.get(field, "")), key=f"{prefix}:{field}", max_chars=limit
+        limited_text(
+            label,
+            f"{prefix}:{field}",
+            limit,
+            error_key=error_key,
+            field=field,
+            multiline=True,
+            value=str(current.get(field, "")),
         )
-        ui.field_error(error_key, field)
+
+
+def clear_fields(prefix: str) -> None:
+    """Empty the guideline widgets under ``prefix`` (from a callback), keeping the language.
+
+    Each value is set rather than removed from the session: only a value set through the
+    session reaches the browser, which otherwise keeps showing (and sending) the old text.
+    """
+    for field in GUIDELINE_FIELDS:
+        if field != "language":  # a person writing in one language is likely to go on in it
+            st.session_state[f"{prefix}:{field}"] = None if field == "category" else ""
 
 
 def field_values(prefix: str) -> dict[str, object]:
@@ -133,26 +163,33 @@ def amend_form(charter: Charter, principal: Stakeholder | None, detail: Guidelin
     g = detail.guideline
     key = f"amend:{g.id}"
     prefix = f"{key}:v{g.version}"
-    with st.expander("Amend this guideline", expanded=bool(ui.action_errors(key))):
+    with ui.action_expander("Amend this guideline", key):
         if g.status.value == "voting":
             st.warning(
                 "Amending now sends the guideline back to deliberation;"
                 " ballots cast so far will not count."
             )
         guideline_fields(prefix, key, g.text.model_dump())
-        st.text_input("Why this change? (required)", key=f"{prefix}:reason", max_chars=1000)
-        ui.field_error(key, "reason")
+        limited_text(
+            "Why this change? (required)",
+            f"{prefix}:reason",
+            REASON_MAX,
+            error_key=key,
+            field="reason",
+        )
 
         def amend() -> None:
             reason = st.session_state.get(f"{prefix}:reason", "")
             raw = field_values(prefix)
-            ui.run_action(
+            amended = ui.run_action(
                 key,
                 lambda: charter.guidelines.amend(
                     principal, g.id, raw, reason, expected_version=g.version
                 ),
                 "Amended: a new version is recorded.",
             )
+            if amended is not None:
+                ui.close_action_expander(key)
 
         st.button("Save as a new version", key=f"{prefix}:save", on_click=amend, type="primary")
     ui.show_outcome(key)
