@@ -62,6 +62,12 @@ with form:
 
 with preview:
     st.subheader("Preview", anchor=False)
+    # Streamlit sends a field's text when the person leaves it (or presses Enter, Ctrl+Enter
+    # in a text area), not at each key: say so rather than leave a stale preview unexplained.
+    st.caption(
+        "The preview and the character counts catch up when you leave a field"
+        " (or press Enter; Ctrl+Enter in a larger box)."
+    )
     raw = text_form.field_values(PREFIX)
     if not raw.get("title") and not raw.get("statement"):
         st.caption("Start typing: the guideline appears here as voters will see it.")

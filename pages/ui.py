@@ -7,6 +7,7 @@ the only place a ``GovernanceError`` becomes a message) and small renderers.
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +20,7 @@ from governance.errors import ConfigurationError
 from governance.models import Stakeholder
 from governance.text import escape_markdown as escape_markdown
 from governance.text import safe_markdown as safe_markdown
+from pages.components.closed import CLOSED_PAGES, closed_notice
 from pages.components.feedback import action_errors as action_errors
 from pages.components.feedback import action_expander as action_expander
 from pages.components.feedback import close_action_expander as close_action_expander
@@ -114,13 +116,19 @@ def _pages(principal: Stakeholder | None) -> list[tuple[str, dict[str, Any]]]:
 
 
 def navigation(principal: Stakeholder | None) -> StreamlitPage:
-    """The pages this person may use; the dashboard is the default."""
-    return st.navigation(
-        [
-            st.Page(path, default=(i == 0), **options)
-            for i, (path, options) in enumerate(_pages(principal))
-        ]
-    )
+    """The pages this person may use; the dashboard is the default.
+
+    A page closed to them keeps its address, hidden, and says why there (a bookmark or a
+    shared link to /propose should not end on Streamlit's "page not found" dashboard).
+    """
+    offered = _pages(principal)
+    pages = [st.Page(path, default=(i == 0), **opts) for i, (path, opts) in enumerate(offered)]
+    for path, (title, _, _) in CLOSED_PAGES.items():
+        if path not in {p for p, _ in offered}:
+            say_why = functools.partial(closed_notice, path, principal)
+            url_path = Path(path).stem
+            pages.append(st.Page(say_why, title=title, url_path=url_path, visibility="hidden"))
+    return st.navigation(pages)
 
 
 def page_gate(page_file: str) -> None:
@@ -129,15 +137,21 @@ def page_gate(page_file: str) -> None:
     Streamlit treats a folder named ``pages/`` beside the main script as old-style pages until
     ``st.navigation`` has run once in the process, so the first request for ``/propose`` after a
     restart (and every AppTest rerun) runs the page file alone, without app.py. Then draw the
-    frame here, register the navigation (which ends the old mode for the process) and leave
-    for the dashboard if this person may not use the page.
+    frame here and register the navigation (which ends the old mode for the process). If the
+    person may not use the page, say why and stop, as the navigation would have; a helper
+    module run as a page leaves for the dashboard.
     """
     if not PagesManager.uses_pages_directory:
         return
     principal = frame()
     navigation(principal)
-    if f"pages/{Path(page_file).name}" not in [path for path, _ in _pages(principal)]:
-        st.switch_page("pages/dashboard.py")
+    page = f"pages/{Path(page_file).name}"
+    if page in [path for path, _ in _pages(principal)]:
+        return
+    if page in CLOSED_PAGES:
+        closed_notice(page, principal)
+        st.stop()
+    st.switch_page("pages/dashboard.py")
 
 
 if __name__ == "__main__":  # Streamlit's old pages mode can run this helper module as a page

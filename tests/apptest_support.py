@@ -28,8 +28,16 @@ def open_page(at: AppTest, page: str, guideline_id: str | None = None) -> AppTes
 
 
 def registered_pages(at: AppTest) -> set[str]:
-    """The page files the navigation offers (as registered by the last run)."""
-    return {Path(str(info["script_path"])).name for info in at._registered_pages.values()}
+    """The page files the navigation offers (as registered by the last run).
+
+    A page closed to the person keeps its address as a hidden notice with no file
+    (``ui.CLOSED_PAGES``); it is not counted.
+    """
+    return {
+        Path(str(info["script_path"])).name
+        for info in at._registered_pages.values()
+        if info.get("script_path")
+    }
 
 
 def as_read(markdown: str) -> str:

@@ -170,3 +170,24 @@ def test_the_amend_form_stays_open_after_a_refusal(url: str, page: Page, tmp_pat
         expect(status_badge(page, Status.DELIBERATION)).to_be_visible()
 
     run_with_screenshot(page, tmp_path, "amend-open", flow)
+
+
+def test_a_visitor_at_a_closed_page_is_told_to_sign_in(
+    url: str, page: Page, tmp_path: Path
+) -> None:
+    def flow() -> None:
+        open_page(page, url)  # the server has run its navigation: no old-pages mode
+        for path, message in (
+            ("people", "Sign in as a steward to manage people."),
+            ("propose", "Sign in to propose a guideline."),
+        ):
+            open_page(page, f"{url}/{path}")
+            expect(page.get_by_text(message, exact=True)).to_be_visible()
+            expect(page.get_by_text("Page not found")).to_have_count(0)
+            expect(page).to_have_url(re.compile(f"/{path}$"))
+        # Signing in right there opens the page that was asked for.
+        sign_in_as_moderator(page)
+        expect(page.get_by_role("heading", name="Propose a guideline")).to_be_visible()
+        expect(page.get_by_text("Sign in to propose a guideline.")).to_have_count(0)
+
+    run_with_screenshot(page, tmp_path, "closed-page", flow)

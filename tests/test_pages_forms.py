@@ -19,8 +19,9 @@ from streamlit.testing.v1 import AppTest
 from governance.models import COMMENT_MAX, NAME_MAX, STATEMENT_MAX, TITLE_MAX, Status
 from governance.services import Charter
 from governance.storage import Database
-from tests.apptest_support import as_read, open_page, rerun, texts
+from tests.apptest_support import APP, as_read, open_page, registered_pages, rerun, texts
 from tests.test_pages import (
+    PRINCIPAL_KEY,
     a_moderator,
     a_plain_participant,
     authored_in_voting,
@@ -295,3 +296,58 @@ def test_the_move_form_stays_open_after_a_refusal_while_it_is_edited(
     fill(at, {f"move:{guideline.id}:reason": "duplicate of another guideline"})
     rerun(at)
     assert expander(at, "Move this guideline on").proto.expanded, "the form stays open"
+
+
+# -- saying why, and when ---------------------------------------------------------------------
+
+
+def test_the_preview_says_when_it_follows_the_form(demo_env: Path, services: Charter):
+    at = open_page(start(a_plain_participant(services)), "pages/propose.py")
+    assert any("when you leave a field" in c for c in texts(at.caption)), texts(at.caption)
+
+
+def first_request(page: str, principal_id: int | None = None) -> AppTest:
+    """A new session whose first request is for ``page`` (a bookmark, a shared link)."""
+    at = AppTest.from_file(str(APP), default_timeout=30)
+    if principal_id is not None:
+        at.session_state[PRINCIPAL_KEY] = principal_id
+    at.switch_page(page)
+    return rerun(at)
+
+
+CLOSED_TO_VISITORS = [
+    ("pages/propose.py", "Sign in to propose a guideline."),
+    ("pages/people.py", "Sign in as a steward to manage people."),
+    ("pages/jobs.py", "Sign in as a moderator or a steward to see background jobs."),
+    ("pages/profile.py", "Sign in to see your profile."),
+]
+
+
+@pytest.mark.parametrize(("page", "message"), CLOSED_TO_VISITORS)
+def test_a_visitor_is_told_why_a_page_is_closed(demo_env: Path, page: str, message: str):
+    at = first_request(page)
+    assert texts(at.info) == [message]
+    assert not at.main.text_input and not at.main.text_area and not at.main.button
+    assert any("Demo mode" in w for w in texts(at.warning)), "the frame is drawn"
+
+
+def test_a_participant_is_told_the_people_page_is_for_stewards(demo_env: Path, services: Charter):
+    at = first_request("pages/people.py", a_plain_participant(services).id)
+    assert texts(at.info) == ["Only stewards manage people."]
+
+
+def test_signing_in_on_a_closed_page_opens_it(demo_env: Path, services: Charter):
+    at = first_request("pages/propose.py")
+    assert texts(at.info) == ["Sign in to propose a guideline."]
+    at.session_state[PRINCIPAL_KEY] = a_plain_participant(services).id
+    rerun(at)
+    assert texts(at.title) == ["Propose a guideline"]
+    assert not at.info
+
+
+def test_a_closed_page_still_has_its_address(demo_env: Path):
+    """For a visitor the navigation knows /propose and /people (to say why), but hides them."""
+    at = start()
+    paths = {str(info.get("url_pathname")) for info in at._registered_pages.values()}
+    assert {"propose", "people", "jobs", "profile"} <= paths
+    assert "propose.py" not in registered_pages(at), "no Propose page file for a visitor"
