@@ -1,7 +1,5 @@
 """Propose: write a guideline, preview it as voters will read it, and submit it as a draft."""
 
-import uuid
-
 import streamlit as st
 
 from governance.errors import ValidationFailed
@@ -13,7 +11,6 @@ ui.page_gate(__file__)
 
 KEY = "propose"
 PREFIX = "propose:field"
-TOKEN = "propose:token"  # names the form being filled in; a new form gets a new one
 
 charter = ui.charter()
 principal = ui.current_principal()
@@ -31,13 +28,11 @@ def propose(token: str) -> None:
     )
     if proposed is not None:
         st.session_state["proposed"] = proposed.id  # shown, with a link, by this render
-        st.session_state[TOKEN] = uuid.uuid4().hex
+        ui.renew_form_token(KEY)
         text_form.clear_fields(PREFIX)
 
 
-# The token is bound to the button (its key and its callback's argument): a second click on
-# the same button, even one sent before the first was answered, sends the same form again.
-token = st.session_state.setdefault(TOKEN, uuid.uuid4().hex)
+token = ui.form_token(KEY)  # on the button: a double click sends this form twice, not two
 
 
 form, preview = st.columns([3, 2], gap="large")

@@ -27,6 +27,7 @@ from tests.test_pages import (
     authored_in_voting,
     guideline_count,
     guidelines_in,
+    post_comment,
     start,
     stored,
 )
@@ -221,7 +222,7 @@ def test_an_over_long_comment_is_kept_and_refused(
     body = "c" * (COMMENT_MAX + 1)
     at = open_page(start(person), "pages/guideline.py", guideline.id)
     fill(at, {key: body})
-    at.button(key=f"comment:{guideline.id}:post").click()
+    post_comment(at).click()
     rerun(at)
 
     with seeded_db.read() as tx:
@@ -351,3 +352,39 @@ def test_a_closed_page_still_has_its_address(demo_env: Path):
     paths = {str(info.get("url_pathname")) for info in at._registered_pages.values()}
     assert {"propose", "people", "jobs", "profile"} <= paths
     assert "propose.py" not in registered_pages(at), "no Propose page file for a visitor"
+
+
+def test_a_double_click_posts_one_comment(demo_env: Path, seeded_db: Database, services: Charter):
+    guideline = guidelines_in(seeded_db, Status.DELIBERATION)[0]
+    person = a_plain_participant(services, not_author_of=guideline)
+    with seeded_db.read() as tx:
+        before = len(tx.discussion.comments(guideline.id))
+    at = open_page(start(person), "pages/guideline.py", guideline.id)
+    fill(at, {f"comment:{guideline.id}:body": "Once, please."})
+    post_comment(at).click()
+    click = at._tree.get_widget_states()
+    replay(at, click)
+    replay(at, click)  # the second click left the browser before the first was answered
+
+    with seeded_db.read() as tx:
+        assert len(tx.discussion.comments(guideline.id)) == before + 1
+
+
+def test_a_double_click_posts_one_reply(demo_env: Path, seeded_db: Database, services: Charter):
+    guideline = next(
+        g
+        for g in guidelines_in(seeded_db, Status.DELIBERATION)
+        if services.guidelines.detail(g.id, None).threads
+    )
+    thread = services.guidelines.detail(guideline.id, None).threads[0]
+    person = a_plain_participant(services, not_author_of=guideline)
+    at = open_page(start(person), "pages/guideline.py", guideline.id)
+    fill(at, {f"reply:{thread.comment.id}:body": "Agreed, once."})
+    [post] = [b for b in at.button if str(b.key).startswith(f"reply:{thread.comment.id}:post")]
+    post.click()
+    click = at._tree.get_widget_states()
+    replay(at, click)
+    replay(at, click)
+
+    replies = services.guidelines.detail(guideline.id, None).threads[0].replies
+    assert [r.body for r in replies].count("Agreed, once.") == 1

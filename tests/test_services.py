@@ -513,6 +513,50 @@ def test_comments_and_replies(charter: Charter, cast: Cast, in_voting: str) -> N
     )
 
 
+def comment_count(charter: Charter, guideline_id: str) -> int:
+    threads = charter.guidelines.detail(guideline_id, None).threads
+    return sum(1 + len(t.replies) for t in threads)
+
+
+def test_a_comment_form_sent_twice_posts_once(charter: Charter, cast: Cast, in_voting: str) -> None:
+    a, b = cast.voters["public"][:2]
+    first = charter.discussion.comment(a, in_voting, "Why now?", token="form-cccc-1")
+    with changes_nothing(charter):
+        again = charter.discussion.comment(a, in_voting, "Why now?", token="form-cccc-1")
+    assert again.id == first.id
+    reply = charter.discussion.comment(
+        b, in_voting, "Tools.", parent_id=first.id, token="form-cccc-1"
+    )
+    assert reply.id != first.id, "another person's token is their own"
+    with changes_nothing(charter):
+        charter.discussion.comment(b, in_voting, "Tools.", parent_id=first.id, token="form-cccc-1")
+    charter.discussion.comment(a, in_voting, "Why now?", token="form-cccc-2")
+    assert comment_count(charter, in_voting) == 3
+
+
+def test_a_form_token_is_spent_on_one_thing(charter: Charter, cast: Cast, in_voting: str) -> None:
+    a = cast.voters["public"][0]
+    first = charter.discussion.comment(a, in_voting, "Why now?", token="form-cccc-1")
+    error = refused(
+        charter,
+        NotAllowed,
+        lambda: charter.discussion.comment(a, in_voting, "Another thought", token="form-cccc-1"),
+    )
+    assert "already" in error.message
+    proposal = charter.guidelines.propose(cast.author, PROPOSAL, token="form-pppp-1")
+    refused(
+        charter,
+        NotAllowed,
+        lambda: charter.discussion.comment(cast.author, in_voting, "Hi", token="form-pppp-1"),
+    )
+    refused(
+        charter,
+        NotAllowed,
+        lambda: charter.guidelines.propose(a, PROPOSAL, token="form-cccc-1"),
+    )
+    assert first.id and proposal.id
+
+
 def test_search_and_filters(charter: Charter, cast: Cast) -> None:
     charter.guidelines.propose(cast.author, {**PROPOSAL, "title": "100% honest_answers"})
     charter.guidelines.propose(

@@ -43,6 +43,10 @@ def event(
     )
 
 
+#: Refusal for a form token that already made something of another kind.
+FORM_SPENT = "this form was already sent for something else; reload the page and start again"
+
+
 def known_person(person: Stakeholder | None) -> Stakeholder:
     """The acting person as stored; ``NotAllowed`` when the account does not exist."""
     # The page's copy of the person may be stale: the stored record decides.

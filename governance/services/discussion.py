@@ -11,9 +11,11 @@ from governance.errors import NotAllowed, NotFound, ValidationFailed
 from governance.events import EventAction
 from governance.models import COMMENT_MAX, Stakeholder, Status
 from governance.models import Comment as CommentModel
-from governance.services.base import UseCases
+from governance.services.base import FORM_SPENT, UseCases
+from governance.storage import Tx
+from governance.storage.forms import FormUse
 from governance.text import clean_text
-from governance.validation import parse_reason
+from governance.validation import parse_form_token, parse_reason
 
 #: Guidelines in these states are closed for discussion.
 _NO_COMMENTS = frozenset({Status.WITHDRAWN, Status.RETIRED})
@@ -23,17 +25,41 @@ class Discussion(UseCases):
     """Comment, reply, hide and restore. Reached as ``charter.discussion``."""
 
     def comment(
-        self, actor: Stakeholder, guideline_id: str, body: str, *, parent_id: int | None = None
+        self,
+        actor: Stakeholder,
+        guideline_id: str,
+        body: str,
+        *,
+        parent_id: int | None = None,
+        token: str | None = None,
     ) -> CommentModel:
-        """Comment on a guideline, or reply to a comment (replies stay one level deep)."""
+        """Comment on a guideline, or reply to a comment (replies stay one level deep).
+
+        Args:
+            actor: Who writes.
+            guideline_id: The guideline discussed.
+            body: The text (markdown; no HTML is rendered).
+            parent_id: The comment replied to, if any.
+            token: Names the filled-in form, as for ``Guidelines.propose``: the same form sent
+                again by the same person returns the comment it posted instead of a second.
+
+        Raises:
+            ValidationFailed: The text or the token is not acceptable.
+            NotAllowed: The person may not comment here, or their token was already spent
+                on other text or on something else.
+        """
         try:
             text = clean_text(body, max_length=COMMENT_MAX, multiline=True)
         except ValueError as exc:
             raise ValidationFailed({"body": str(exc)}) from None
+        form = None if token is None else parse_form_token(token)
         now = self.clock()
         with self.db.transaction() as tx:
             person = self._authorized(tx, actor, Action.COMMENT)
             guideline = self._guideline(tx, guideline_id)
+            earlier = None if form is None else tx.forms.made_with(person.id, form)
+            if earlier is not None:
+                return _posted_before(tx, guideline.id, earlier, text)
             if guideline.status in _NO_COMMENTS:
                 raise NotAllowed(
                     f"{guideline.id} is {guideline.status.value}; discussion is closed"
@@ -56,6 +82,8 @@ class Discussion(UseCases):
                 created_at=now,
             )
             new_id = tx.discussion.insert_comment(draft)
+            if form is not None:
+                tx.forms.remember(person.id, form, FormUse(comment_id=new_id), now)
             self._log(
                 tx,
                 actor_id=person.id,
@@ -106,3 +134,13 @@ class Discussion(UseCases):
             )
             (changed,) = tx.discussion.comments(where, comment_id=comment_id)
             return changed
+
+
+def _posted_before(tx: Tx, guideline_id: str, earlier: FormUse, text: str) -> CommentModel:
+    """The comment a form already posted, if ``text`` is what that form sent."""
+    if earlier.comment_id is None:
+        raise NotAllowed(FORM_SPENT)
+    posted = tx.discussion.comments(guideline_id, comment_id=earlier.comment_id)
+    if not posted or posted[0].body != text:
+        raise NotAllowed("this form already posted a different comment; start a new one")
+    return posted[0]

@@ -30,8 +30,9 @@ from governance.models import (
     VotingWindow,
 )
 from governance.services.ballots import Ballots, vote_refusal
-from governance.services.base import Clock, UseCases, utc_now
+from governance.services.base import FORM_SPENT, Clock, UseCases, utc_now
 from governance.storage import Database, Tx
+from governance.storage.forms import FormUse
 from governance.text import is_utf8
 from governance.validation import parse_form_token, parse_guideline_text, parse_reason
 from governance.voting import Counts, Decision, RecordedTally, Tally, tally
@@ -133,7 +134,8 @@ class Guidelines(UseCases):
         Raises:
             ValidationFailed: The text or the token is not acceptable.
             NotAllowed: The person may not propose, or their token already made a guideline
-                with other text (a form is sent once; a new proposal needs a new form).
+                with other text or something else (a form is sent once; a new proposal
+                needs a new form).
         """
         text = parse_guideline_text(raw, self.settings)
         form = None if token is None else parse_form_token(token)
@@ -141,12 +143,14 @@ class Guidelines(UseCases):
         with self.db.transaction() as tx:
             person = self._authorized(tx, actor, Action.PROPOSE)
             if form is not None:
-                earlier = tx.guidelines.proposed_with(person.id, form)
+                earlier = tx.forms.made_with(person.id, form)
                 if earlier is not None:
-                    return self._proposed_before(tx, earlier, text)
+                    if earlier.guideline_id is None:
+                        raise NotAllowed(FORM_SPENT)
+                    return self._proposed_before(tx, earlier.guideline_id, text)
             guideline = self._create_draft(tx, person, text, now, actor_id=person.id)
             if form is not None:
-                tx.guidelines.insert_proposal_token(person.id, form, guideline.id, now)
+                tx.forms.remember(person.id, form, FormUse(guideline_id=guideline.id), now)
             return guideline
 
     def _proposed_before(self, tx: Tx, guideline_id: str, text: GuidelineText) -> Guideline:

@@ -158,24 +158,6 @@ class GuidelineQueries(Queries):
             ],
         )
 
-    def proposed_with(self, author_id: int, token: str) -> str | None:
-        """The guideline ``author_id`` proposed with the form ``token``, if any."""
-        key = self._scalar(
-            "SELECT guideline_id FROM proposal_tokens WHERE author_id = ? AND token = ?",
-            [author_id, token],
-        )
-        return None if key is None else guideline_ref(int(key))
-
-    def insert_proposal_token(
-        self, author_id: int, token: str, guideline_id: str, at: datetime
-    ) -> None:
-        """Remember that the form ``token`` of ``author_id`` made ``guideline_id``."""
-        self._all(
-            "INSERT INTO proposal_tokens (author_id, token, guideline_id, created_at)"
-            " VALUES (?, ?, ?, ?)",
-            [author_id, token, guideline_key(guideline_id), at],
-        )
-
     def get_guideline(self, guideline_id: str) -> Guideline | None:
         """A guideline with its current text, or None."""
         row = self._one(

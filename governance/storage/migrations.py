@@ -267,17 +267,19 @@ def _jobs(cur: Cursor) -> None:
         cur.execute(statement)
 
 
-def _proposal_tokens(cur: Cursor) -> None:
-    # One row per filled-in Propose form that made a guideline: the same form sent again
-    # (a second click, a resent request) finds its guideline here instead of making another.
-    # A token is its author's own: the same token from someone else is another form.
+def _form_tokens(cur: Cursor) -> None:
+    # One row per filled-in form that made something (a proposal, a comment): the same form
+    # sent again (a second click, a resent request) finds what it made here instead of making
+    # it twice. A token is its sender's own: the same token from someone else is another form.
     cur.execute(
-        """CREATE TABLE proposal_tokens (
-            author_id INTEGER NOT NULL,
+        """CREATE TABLE form_tokens (
+            actor_id INTEGER NOT NULL,
             token VARCHAR NOT NULL,
-            guideline_id INTEGER NOT NULL,
+            guideline_id INTEGER,
+            comment_id INTEGER,
             created_at TIMESTAMPTZ NOT NULL,
-            PRIMARY KEY (author_id, token)
+            PRIMARY KEY (actor_id, token),
+            CHECK ((guideline_id IS NULL) <> (comment_id IS NULL))
         )"""
     )
 
@@ -290,7 +292,7 @@ MIGRATIONS: list[tuple[str, Migration]] = [
     ("sign-in, verified groups, moderation", _sign_in),
     ("constitution releases", _constitution),
     ("jobs", _jobs),
-    ("proposal form tokens", _proposal_tokens),
+    ("form tokens", _form_tokens),
 ]
 
 

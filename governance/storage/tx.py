@@ -10,6 +10,7 @@ from governance.storage.analytics import Analytics
 from governance.storage.constitution import ConstitutionQueries
 from governance.storage.discussion import DiscussionQueries
 from governance.storage.events import EventQueries
+from governance.storage.forms import FormQueries
 from governance.storage.guidelines import GuidelineQueries
 from governance.storage.jobs import JobQueries
 from governance.storage.people import PeopleQueries
@@ -42,6 +43,11 @@ class Tx:
     def discussion(self) -> DiscussionQueries:
         """Comments and their moderation."""
         return DiscussionQueries(self.cursor)
+
+    @cached_property
+    def forms(self) -> FormQueries:
+        """Form tokens: what each sent form made."""
+        return FormQueries(self.cursor)
 
     @cached_property
     def people(self) -> PeopleQueries:

@@ -70,20 +70,22 @@ def _thread(
             key = f"reply:{thread.comment.id}"
             with st.popover("Reply", icon=":material/reply:"):
                 limited_text("Your reply", f"{key}:body", COMMENT_MAX, multiline=True)
+                token = ui.form_token(key)
 
-                def post() -> None:
+                def post(token: str, key: str = key) -> None:
                     body = st.session_state.get(f"{key}:body", "")
-                    ui.run_action(
+                    posted = ui.run_action(
                         key,
                         lambda: charter.discussion.comment(
-                            principal, gid, body, parent_id=thread.comment.id
+                            principal, gid, body, parent_id=thread.comment.id, token=token
                         ),
                         "Reply posted.",
                     )
-                    if not ui.action_errors(key):
+                    if posted is not None:
+                        ui.renew_form_token(key)
                         st.session_state[f"{key}:body"] = ""
 
-                st.button("Post reply", key=f"{key}:post", on_click=post)
+                st.button("Post reply", key=f"{key}:post:{token}", on_click=post, args=(token,))
             ui.show_outcome(key, with_fields=True)
 
 
@@ -111,13 +113,19 @@ def discussion(charter: Charter, principal: Stakeholder | None, detail: Guidelin
         multiline=True,
     )
 
-    def post() -> None:
+    def post(token: str) -> None:
         body = st.session_state.get(f"{key}:body", "")
-        ui.run_action(
-            key, lambda: charter.discussion.comment(principal, g.id, body), "Comment posted."
+        posted = ui.run_action(
+            key,
+            lambda: charter.discussion.comment(principal, g.id, body, token=token),
+            "Comment posted.",
         )
-        if not ui.action_errors(key):
+        if posted is not None:
+            ui.renew_form_token(key)
             st.session_state[f"{key}:body"] = ""
 
-    st.button("Post comment", key=f"{key}:post", on_click=post, type="primary")
+    token = ui.form_token(key)  # on the button: a double click sends this form twice, not two
+    st.button(
+        "Post comment", key=f"{key}:post:{token}", on_click=post, args=(token,), type="primary"
+    )
     ui.show_outcome(key)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable
 from typing import TypeVar
 
@@ -55,6 +56,22 @@ def action_expander(label: str, key: str) -> ExpanderContainer:
 def close_action_expander(key: str) -> None:
     """Close the expander of ``action_expander(..., key)`` (from a callback: its work is done)."""
     st.session_state[f"{key}:open"] = False
+
+
+def form_token(key: str) -> str:
+    """The token naming the form of ``run_action(key, ...)`` now being filled in.
+
+    Bind it to the form's button, in its key and as its callback's argument: a second click
+    on that button, even one sent before the first was answered, then sends the same form
+    again, and the service answers it with what the first made.
+    """
+    token: str = st.session_state.setdefault(f"{key}:token", uuid.uuid4().hex)
+    return token
+
+
+def renew_form_token(key: str) -> None:
+    """Start a new form for ``key`` (from the callback, once its form was accepted)."""
+    st.session_state[f"{key}:token"] = uuid.uuid4().hex
 
 
 def action_errors(key: str) -> dict[str, str]:
