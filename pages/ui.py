@@ -9,13 +9,12 @@ from __future__ import annotations
 
 import functools
 from pathlib import Path
-from typing import Any
 
 import streamlit as st
 from streamlit.navigation.page import StreamlitPage
 from streamlit.runtime.pages_manager import PagesManager
 
-from governance.auth import Action, SignInMode, may
+from governance.auth import SignInMode
 from governance.errors import ConfigurationError
 from governance.models import Stakeholder
 from governance.text import escape_markdown as escape_markdown
@@ -33,6 +32,7 @@ from pages.components.feedback import show_outcome as show_outcome
 from pages.components.feedback import show_settled_outcomes as show_settled_outcomes
 from pages.components.links import guideline_link as guideline_link
 from pages.components.links import link_params as link_params
+from pages.components.menu import offered_pages
 from pages.components.render import count as count
 from pages.components.render import escape as escape
 from pages.components.render import labels as labels
@@ -49,14 +49,6 @@ from pages.components.signin import demo_sign_in, mode, oidc_sign_in
 #: The tab's icon. Streamlit inlines an SVG file as a data URL; a ``:material/...:`` page icon
 #: would be fetched from Google's font servers by every visitor's browser (assets/README.md).
 FAVICON = str(Path(__file__).resolve().parent.parent / "assets" / "favicon.svg")
-
-#: A person who may take any of these sees the People page.
-STEWARD_PAGE_ACTIONS = (
-    Action.VERIFY_GROUPS,
-    Action.MANAGE_ROLES,
-    Action.SUSPEND_ACCOUNTS,
-    Action.VOID_VOTES,
-)
 
 
 def frame(*, entrypoint: bool = False) -> Stakeholder | None:
@@ -94,36 +86,13 @@ def frame(*, entrypoint: bool = False) -> Stakeholder | None:
     return principal
 
 
-def _pages(principal: Stakeholder | None) -> list[tuple[str, dict[str, Any]]]:
-    pages: list[tuple[str, dict[str, Any]]] = [
-        ("pages/dashboard.py", {"title": "Dashboard", "icon": ":material/space_dashboard:"}),
-        ("pages/guidelines.py", {"title": "Guidelines", "icon": ":material/list:"}),
-        (
-            "pages/guideline.py",
-            {"title": "Guideline", "url_path": "guideline", "visibility": "hidden"},
-        ),
-        ("pages/constitution.py", {"title": "Constitution", "icon": ":material/menu_book:"}),
-        ("pages/rules.py", {"title": "Rules", "icon": ":material/gavel:"}),
-    ]
-    if principal is None:
-        return pages
-    if may(principal, Action.PROPOSE):
-        pages.insert(2, ("pages/propose.py", {"title": "Propose", "icon": ":material/edit_note:"}))
-    pages.append(("pages/profile.py", {"title": "Profile", "icon": ":material/person:"}))
-    if any(may(principal, a) for a in STEWARD_PAGE_ACTIONS):
-        pages.append(("pages/people.py", {"title": "People", "icon": ":material/groups:"}))
-    if may(principal, Action.VIEW_JOBS):
-        pages.append(("pages/jobs.py", {"title": "Jobs", "icon": ":material/pending_actions:"}))
-    return pages
-
-
 def navigation(principal: Stakeholder | None) -> StreamlitPage:
     """The pages this person may use; the dashboard is the default.
 
     A page closed to them keeps its address, hidden, and says why there (a bookmark or a
     shared link to /propose should not end on Streamlit's "page not found" dashboard).
     """
-    offered = _pages(principal)
+    offered = offered_pages(principal)
     pages = [st.Page(path, default=(i == 0), **opts) for i, (path, opts) in enumerate(offered)]
     for path, (title, _, _) in CLOSED_PAGES.items():
         if path not in {p for p, _ in offered}:
@@ -148,7 +117,7 @@ def page_gate(page_file: str) -> None:
     principal = frame()
     navigation(principal)
     page = f"pages/{Path(page_file).name}"
-    if page in [path for path, _ in _pages(principal)]:
+    if page in [path for path, _ in offered_pages(principal)]:
         return
     if page in CLOSED_PAGES:
         closed_notice(page, principal)

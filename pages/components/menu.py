@@ -1,0 +1,40 @@
+"""Which pages the navigation offers a person: everyone reads; roles add pages."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from governance.auth import Action, may
+from governance.models import Stakeholder
+
+#: A person who may take any of these sees the People page.
+STEWARD_PAGE_ACTIONS = (
+    Action.VERIFY_GROUPS,
+    Action.MANAGE_ROLES,
+    Action.SUSPEND_ACCOUNTS,
+    Action.VOID_VOTES,
+)
+
+
+def offered_pages(principal: Stakeholder | None) -> list[tuple[str, dict[str, Any]]]:
+    """The pages this person may use, in menu order, with their titles and icons."""
+    pages: list[tuple[str, dict[str, Any]]] = [
+        ("pages/dashboard.py", {"title": "Dashboard", "icon": ":material/space_dashboard:"}),
+        ("pages/guidelines.py", {"title": "Guidelines", "icon": ":material/list:"}),
+        (
+            "pages/guideline.py",
+            {"title": "Guideline", "url_path": "guideline", "visibility": "hidden"},
+        ),
+        ("pages/constitution.py", {"title": "Constitution", "icon": ":material/menu_book:"}),
+        ("pages/rules.py", {"title": "Rules", "icon": ":material/gavel:"}),
+    ]
+    if principal is None:
+        return pages
+    if may(principal, Action.PROPOSE):
+        pages.insert(2, ("pages/propose.py", {"title": "Propose", "icon": ":material/edit_note:"}))
+    pages.append(("pages/profile.py", {"title": "Profile", "icon": ":material/person:"}))
+    if any(may(principal, a) for a in STEWARD_PAGE_ACTIONS):
+        pages.append(("pages/people.py", {"title": "People", "icon": ":material/groups:"}))
+    if may(principal, Action.VIEW_JOBS):
+        pages.append(("pages/jobs.py", {"title": "Jobs", "icon": ":material/pending_actions:"}))
+    return pages
