@@ -111,6 +111,7 @@ class People(UseCases):
         now = self.clock()
         groups, roles = tx.people.grants(person_id)
         why = f"claim from identity provider {identity.provider}"
+        gone = "no longer in the claims"
         wanted_groups = {g for g in identity.grants.groups if g in self.settings.groups}
         held_groups = {g.name: g.source for g in groups}
         for group in sorted(wanted_groups - set(held_groups)):
@@ -126,9 +127,7 @@ class People(UseCases):
         for group, source in sorted(held_groups.items()):
             if source is Source.CLAIM and group not in wanted_groups:
                 tx.people.remove_group(person_id, group)
-                self._grant_logged(
-                    tx, person_id, EventAction.GROUP_REMOVED, group, "no longer in the claims", now
-                )
+                self._grant_logged(tx, person_id, EventAction.GROUP_REMOVED, group, gone, now)
         wanted_roles = set(identity.grants.roles)
         held_roles = {Role(r.name): r.source for r in roles}
         for role in sorted(wanted_roles - set(held_roles)):
@@ -137,14 +136,7 @@ class People(UseCases):
         for role, source in sorted(held_roles.items()):
             if source is Source.CLAIM and role not in wanted_roles:
                 tx.people.remove_role(person_id, role)
-                self._grant_logged(
-                    tx,
-                    person_id,
-                    EventAction.ROLE_REVOKED,
-                    role.value,
-                    "no longer in the claims",
-                    now,
-                )
+                self._grant_logged(tx, person_id, EventAction.ROLE_REVOKED, role.value, gone, now)
 
     def _grant_logged(
         self,
