@@ -11,6 +11,8 @@ from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
+from governance.models import Stakeholder
+
 APP = Path(__file__).resolve().parent.parent / "app.py"
 
 
@@ -59,3 +61,11 @@ def message_below(at: AppTest, key: str) -> str | None:
                 return as_read(str(following.value))
             return None
     raise AssertionError(f"no widget {key!r} on the page")
+
+
+def start(person: Stakeholder | None = None) -> AppTest:
+    """Run the app once, signed in (demo) as ``person``, or as a visitor."""
+    at = AppTest.from_file(str(APP), default_timeout=60)
+    if person is not None:
+        at.session_state["demo_stakeholder_id"] = person.id
+    return rerun(at)

@@ -178,3 +178,11 @@ def refused(
     with changes_nothing(charter), pytest.raises(error) as caught:
         action()
     return caught.value
+
+
+@pytest.fixture
+def demo_env(seeded_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The app in demo mode over a private copy of the seeded database."""
+    monkeypatch.setenv("CHARTER_DB", str(seeded_path))
+    monkeypatch.setenv("CHARTER_DEMO", "1")
+    return seeded_path

@@ -66,14 +66,6 @@ OVERALL = re.compile(
 
 
 @pytest.fixture
-def demo_env(seeded_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """Demo sign-in over a private copy of the seeded database."""
-    monkeypatch.setenv("CHARTER_DB", str(seeded_path))
-    monkeypatch.setenv("CHARTER_DEMO", "1")
-    return seeded_path
-
-
-@pytest.fixture
 def read_only_env(seeded_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """No sign-in configured at all."""
     monkeypatch.setenv("CHARTER_DB", str(seeded_path))

@@ -3,30 +3,14 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
-import pytest
 from streamlit.testing.v1 import AppTest
 
 from governance.models import GuidelineFilter, Role, Stakeholder
 from governance.services import Charter
-from tests.apptest_support import APP, as_read, open_page, rerun, texts
+from tests.apptest_support import as_read, open_page, rerun, start, texts
 
 PAGE = "pages/constitution.py"
-
-
-@pytest.fixture
-def demo_env(seeded_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.setenv("CHARTER_DB", str(seeded_path))
-    monkeypatch.setenv("CHARTER_DEMO", "1")
-    return seeded_path
-
-
-def start(person: Stakeholder | None = None) -> AppTest:
-    at = AppTest.from_file(str(APP), default_timeout=60)
-    if person is not None:
-        at.session_state["demo_stakeholder_id"] = person.id
-    return rerun(at)
 
 
 def the_steward(services: Charter) -> Stakeholder:

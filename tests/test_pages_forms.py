@@ -31,7 +31,6 @@ from tests.test_pages import (
     start,
     stored,
 )
-from tests.test_pages import demo_env as demo_env  # fixture
 
 PROPOSAL = {
     "propose:field:title": "Cite sources for factual claims",

@@ -21,7 +21,7 @@ from governance.models import Role, Stakeholder, Status
 from governance.services import Charter
 from governance.services.base import utc_now
 from governance.storage import Database, Tx
-from tests.apptest_support import APP, open_page, registered_pages, rerun, texts
+from tests.apptest_support import open_page, registered_pages, rerun, start, texts
 
 PRINCIPAL_KEY = "demo_stakeholder_id"
 
@@ -63,13 +63,6 @@ def held() -> Iterator[Held]:
     HELD.release.set()
 
 
-@pytest.fixture
-def demo_env(seeded_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.setenv("CHARTER_DB", str(seeded_path))
-    monkeypatch.setenv("CHARTER_DEMO", "1")
-    return seeded_path
-
-
 def someone(services: Charter, role: Role | None) -> Stakeholder:
     """An active demo stakeholder holding ``role`` (None: only taking part)."""
     return next(
@@ -78,13 +71,6 @@ def someone(services: Charter, role: Role | None) -> Stakeholder:
         if not p.suspended
         and (role in p.roles if role else p.roles == (Role.PARTICIPANT,) and p.groups)
     )
-
-
-def start(principal: Stakeholder | None = None) -> AppTest:
-    at = AppTest.from_file(str(APP), default_timeout=30)
-    if principal is not None:
-        at.session_state[PRINCIPAL_KEY] = principal.id
-    return rerun(at)
 
 
 def make_due(db: Database, n: int) -> list[str]:

@@ -4,29 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
-from streamlit.testing.v1 import AppTest
-
-from governance.models import GuidelineFilter, Role, Stakeholder, Status
+from governance.models import GuidelineFilter, Role, Status
 from governance.services import Charter
-from tests.apptest_support import APP, as_read, open_page, rerun
+from tests.apptest_support import as_read, open_page, rerun, start
 
 TITLE = "**Bold** _it_ `code` # not a heading"
 STATEMENT = "---\nname: x\n---\n# Heading?\nLine one\nLine two\n\n- a list?"
-
-
-@pytest.fixture
-def demo_env(seeded_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.setenv("CHARTER_DB", str(seeded_path))
-    monkeypatch.setenv("CHARTER_DEMO", "1")
-    return seeded_path
-
-
-def start(person: Stakeholder | None = None) -> AppTest:
-    at = AppTest.from_file(str(APP), default_timeout=60)
-    if person is not None:
-        at.session_state["demo_stakeholder_id"] = person.id
-    return rerun(at)
 
 
 def test_titles_are_plain_text_and_statements_keep_their_lines_but_make_no_structure(
