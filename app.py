@@ -3,4 +3,5 @@
 from pages import ui
 
 principal = ui.frame(entrypoint=True)
-ui.navigation(principal).run()
+with ui.outcomes_kept_if_interrupted():
+    ui.navigation(principal).run()

@@ -37,6 +37,19 @@ cols[2].metric("Ballots", f"{people['ballots']:,}")
 cols[3].metric("Comments", f"{people['comments']:,}")
 cols[4].metric("Open votes", board.status_counts.get(Status.VOTING, 0))
 
+# The charts first: on a laptop screen they are in view without scrolling.
+left, right = st.columns(2)
+with left:
+    st.subheader("Guidelines by status")
+    st.plotly_chart(charts.status_figure(board.status_counts), key="status_chart")
+with right:
+    st.subheader("Ballots per day, by group")
+    series = board.ballots_per_day
+    st.caption(f"The last {len(series.days)} days (UTC).")
+    st.plotly_chart(
+        charts.participation_figure(series.days, series.by_group), key="participation_chart"
+    )
+
 left, right = st.columns(2)
 with left:
     if principal is not None:
@@ -56,15 +69,3 @@ with right:
     if board.earlier:
         with st.expander(f"Earlier activity ({len(board.earlier)})"):
             activity(board.earlier)
-
-left, right = st.columns(2)
-with left:
-    st.subheader("Guidelines by status")
-    st.plotly_chart(charts.status_figure(board.status_counts), key="status_chart")
-with right:
-    st.subheader("Ballots per day, by group")
-    series = board.ballots_per_day
-    st.caption(f"The last {len(series.days)} days (UTC).")
-    st.plotly_chart(
-        charts.participation_figure(series.days, series.by_group), key="participation_chart"
-    )

@@ -25,6 +25,7 @@ from pages.components.feedback import action_expander as action_expander
 from pages.components.feedback import close_action_expander as close_action_expander
 from pages.components.feedback import field_error as field_error
 from pages.components.feedback import form_token as form_token
+from pages.components.feedback import outcomes_kept_if_interrupted as outcomes_kept_if_interrupted
 from pages.components.feedback import renew_form_token as renew_form_token
 from pages.components.feedback import run_action as run_action
 from pages.components.feedback import show_error as show_error

@@ -201,6 +201,50 @@ def test_demo_sign_in_propose_vote_and_tally(app: App, page: Page, tmp_path: Pat
     run_with_screenshot(page, tmp_path, "propose-vote", flow)
 
 
+def test_two_tabs_of_one_person_each_confirm_their_ballot(
+    app: App, page: Page, tmp_path: Path
+) -> None:
+    def flow() -> None:
+        open_page(page, app.url)
+        sign_in_as_moderator(page)
+        found = re.search(r"[?&]as=(\d+)", page.url)
+        assert found is not None
+        address = f"{app.url}/guideline?id={app.voting_id}&as={found.group(1)}"
+        tabs = [page, page.context.new_page()]
+        for tab in tabs:
+            tab.goto(address)
+            expect(tab.get_by_role("heading", name="Your ballot")).to_be_visible()
+            wait_idle(tab)
+        first, second = tabs
+        first.get_by_role("button", name="Approve", exact=True).click()
+        expect(first.get_by_text("Ballot recorded: approve.")).to_be_visible()
+        # The second tab still shows the page from before that ballot.
+        second.get_by_label("Reason (optional)").fill("changed my mind")
+        second.get_by_role("button", name="Reject", exact=True).click()
+        expect(second.get_by_text("Ballot recorded: reject.")).to_be_visible()
+        expect(second.get_by_text("You voted reject")).to_be_visible()
+
+    run_with_screenshot(page, tmp_path, "two-tabs", flow)
+
+
+def test_the_dashboard_charts_are_in_view_on_a_laptop_screen(
+    app: App, page: Page, tmp_path: Path
+) -> None:
+    def flow() -> None:
+        open_page(page, app.url)
+        sign_in_as_moderator(page)  # a signed-in person also has "Awaiting your vote"
+        expect(page.get_by_role("heading", name="Awaiting your vote")).to_be_visible()
+        charts = page.get_by_test_id("stPlotlyChart")
+        expect(charts).to_have_count(2)
+        height = page.viewport_size["height"] if page.viewport_size else 0
+        for chart in charts.all():
+            expect(chart.locator(".main-svg").first).to_be_visible()
+            box = chart.bounding_box()
+            assert box is not None and box["y"] + box["height"] <= height, (box, height)
+
+    run_with_screenshot(page, tmp_path, "dashboard-fold", flow)
+
+
 def test_visitor_can_neither_propose_nor_vote(app: App, page: Page, tmp_path: Path) -> None:
     def flow() -> None:
         open_page(page, app.url)

@@ -9,6 +9,7 @@ from streamlit.testing.v1 import AppTest
 from governance.models import GuidelineFilter, Role, Stakeholder
 from governance.services import Charter
 from tests.apptest_support import as_read, open_page, rerun, start, texts
+from tests.test_pages_forms import replay
 
 PAGE = "pages/constitution.py"
 
@@ -151,10 +152,32 @@ def test_only_stewards_see_the_import_tab_and_it_imports_all_or_nothing(demo_env
     before = services.guidelines.listing(GuidelineFilter()).total
     at.selectbox(key="import:format").select("langchain-builtin")
     rerun(at)
-    at.button(key="import:go").click()
+    import_button(at).click()
     rerun(at)
     assert services.guidelines.listing(GuidelineFilter()).total == before + 54
     assert any(s.startswith("54 draft guidelines created") for s in texts(at.success))
+
+
+def import_button(at: AppTest):  # type: ignore[no-untyped-def]
+    [button] = [b for b in at.button if b.label == "Import as drafts"]
+    return button
+
+
+def test_a_double_click_on_import_imports_once(demo_env, services):
+    at = open_page(start(the_steward(services)), PAGE)
+    before = services.guidelines.listing(GuidelineFilter()).total
+    at.selectbox(key="import:format").select("langchain-builtin")
+    rerun(at)
+    import_button(at).click()
+    click = at._tree.get_widget_states()
+    replay(at, click)
+    assert any(s.startswith("54 draft guidelines created") for s in texts(at.success))
+    replay(at, click)  # the second click left the browser before the first was answered
+    assert services.guidelines.listing(GuidelineFilter()).total == before + 54
+    # The next press is a new form: it imports again, as the steward asked.
+    import_button(at).click()
+    rerun(at)
+    assert services.guidelines.listing(GuidelineFilter()).total == before + 108
 
 
 def test_the_stewards_screens_speak_in_titles_and_words(demo_env, services):

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from streamlit.testing.v1 import AppTest
+
 from governance.models import GuidelineFilter, Role, Status
 from governance.services import Charter
 from tests.apptest_support import as_read, open_page, rerun, start
@@ -70,6 +72,47 @@ def test_a_comment_from_a_stale_tab_is_refused_with_a_reason(
     rerun(at)
     errors = [as_read(str(e.value)) for e in at.error]
     assert any("discussion is closed" in e for e in errors), errors
+
+
+def _a_run_cut_short_after_its_outcome(keep: bool) -> None:
+    """A page whose first run after "Act" stops right after showing its outcome.
+
+    ``st.rerun()`` stops a run the way a click or an edit arriving mid-run does (Streamlit
+    raises the same exception in the script); ``keep`` says whether the page runs the way
+    app.py runs every page.
+    """
+    import contextlib
+
+    import streamlit as st
+
+    from pages.components import feedback
+
+    def act() -> None:
+        feedback.run_action("act", lambda: None, "Done: acted.")
+        st.session_state["cut"] = True
+
+    guard = feedback.outcomes_kept_if_interrupted() if keep else contextlib.nullcontext()
+    with guard:
+        st.button("Act", on_click=act)
+        feedback.show_outcome("act")
+        if st.session_state.pop("cut", False):
+            st.rerun()
+
+
+def test_an_outcome_taken_by_a_run_cut_short_is_shown_by_the_next() -> None:
+    """A second tab "sometimes shows no confirmation": the run that took it was cut short."""
+    for keep in (False, True):
+        at = AppTest.from_function(_a_run_cut_short_after_its_outcome, args=(keep,)).run()
+        at.button[0].click().run()
+        assert not at.exception
+        shown = [str(s.value) for s in at.success]
+        assert shown == (["Done: acted."] if keep else []), (keep, shown)
+        assert not at.run().success  # and then it is gone, as any shown outcome
+
+
+def test_app_py_keeps_the_outcomes_of_a_run_cut_short() -> None:
+    source = (Path(__file__).resolve().parent.parent / "app.py").read_text()
+    assert "with ui.outcomes_kept_if_interrupted():\n    ui.navigation(principal).run()" in source
 
 
 def test_the_guideline_page_draws_a_guideline_in_every_status(

@@ -571,11 +571,28 @@ def shows_body(at: AppTest, found: Comment) -> bool:
     return safe_markdown(found.body) in [m.value for m in at.markdown]
 
 
+def comments_on(at: AppTest) -> int:
+    """How many comments and replies the page draws (each has one byline with a date)."""
+    return sum(1 for m in at.markdown if " UTC · v" in str(m.value))
+
+
+def test_moderation_is_a_menu_beside_each_byline_not_a_button_under_each_comment(
+    target: Comment,
+):
+    at = moderator_on(target)
+    menus = [p.proto.popover for p in at.get("popover") if p.proto.popover.label == "Moderate"]
+    assert len(menus) == comments_on(at) > 0
+    assert {(m.type, m.icon) for m in menus} == {("tertiary", ":material/more_vert:")}
+    labels = popover_labels(at)
+    assert "Hide" not in labels and "Restore" not in labels, labels
+    assert at.button(key=f"moderate:{target.id}:go").label == "Hide comment"
+
+
 def test_moderator_hides_a_comment_and_readers_see_who_hid_it(target: Comment, seeded_db: Database):
     at = moderator_on(target)
     key = f"moderate:{target.id}"
     assert shows_body(at, target)
-    assert "Hide" in popover_labels(at)
+    assert popover_labels(at).count("Moderate") == comments_on(at), popover_labels(at)
     at.text_input(key=f"{key}:reason").input("personal attack")
     at.button(key=f"{key}:go").click()
     rerun(at)
@@ -587,7 +604,8 @@ def test_moderator_hides_a_comment_and_readers_see_who_hid_it(target: Comment, s
     # The moderator's page follows at once; they alone can still read the text.
     assert "Hidden text (moderators only)" in [e.label for e in at.expander]
     assert any(c.startswith("Hidden by Mona Moderator on ") for c in texts(at.caption))
-    assert f"{key}:go" in button_keys(at) and "Restore" in popover_labels(at)
+    restore = at.button(key=f"{key}:go")
+    assert restore.label == "Restore comment" and "Moderate" in popover_labels(at)
 
     reader = open_page(
         start(user("reader-1", "Rita Reader", ["ml-engineering"])),
@@ -608,7 +626,7 @@ def test_participant_has_no_moderation_control(target: Comment):
     )
     assert shows_body(at, target)
     assert not [k for k in button_keys(at) if k.startswith("moderate:")]
-    assert "Hide" not in popover_labels(at)
+    assert "Moderate" not in popover_labels(at)
     with pytest.raises(KeyError):
         at.text_input(key=f"moderate:{target.id}:reason")
 

@@ -664,6 +664,35 @@ def test_import_hf_cai_creates_drafts(charter: Charter, community: Cast) -> None
     assert guideline.author_id == community.author.id
 
 
+def test_an_import_form_sent_twice_imports_once(charter: Charter, community: Cast) -> None:
+    before = guideline_count(charter)
+    data = json.dumps(HF_RECIPE).encode()
+    steward = community.steward
+    first = charter.imports.create_drafts(steward, "hf-cai", data, token="import-form-1")
+    again = charter.imports.create_drafts(steward, "hf-cai", data, token="import-form-1")
+    assert again == first and len(first) == 2
+    assert guideline_count(charter) == before + 2
+    # A new form imports anew; a form that posted a comment imports nothing.
+    assert len(charter.imports.create_drafts(steward, "hf-cai", data, token="import-form-2")) == 2
+    charter.discussion.comment(steward, first[0], "Imported for discussion.", token="comment-form")
+    refused(
+        charter,
+        NotAllowed,
+        lambda: charter.imports.create_drafts(steward, "hf-cai", data, token="comment-form"),
+    )
+    # An import's token cannot be spent again on a proposal.
+    refused(
+        charter,
+        NotAllowed,
+        lambda: charter.guidelines.propose(
+            steward,
+            {"title": "Other", "statement": "Something else.", "category": "honesty"},
+            token="import-form-1",
+        ),
+    )
+    assert guideline_count(charter) == before + 4
+
+
 def test_a_bad_item_imports_nothing(charter: Charter, community: Cast) -> None:
     bad = {"constitutions": [*HF_RECIPE["constitutions"], {"critic": "Identify harm."}]}
     error = refused(

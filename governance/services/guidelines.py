@@ -145,12 +145,12 @@ class Guidelines(UseCases):
             if form is not None:
                 earlier = tx.forms.made_with(person.id, form)
                 if earlier is not None:
-                    if earlier.guideline_id is None:
+                    if earlier.guideline_id is None or len(earlier.guideline_ids) > 1:
                         raise NotAllowed(FORM_SPENT)
                     return self._proposed_before(tx, earlier.guideline_id, text)
             guideline = self._create_draft(tx, person, text, now, actor_id=person.id)
             if form is not None:
-                tx.forms.remember(person.id, form, FormUse(guideline_id=guideline.id), now)
+                tx.forms.remember(person.id, form, FormUse(guideline_ids=(guideline.id,)), now)
             return guideline
 
     def _proposed_before(self, tx: Tx, guideline_id: str, text: GuidelineText) -> Guideline:

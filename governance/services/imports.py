@@ -9,11 +9,13 @@ from __future__ import annotations
 
 from governance.auth import Action
 from governance.constitution.imports import from_pairs, parse
-from governance.errors import ValidationFailed
+from governance.errors import NotAllowed, ValidationFailed
 from governance.events import EventAction
 from governance.models import REASON_MAX, Stakeholder
-from governance.services.base import UseCases
+from governance.services.base import FORM_SPENT, UseCases
+from governance.storage.forms import FormUse
 from governance.text import tidy_line
+from governance.validation import parse_form_token
 
 
 class Imports(UseCases):
@@ -27,8 +29,12 @@ class Imports(UseCases):
         *,
         author_id: int | None = None,
         source: str = "",
+        token: str | None = None,
     ) -> list[str]:
         """Create a draft guideline per imported principle, all or nothing.
+
+        One press imports once: a form sent twice (a double click) carries the same
+        ``token`` and gets the first import's drafts back.
 
         Args:
             actor: The steward importing (None: the operator, on the command line).
@@ -37,6 +43,9 @@ class Imports(UseCases):
             author_id: Who the drafts are credited to (default: the actor); a suspended
                 account is refused.
             source: Where the file came from (a file name), recorded with each draft.
+            token: Names the filled-in import form (see ``validation.parse_form_token``); a
+                second call with the steward's token returns the drafts the first made.
+                None: every call imports anew (the command line).
 
         Returns:
             The ids of the new drafts.
@@ -44,6 +53,7 @@ class Imports(UseCases):
         # A file name is a label, not typed text: tidy it (a name of undecodable bytes
         # reaches Python as lone surrogates, which the database cannot store).
         source = tidy_line(source, max_length=REASON_MAX)
+        form = None if token is None else parse_form_token(token)
         default = self.settings.categories[0]
         if fmt == "langchain-builtin":
             from governance.llm.principles import builtin_principles
@@ -59,6 +69,12 @@ class Imports(UseCases):
         now = self.clock()
         with self.db.transaction() as tx:
             actor_id = self._actor_id(tx, actor, Action.IMPORT_PRINCIPLES)
+            if form is not None and actor_id is not None:
+                earlier = tx.forms.made_with(actor_id, form)
+                if earlier is not None:
+                    if not earlier.guideline_ids:
+                        raise NotAllowed(FORM_SPENT)
+                    return list(earlier.guideline_ids)
             credited = author_id if author_id is not None else actor_id
             if credited is None:
                 raise ValidationFailed(
@@ -84,4 +100,6 @@ class Imports(UseCases):
                     reason=f"imported from {source or fmt} ({fmt}): {item.name}"[:REASON_MAX],
                 )
                 created.append(guideline.id)
+            if form is not None and actor_id is not None and created:
+                tx.forms.remember(actor_id, form, FormUse(guideline_ids=tuple(created)), now)
             return created

@@ -1,4 +1,4 @@
-"""What every query class shares: one cursor and three ways to run a statement."""
+"""What every query class shares: one cursor and four ways to run a statement."""
 
 from __future__ import annotations
 
@@ -31,6 +31,9 @@ class Queries:
 
     def _one(self, sql: str, params: Sequence[object] = ()) -> tuple[Any, ...] | None:
         return self.cursor.execute(sql, list(params)).fetchone()
+
+    def _many(self, sql: str, rows: Sequence[Sequence[object]]) -> None:
+        self.cursor.executemany(sql, [list(row) for row in rows])
 
     def _scalar(self, sql: str, params: Sequence[object] = ()) -> Any:
         row = self._one(sql, params)

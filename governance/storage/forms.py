@@ -11,12 +11,17 @@ from governance.storage.base import Queries
 
 @dataclass(frozen=True)
 class FormUse:
-    """What one person's form token made: a proposed guideline or a posted comment."""
+    """What one person's form token made: proposed or imported guidelines, or a comment."""
 
-    guideline_id: str | None = None
-    """The guideline the form proposed (public id)."""
+    guideline_ids: tuple[str, ...] = ()
+    """The guidelines the form made (public ids, in order): one for a proposal."""
     comment_id: int | None = None
     """The comment (or reply) the form posted."""
+
+    @property
+    def guideline_id(self) -> str | None:
+        """The (first) guideline the form made."""
+        return self.guideline_ids[0] if self.guideline_ids else None
 
 
 class FormQueries(Queries):
@@ -30,14 +35,27 @@ class FormQueries(Queries):
         )
         if row is None:
             return None
-        guideline = None if row[0] is None else guideline_ref(int(row[0]))
-        return FormUse(guideline_id=guideline, comment_id=row[1])
+        if row[0] is None:
+            return FormUse(comment_id=row[1])
+        several = self._all(
+            "SELECT guideline_id FROM form_guidelines WHERE actor_id = ? AND token = ?"
+            " ORDER BY position",
+            [actor_id, token],
+        )
+        keys = [r[0] for r in several] or [row[0]]
+        return FormUse(guideline_ids=tuple(guideline_ref(int(k)) for k in keys))
 
     def remember(self, actor_id: int, token: str, made: FormUse, at: datetime) -> None:
         """Record that ``actor_id``'s form ``token`` made ``made``."""
-        guideline = None if made.guideline_id is None else guideline_key(made.guideline_id)
+        keys = [guideline_key(g) for g in made.guideline_ids]
         self._all(
             "INSERT INTO form_tokens (actor_id, token, guideline_id, comment_id, created_at)"
             " VALUES (?, ?, ?, ?, ?)",
-            [actor_id, token, guideline, made.comment_id, at],
+            [actor_id, token, keys[0] if keys else None, made.comment_id, at],
         )
+        if len(keys) > 1:
+            self._many(
+                "INSERT INTO form_guidelines (actor_id, token, position, guideline_id)"
+                " VALUES (?, ?, ?, ?)",
+                [[actor_id, token, i, key] for i, key in enumerate(keys)],
+            )

@@ -284,6 +284,20 @@ def _form_tokens(cur: Cursor) -> None:
     )
 
 
+def _form_batches(cur: Cursor) -> None:
+    # A form that made several guidelines at once (an import): each of them, in order. Its
+    # form_tokens row (naming the first) still makes the form a person's own and sent once.
+    cur.execute(
+        """CREATE TABLE form_guidelines (
+            actor_id INTEGER NOT NULL,
+            token VARCHAR NOT NULL,
+            position INTEGER NOT NULL,
+            guideline_id INTEGER NOT NULL,
+            PRIMARY KEY (actor_id, token, position)
+        )"""
+    )
+
+
 Migration = Callable[[Cursor], None]
 
 #: In order; the position (from 1) is the migration's number.
@@ -293,6 +307,7 @@ MIGRATIONS: list[tuple[str, Migration]] = [
     ("constitution releases", _constitution),
     ("jobs", _jobs),
     ("form tokens", _form_tokens),
+    ("forms that make several guidelines", _form_batches),
 ]
 
 

@@ -11,24 +11,43 @@ from pages import ui
 from pages.components.fields import limited_text
 
 
-def _comment_body(comment: Comment, moderator: bool) -> None:
+def _comment_body(
+    charter: Charter, principal: Stakeholder | None, comment: Comment, moderator: bool
+) -> None:
     groups = ", ".join(comment.author_groups) or "no group"
     when = f"{comment.created_at:%d %b %Y, %H:%M} UTC · v{comment.guideline_version}"
-    st.markdown(ui.safe_markdown(f"**{comment.author_name}**") + f" :gray[({groups}) · {when}]")
+    byline = ui.safe_markdown(f"**{comment.author_name}**") + f" :gray[({groups}) · {when}]"
+    if moderator:
+        # Moderation is a menu at the end of the byline, not a button under every comment.
+        text, menu = st.columns([10, 2], vertical_alignment="center")
+        text.markdown(byline)
+        with menu:
+            _moderation(charter, principal, comment)
+    else:
+        st.markdown(byline)
     if comment.hidden is None:
         ui.user_text(comment.body)
-        return
-    note = comment.hidden
-    st.caption(ui.safe_markdown(f"Hidden by {note.by_name} on {note.at:%d %b %Y}: {note.reason}"))
+    else:
+        note = comment.hidden
+        st.caption(
+            ui.safe_markdown(f"Hidden by {note.by_name} on {note.at:%d %b %Y}: {note.reason}")
+        )
+        if moderator:
+            with st.expander("Hidden text (moderators only)"):
+                ui.user_text(comment.body)
     if moderator:
-        with st.expander("Hidden text (moderators only)"):
-            ui.user_text(comment.body)
+        ui.show_outcome(f"moderate:{comment.id}", with_fields=True)
+
+
+#: The moderation menu's label: the same under every comment, whatever it offers.
+MODERATE = "Moderate"
 
 
 def _moderation(charter: Charter, principal: Stakeholder | None, comment: Comment) -> None:
     key = f"moderate:{comment.id}"
     hide = comment.hidden is None
-    with st.popover("Hide" if hide else "Restore", icon=":material/visibility_off:"):
+    with st.popover(MODERATE, icon=":material/more_vert:", type="tertiary"):
+        st.markdown("**Hide this comment**" if hide else "**Restore this comment**")
         limited_text("Reason (shown to everyone)", f"{key}:reason", REASON_MAX)
 
         def act() -> None:
@@ -42,15 +61,6 @@ def _moderation(charter: Charter, principal: Stakeholder | None, comment: Commen
             )
 
         st.button("Hide comment" if hide else "Restore comment", key=f"{key}:go", on_click=act)
-    ui.show_outcome(key, with_fields=True)
-
-
-def _comment(
-    charter: Charter, principal: Stakeholder | None, comment: Comment, moderator: bool
-) -> None:
-    _comment_body(comment, moderator)
-    if moderator:
-        _moderation(charter, principal, comment)
 
 
 def _thread(
@@ -61,11 +71,11 @@ def _thread(
     can: Permissions,
 ) -> None:
     with st.container(border=True):
-        _comment(charter, principal, thread.comment, can.moderate)
+        _comment_body(charter, principal, thread.comment, can.moderate)
         for reply in thread.replies:
             _, body = st.columns([1, 14])
             with body:
-                _comment(charter, principal, reply, can.moderate)
+                _comment_body(charter, principal, reply, can.moderate)
         if can.comment:
             key = f"reply:{thread.comment.id}"
             with st.popover("Reply", icon=":material/reply:"):

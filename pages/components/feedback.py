@@ -3,16 +3,21 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
-from typing import TypeVar
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any, TypeVar
 
 import streamlit as st
 from streamlit.elements.lib.mutable_expander_container import ExpanderContainer
+from streamlit.runtime.scriptrunner_utils.exceptions import RerunException
 
 from governance.errors import GovernanceError, ValidationFailed
 from governance.text import escape_markdown
 
 T = TypeVar("T")
+
+#: Outcomes shown by the run under way, as they were in the session before it took them.
+_SHOWN = "outcomes:shown"
 
 
 def show_error(exc: GovernanceError) -> None:
@@ -80,20 +85,51 @@ def action_errors(key: str) -> dict[str, str]:
     return errors
 
 
+@contextmanager
+def outcomes_kept_if_interrupted() -> Iterator[None]:
+    """Run a page; if its run is cut short, show its outcomes again in the next run.
+
+    An outcome is shown once: the run that shows it takes it from the session. But a click or
+    an edit that arrives while a run is under way stops that run where it is and starts
+    another, and what the stopped run drew never stays on screen. Without this, an outcome
+    taken by a stopped run is lost, and the person who acted sees no word of what happened.
+    """
+    st.session_state[_SHOWN] = {}
+    try:
+        yield
+    except RerunException:
+        shown: dict[str, Any] = st.session_state.pop(_SHOWN, {})
+        for state_key, value in shown.items():
+            # An action in the coming run sets its own outcome after this, replacing ours.
+            st.session_state.setdefault(state_key, value)
+        raise
+
+
+def _take(state_key: str, default: Any) -> Any:
+    """Take an outcome from the session, noting it for ``outcomes_kept_if_interrupted``."""
+    if state_key not in st.session_state:
+        return default
+    value = st.session_state.pop(state_key)
+    shown = st.session_state.get(_SHOWN)
+    if shown is not None:
+        shown[state_key] = value
+    return value
+
+
 def show_outcome(key: str, *, with_fields: bool = False) -> None:
     """Show, once, what the last ``run_action(key, ...)`` did.
 
     Field messages are normally shown next to their fields by ``field_error``; pass
     ``with_fields`` where the action has no fields of its own.
     """
-    errors: dict[str, str] = st.session_state.pop(f"{key}:errors", {})
+    errors: dict[str, str] = _take(f"{key}:errors", {})
     for field, message in errors.items():
         if not field:
             st.error(escape_markdown(message), icon=":material/block:")
         elif with_fields:
             text = f"{field.replace('_', ' ')}: {message}"
             st.error(escape_markdown(text), icon=":material/error:")
-    success = st.session_state.pop(f"{key}:ok", None)
+    success = _take(f"{key}:ok", None)
     if success:
         st.success(success, icon=":material/check_circle:")
 

@@ -44,7 +44,7 @@ def history_tab(
                 ui.show_outcome(key, with_fields=True)
 
 
-def _run_import(charter: Charter, principal: Stakeholder | None) -> None:
+def _run_import(charter: Charter, principal: Stakeholder | None, token: str) -> None:
     fmt = st.session_state.get("import:format", "")
     upload = st.session_state.get("import:file") if fmt != "langchain-builtin" else None
     created = ui.run_action(
@@ -54,10 +54,12 @@ def _run_import(charter: Charter, principal: Stakeholder | None) -> None:
             fmt,
             upload.getvalue() if upload is not None else None,
             source=upload.name if upload is not None else "",
+            token=token,
         ),
         "",
     )
     if created is not None:
+        ui.renew_form_token("import")
         st.session_state["imported"] = created  # listed by this render
 
 
@@ -72,11 +74,12 @@ def import_tab(charter: Charter, principal: Stakeholder | None, screen: Constitu
     if fmt != "langchain-builtin":
         st.file_uploader("File", type=["json"], key="import:file")
     ui.field_error("import", "file")
+    token = ui.form_token("import")  # on the button: a double click imports once
     st.button(
         "Import as drafts",
-        key="import:go",
+        key=f"import:go:{token}",
         on_click=_run_import,
-        args=(charter, principal),
+        args=(charter, principal, token),
         type="primary",
     )
     ui.show_outcome("import")
