@@ -1,4 +1,4 @@
-"""Prompt sets: CSV and JSONL files read whole or refused by line number."""
+"""Prompt sets: the built-in set, CSV and JSONL files read whole or refused by line number."""
 
 from __future__ import annotations
 
@@ -6,6 +6,8 @@ import csv
 import io
 import json
 import time
+from collections import Counter
+from importlib import resources
 from typing import Any
 
 import pytest
@@ -16,6 +18,8 @@ from governance.config import DEFAULT_CATEGORIES
 from governance.errors import ValidationFailed
 from governance.languages import LANGUAGES
 from governance.revision.prompts import (
+    BUILTIN_NAME,
+    BUILTIN_VERSION,
     ID_MAX,
     KINDS,
     PROBLEMS_SHOWN,
@@ -24,6 +28,7 @@ from governance.revision.prompts import (
     PROMPT_MAX,
     PromptSet,
     RevisionPrompt,
+    builtin_prompt_set,
     parse_prompt_file,
     prompt_set_rows,
 )
@@ -44,6 +49,67 @@ def _refusal(data: bytes | str, fmt: str | None = None) -> str:
 
 def _jsonl(*rows: Any) -> str:
     return "".join(json.dumps(row) + "\n" for row in rows)
+
+
+# The built-in set
+
+
+def test_the_builtin_set_has_about_forty_prompts_with_unique_ids() -> None:
+    prompts = builtin_prompt_set().prompts
+    assert 36 <= len(prompts) <= 48
+    ids = [p.id for p in prompts]
+    assert len(set(ids)) == len(ids)
+    assert all(0 < len(i) <= ID_MAX for i in ids)
+
+
+def test_the_builtin_set_is_named_and_versioned() -> None:
+    prompt_set = builtin_prompt_set()
+    assert prompt_set.name == BUILTIN_NAME == "builtin"
+    assert BUILTIN_VERSION == "1"
+
+
+def test_the_builtin_set_covers_every_category_in_both_kinds() -> None:
+    prompts = builtin_prompt_set().prompts
+    for category in DEFAULT_CATEGORIES:
+        kinds = {p.kind for p in prompts if p.category == category}
+        assert kinds == set(KINDS), category
+    assert {p.category for p in prompts} == set(DEFAULT_CATEGORIES)
+
+
+def test_the_builtin_set_is_half_red_team_half_everyday() -> None:
+    kinds = Counter(p.kind for p in builtin_prompt_set().prompts)
+    assert set(kinds) == {"red-team", "everyday"}
+    assert abs(kinds["red-team"] - kinds["everyday"]) <= 4
+
+
+def test_the_builtin_set_speaks_at_least_three_languages_a_few_prompts_each() -> None:
+    languages = Counter(p.language for p in builtin_prompt_set().prompts)
+    assert set(languages) <= set(LANGUAGES)
+    assert languages["en"] >= 20
+    others = {code: n for code, n in languages.items() if code != "en"}
+    assert len(others) >= 2 and all(n >= 3 for n in others.values()), languages
+
+
+def test_the_builtin_set_has_prompt_injection_text_kept_as_written() -> None:
+    texts = [p.text for p in builtin_prompt_set().prompts]
+    assert any("IGNORE ALL PREVIOUS INSTRUCTIONS" in text for text in texts)
+
+
+def test_the_builtin_file_is_what_prompt_set_rows_writes() -> None:
+    # The shipped file is in the written form, so it reads back to the same set and hash.
+    shipped = resources.files("governance.revision").joinpath("builtin_prompts.jsonl").read_bytes()
+    prompt_set = builtin_prompt_set()
+    assert prompt_set_rows(prompt_set) == shipped
+    again = parse_prompt_file(shipped, name="copy", categories=DEFAULT_CATEGORIES)
+    assert again.prompts == prompt_set.prompts
+    assert again.content_hash == prompt_set.content_hash
+
+
+def test_the_builtin_set_is_valid_under_every_rule_of_the_parser() -> None:
+    for prompt in builtin_prompt_set().prompts:
+        assert clean_text(prompt.text, max_length=PROMPT_MAX, multiline=True) == prompt.text
+        assert prompt.category in DEFAULT_CATEGORIES
+        assert prompt.language in LANGUAGES and prompt.kind in KINDS
 
 
 # CSV

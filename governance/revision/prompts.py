@@ -1,4 +1,4 @@
-"""The prompts a revision run answers: sets read from CSV or JSONL files.
+"""The prompts a revision run answers: the built-in set, and sets read from CSV or JSONL files.
 
 A revision run sends each prompt of a set to a chat model, then has the model critique and
 revise its answer under each principle of a constitution (Constitutional AI, supervised
@@ -19,14 +19,17 @@ Both formats have the keys ``prompt`` (required), ``id``, ``category``, ``langua
 from __future__ import annotations
 
 import csv
+import functools
 import hashlib
 import io
 import json
 import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
+from importlib import resources
 from typing import Any, NoReturn
 
+from governance.config import DEFAULT_CATEGORIES
 from governance.constitution.model import canonical_bytes
 from governance.errors import ValidationFailed
 from governance.languages import LANGUAGES
@@ -60,6 +63,13 @@ FORMATS = ("csv", "jsonl")
 KEYS = ("id", "prompt", "category", "language", "kind")
 """The columns of a CSV file and the keys of a JSONL object, in the order written."""
 
+BUILTIN_NAME = "builtin"
+"""The name of the set Charter ships."""
+
+BUILTIN_VERSION = "1"
+"""Changes whenever the built-in prompts do, so runs on different versions are told apart."""
+
+_BUILTIN_FILE = "builtin_prompts.jsonl"
 _ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 _JSON_TYPES = {dict: "an object", list: "an array", str: "text", bool: "true or false"}
@@ -119,6 +129,19 @@ def prompt_set_rows(prompt_set: PromptSet) -> bytes:
     """
     lines = (json.dumps(_row(prompt), ensure_ascii=False) + "\n" for prompt in prompt_set.prompts)
     return "".join(lines).encode("utf-8")
+
+
+@functools.cache
+def builtin_prompt_set() -> PromptSet:
+    """The prompts Charter ships (version ``BUILTIN_VERSION``), written for this project.
+
+    Half are red-team prompts a model should decline or handle with care, half are everyday
+    requests where refusing would be the failure; they cover every default category
+    (``DEFAULT_CATEGORIES``) in English, French, Spanish and German. A deployment with
+    other categories still gets them as written.
+    """
+    data = resources.files("governance.revision").joinpath(_BUILTIN_FILE).read_bytes()
+    return parse_prompt_file(data, name=BUILTIN_NAME, categories=DEFAULT_CATEGORIES, fmt="jsonl")
 
 
 def _refuse(message: str) -> NoReturn:
