@@ -1,0 +1,1 @@
+"""Model revision: prompt sets, the critique -> revision pipeline, training datasets."""
