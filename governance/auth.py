@@ -39,6 +39,7 @@ class Action(StrEnum):
     REVIEW_AUDITS = "review audit verdicts"
     VIEW_JOBS = "see background jobs"
     CANCEL_JOBS = "cancel any background job"
+    RUN_MODELS = "run models and curate what they make"
 
 
 @dataclass(frozen=True)
@@ -80,6 +81,7 @@ PERMISSIONS: dict[Action, Permission] = {
     # A job kind names the action needed to start or cancel it; stewards may cancel any.
     Action.VIEW_JOBS: _roles(_M, _S),
     Action.CANCEL_JOBS: _roles(_S),
+    Action.RUN_MODELS: _roles(_S),
 }
 
 

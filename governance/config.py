@@ -6,10 +6,12 @@ import os
 import re
 from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 
 from governance.errors import ConfigurationError
+from governance.llm.specs import BUILTIN_MODELS, ModelSpec, model_registry
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DB_PATH = PROJECT_ROOT / "data" / "charter.duckdb"
@@ -51,6 +53,8 @@ class Settings(BaseModel):
     """Guideline categories (``CHARTER_CATEGORIES``, comma-separated slugs)."""
     demo: bool = False
     """Local demo sign-in: pick any seeded demo stakeholder (``CHARTER_DEMO=1``)."""
+    models: tuple[ModelSpec, ...] = tuple(BUILTIN_MODELS.values())
+    """Chat models runs may call (secrets.toml ``[charter.models.*]`` and the built-in two)."""
 
     @field_validator("groups", "categories")
     @classmethod
@@ -74,10 +78,16 @@ class Settings(BaseModel):
         return groups
 
     @classmethod
-    def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
-        """Read settings from environment variables; raise ``ConfigurationError`` if invalid."""
+    def from_env(
+        cls, env: Mapping[str, str] | None = None, *, secrets: Mapping[str, Any] | None = None
+    ) -> Settings:
+        """Read settings from the environment, and the models from the parsed secrets.toml.
+
+        Raises:
+            ConfigurationError: A setting or a model table is not valid.
+        """
         env = os.environ if env is None else env
-        values: dict[str, object] = {}
+        values: dict[str, object] = {"models": tuple(model_registry(secrets).values())}
         if env.get("CHARTER_DB"):
             values["db_path"] = Path(env["CHARTER_DB"])
         for key, name in (("groups", "CHARTER_GROUPS"), ("categories", "CHARTER_CATEGORIES")):

@@ -49,6 +49,10 @@ class EventAction(StrEnum):
     JOB_STARTED = "job.started"
     JOB_CANCELLED = "job.cancelled"
     JOB_FINISHED = "job.finished"
+    REVISION_STARTED = "revision.started"
+    REVISION_RESUMED = "revision.resumed"
+    DATASET_ROW_EXCLUDED = "dataset.row_excluded"
+    DATASET_ROW_RESTORED = "dataset.row_restored"
 
 
 class Event(BaseModel):

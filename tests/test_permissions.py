@@ -34,7 +34,9 @@ from governance.services.events import EventLog
 from governance.services.guidelines import Guidelines
 from governance.services.imports import Imports
 from governance.services.jobs import Jobs
+from governance.services.models import Models
 from governance.services.people import People
+from governance.services.revisions import Revisions
 from governance.services.rules import Rules
 from governance.storage import Database, Tx
 from governance.voting import Decision
@@ -130,6 +132,8 @@ class World:
             Constitutions: self.charter.constitution,
             Imports: self.charter.imports,
             Jobs: self.charter.jobs,
+            Revisions: self.charter.revisions,
+            Models: self.charter.models,
         }[case.owner]
         return getattr(owner, case.function)
 
@@ -523,6 +527,45 @@ def _import_principles(w: World, actor: Stakeholder) -> Attempt:
     return Attempt(("hf-cai", HF_RECIPE), verify, "guideline.imported")
 
 
+def _start_revision(w: World, actor: Stakeholder) -> Attempt:
+    w.released()
+
+    def verify(result: Any) -> None:
+        assert (result.total, result.model_name, result.job_status) == (40, "scripted", "queued")
+
+    kwargs = {"release": "latest", "model": "scripted", "rounds": 1}
+    return Attempt((), verify, "revision.started", kwargs=kwargs)
+
+
+def _a_run(w: World) -> int:
+    w.released()
+    return w.charter.revisions.start(
+        w.people["steward"], release="latest", model="scripted", rounds=1
+    ).id
+
+
+def _resume_revision(w: World, actor: Stakeholder) -> Attempt:
+    run_id = _a_run(w)
+    job_id = w.charter.revisions.run(run_id).run.job_id
+    assert job_id is not None
+    w.charter.jobs.cancel(w.people["steward"], job_id, "stopped to try resuming")
+
+    def verify(result: Any) -> None:
+        assert result.job_id != job_id and result.job_status == "queued"
+
+    return Attempt((run_id,), verify, "revision.resumed")
+
+
+def _exclude_row(w: World, actor: Stakeholder) -> Attempt:
+    run_id = _a_run(w)
+
+    def verify(result: Any) -> None:
+        row = w.charter.revisions.run(run_id).results[0]
+        assert (row.excluded, row.exclusion_reason) == (True, "a refusal, not a revision")
+
+    return Attempt((run_id, 0, "a refusal, not a revision"), verify, "dataset.row_excluded")
+
+
 class SystemWork(JobKind):
     """A kind only the system starts: only stewards (any job) may cancel it."""
 
@@ -620,6 +663,9 @@ MATRIX: list[Case] = [
         variant="close-due",
     ),
     Case(Jobs, "cancel", Action.CANCEL_JOBS, _cancels("test-system-work"), variant="system-job"),
+    Case(Revisions, "start", Action.RUN_MODELS, _start_revision),
+    Case(Revisions, "resume", Action.RUN_MODELS, _resume_revision),
+    Case(Revisions, "exclude", Action.RUN_MODELS, _exclude_row),
 ]
 
 #: Public methods that change no data, or that the system or the operator calls without an
@@ -672,6 +718,27 @@ READ_ONLY_OR_SYSTEM: dict[type, frozenset[str]] = {
             "claim",
             "complete",
             "fail",
+            "create_in",  # inside a use case's transaction, its permission checked there
+            "notify",  # wakes this process's runners; changes no data
+        }
+    ),
+    Revisions: frozenset(
+        {
+            "runs",
+            "run",
+            "dataset",  # reads a run's rows; writing a file is the caller's
+            # The steps of a run's job, taken by a runner:
+            "plan",
+            "work",
+            "commit",
+        }
+    ),
+    Models: frozenset(
+        {
+            "spec",
+            "client",
+            "cached_calls",
+            "test_connection",  # one tiny call, no data changed; RUN_MODELS, tested below
         }
     ),
 }
@@ -759,7 +826,19 @@ def test_the_stored_record_decides_not_the_callers_copy(
 
 @pytest.mark.parametrize(
     "owner",
-    [Guidelines, Ballots, Rules, Discussion, People, Constitutions, Imports, EventLog, Jobs],
+    [
+        Guidelines,
+        Ballots,
+        Rules,
+        Discussion,
+        People,
+        Constitutions,
+        Imports,
+        EventLog,
+        Jobs,
+        Revisions,
+        Models,
+    ],
     ids=lambda owner: owner.__name__,
 )
 def test_every_data_changing_function_is_in_the_matrix(owner: type) -> None:

@@ -15,6 +15,7 @@ from governance.cli.common import _Parser, _positive, _text
 from governance.cli.constitution import cmd_export, cmd_import
 from governance.cli.jobs import cmd_close_due, cmd_jobs, cmd_jobs_cancel, cmd_worker
 from governance.cli.reading import cmd_events, cmd_guidelines, cmd_rules, cmd_tally
+from governance.cli.revision import cmd_dataset, cmd_models, cmd_revise, cmd_runs
 from governance.cli.setup import cmd_check_config, cmd_grant_role, cmd_init, cmd_people
 from governance.errors import GovernanceError
 
@@ -109,6 +110,57 @@ def build_parser() -> argparse.ArgumentParser:
     # SUPPRESS: without --db here, the value given before "cancel" stays.
     p.add_argument("--db", help=db_help, default=argparse.SUPPRESS)
     p.set_defaults(func=cmd_jobs_cancel)
+
+    p = sub.add_parser("models", help="list the chat models runs may call (never their keys)")
+    p.add_argument("--db", help=db_help)
+    p.add_argument("--test", metavar="NAME", help="make one tiny call to this model")
+    p.set_defaults(func=cmd_models)
+
+    p = sub.add_parser(
+        "revise", help="run a release's principles on a model: critique -> revision (a job)"
+    )
+    p.add_argument("--db", help=db_help)
+    p.add_argument("--release", help="a release version, or latest")
+    p.add_argument("--model", help="a model's name (see models)")
+    p.add_argument(
+        "--prompts", default="builtin", help="a CSV or JSONL prompt file, or builtin (default)"
+    )
+    p.add_argument("--rounds", type=_positive, default=2, help="critique -> revision rounds")
+    p.add_argument(
+        "--sampling",
+        default="random",
+        help="random (seeded, as in the CAI paper; default) or priority (every principle once)",
+    )
+    p.add_argument("--concurrency", type=_positive, help="prompts at once (default: the model's)")
+    p.add_argument("--seed", type=_text, help="seed of the random choice of principles")
+    p.add_argument(
+        "--resume", type=_positive, metavar="RUN", help="run again what a run left unfinished"
+    )
+    p.set_defaults(func=cmd_revise)
+
+    p = sub.add_parser("runs", help="list revision runs, newest first")
+    p.add_argument("--db", help=db_help)
+    p.add_argument("--json", action="store_true", help="one JSON object per line")
+    p.add_argument("--limit", type=_positive, default=100, help="at most this many (default 100)")
+    p.set_defaults(func=cmd_runs)
+
+    p = sub.add_parser(
+        "dataset", help="write a run's training data (JSONL) and its card (README.md beside it)"
+    )
+    p.add_argument("--db", help=db_help)
+    p.add_argument("--run", type=_positive, required=True, help="the run's number (see runs)")
+    p.add_argument("--format", required=True, help="sft, preference or feedback")
+    p.add_argument("--out", required=True, help="the JSONL file to write")
+    p.add_argument(
+        "--keep-unchanged", action="store_true", help="keep rows the revisions did not change"
+    )
+    p.add_argument(
+        "--exclude-refusals", action="store_true", help="leave out rows that end in a refusal"
+    )
+    p.add_argument(
+        "--min-chars", type=_positive, default=1, help="leave out final answers shorter than this"
+    )
+    p.set_defaults(func=cmd_dataset)
 
     p = sub.add_parser("export", help="write a constitution release in one format")
     p.add_argument(

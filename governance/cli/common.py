@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import tomllib
 from collections.abc import Sequence
 from enum import StrEnum
@@ -68,8 +69,14 @@ def _write_file(name: str, text: str, field: str) -> None:
         raise ValidationFailed({field: f"{name}: cannot be written ({exc.strerror})"}) from None
 
 
+#: Where Streamlit reads secrets.toml, in its order; ``CHARTER_SECRETS`` names one more.
+DEFAULT_SECRETS = [Path.home() / ".streamlit" / "secrets.toml", SECRETS_FILE]
+
+
 def _settings(args: argparse.Namespace) -> Settings:
-    settings = Settings.from_env()
+    extra = os.environ.get("CHARTER_SECRETS")
+    files = [*DEFAULT_SECRETS, *([Path(extra)] if extra else [])]
+    settings = Settings.from_env(secrets=_read_secrets(files))
     if args.db is not None:
         settings = settings.model_copy(update={"db_path": Path(args.db)})
     return settings

@@ -6,3 +6,4 @@ registers Charter's own kinds.
 """
 
 from governance.jobs import deadlines as deadlines  # registers close-due
+from governance.jobs import revise as revise  # registers revise

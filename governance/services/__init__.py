@@ -1,10 +1,14 @@
 """Charter's services: one module per area, composed by ``Charter``.
 
 Each area has one noun, the same on its page, in its service and in its storage:
-guidelines, ballots, rules, discussion, people, constitution, imports, dashboard, events, jobs.
+guidelines, ballots, rules, discussion, people, constitution, imports, dashboard, events, jobs,
+models, revisions.
 """
 
 from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
 
 from governance.config import Settings
 from governance.services.ballots import Ballots
@@ -16,7 +20,9 @@ from governance.services.events import EventLog
 from governance.services.guidelines import Guidelines
 from governance.services.imports import Imports
 from governance.services.jobs import Jobs
+from governance.services.models import Models
 from governance.services.people import People
+from governance.services.revisions import Revisions
 from governance.services.rules import Rules
 from governance.storage import Database
 
@@ -33,8 +39,19 @@ class Charter:
         clock: Where "now" comes from; tests and the demo seeder pass their own.
     """
 
-    def __init__(self, db: Database, settings: Settings, *, clock: Clock = utc_now) -> None:
-        """Build every area over ``db``; publish the default rules if none exist."""
+    def __init__(
+        self,
+        db: Database,
+        settings: Settings,
+        *,
+        clock: Clock = utc_now,
+        chat_models: Mapping[str, Any] | None = None,
+    ) -> None:
+        """Build every area over ``db``; publish the default rules if none exist.
+
+        ``chat_models`` replaces the chat model of a registered model by name (tests pass
+        LangChain's fake chat models).
+        """
         self.db = db
         self.settings = settings
         self.clock = clock
@@ -48,15 +65,30 @@ class Charter:
         self.dashboard = Dashboard(db, settings, clock=clock)
         self.events = EventLog(db, settings, clock=clock)
         self.jobs = Jobs(db, settings, clock=clock, context=self)
+        self.models = Models(db, settings, clock=clock, chat_models=chat_models)
+        self.revisions = Revisions(
+            db,
+            settings,
+            clock=clock,
+            models=self.models,
+            constitution=self.constitution,
+            jobs=self.jobs,
+        )
 
     @classmethod
-    def open(cls, settings: Settings, *, clock: Clock = utc_now) -> Charter:
+    def open(
+        cls,
+        settings: Settings,
+        *,
+        clock: Clock = utc_now,
+        chat_models: Mapping[str, Any] | None = None,
+    ) -> Charter:
         """Open the database the settings name and build Charter over it.
 
         Raises:
             DatabaseBusy: Another process holds the database.
         """
-        return cls(Database(settings.db_path), settings, clock=clock)
+        return cls(Database(settings.db_path), settings, clock=clock, chat_models=chat_models)
 
     def close(self) -> None:
         """Close the database; the object is unusable afterwards."""

@@ -103,6 +103,19 @@ class Jobs(UseCases):
         self._notify()
         return job
 
+    def create_in(
+        self, tx: Tx, kind: str, params: Mapping[str, object], actor_id: int | None
+    ) -> Job:
+        """Create a job inside the caller's transaction (its permission already checked).
+
+        Call ``notify`` once the transaction has committed, so runners pick it up at once.
+        """
+        return self._create(tx, _kind(kind), dict(params), actor_id, self.clock())
+
+    def notify(self) -> None:
+        """Wake the runners of this process: a job was created."""
+        self._notify()
+
     def cancel(self, actor: Stakeholder | None, job_id: int, reason: str) -> Job:
         """Cancel a queued or running job.
 

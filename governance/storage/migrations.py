@@ -298,6 +298,99 @@ def _form_batches(cur: Cursor) -> None:
     )
 
 
+def _revisions(cur: Cursor) -> None:
+    # Model revision: a run sends each prompt of a prompt set to a model and asks it to
+    # critique and revise its answer under the principles of one release. Everything a
+    # result needs to be traced is on the run: release version and hash, the model's
+    # settings (never its key), the prompt set's hash, how principles were chosen.
+    statements = [
+        "CREATE SEQUENCE revision_run_ids START 1",
+        """CREATE TABLE revision_runs (
+            id BIGINT PRIMARY KEY,
+            job_id BIGINT,
+            release_version VARCHAR NOT NULL,
+            release_hash VARCHAR NOT NULL,
+            principles VARCHAR NOT NULL,
+            model_name VARCHAR NOT NULL,
+            model_settings VARCHAR NOT NULL,
+            prompt_set VARCHAR NOT NULL,
+            prompt_set_hash VARCHAR NOT NULL,
+            rounds INTEGER NOT NULL,
+            sampling VARCHAR NOT NULL,
+            seed VARCHAR NOT NULL,
+            concurrency INTEGER NOT NULL,
+            total INTEGER NOT NULL,
+            created_by INTEGER,
+            created_at TIMESTAMPTZ NOT NULL
+        )""",
+        """CREATE TABLE revision_prompts (
+            run_id BIGINT NOT NULL,
+            position INTEGER NOT NULL,
+            prompt_id VARCHAR NOT NULL,
+            text VARCHAR NOT NULL,
+            category VARCHAR NOT NULL,
+            language VARCHAR NOT NULL,
+            kind VARCHAR NOT NULL,
+            PRIMARY KEY (run_id, position)
+        )""",
+        # One row per prompt once it went through the loop (or failed: error set).
+        """CREATE TABLE revision_results (
+            run_id BIGINT NOT NULL,
+            position INTEGER NOT NULL,
+            initial VARCHAR,
+            final VARCHAR,
+            error VARCHAR,
+            input_tokens INTEGER NOT NULL,
+            output_tokens INTEGER NOT NULL,
+            ms DOUBLE NOT NULL,
+            calls INTEGER NOT NULL,
+            cached_calls INTEGER NOT NULL,
+            finished_at TIMESTAMPTZ NOT NULL,
+            PRIMARY KEY (run_id, position)
+        )""",
+        """CREATE TABLE revision_steps (
+            run_id BIGINT NOT NULL,
+            position INTEGER NOT NULL,
+            round INTEGER NOT NULL,
+            principle_id VARCHAR NOT NULL,
+            outcome VARCHAR NOT NULL
+                CHECK (outcome IN ('revised', 'no_critique', 'unparseable')),
+            critique VARCHAR NOT NULL,
+            before_text VARCHAR NOT NULL,
+            revision VARCHAR NOT NULL,
+            parse_error VARCHAR NOT NULL,
+            input_tokens INTEGER NOT NULL,
+            output_tokens INTEGER NOT NULL,
+            ms DOUBLE NOT NULL,
+            calls INTEGER NOT NULL,
+            cached_calls INTEGER NOT NULL,
+            PRIMARY KEY (run_id, position, round)
+        )""",
+        # A reviewer's decisions on a run's rows before export; the latest per row counts.
+        """CREATE TABLE dataset_exclusions (
+            run_id BIGINT NOT NULL,
+            position INTEGER NOT NULL,
+            seq INTEGER NOT NULL,
+            excluded BOOLEAN NOT NULL,
+            reason VARCHAR NOT NULL,
+            actor_id INTEGER,
+            decided_at TIMESTAMPTZ NOT NULL,
+            PRIMARY KEY (run_id, position, seq)
+        )""",
+        # Every model call's reply, by a hash of the model's deciding settings and the
+        # messages: a call made once is never paid for twice.
+        """CREATE TABLE model_calls (
+            key VARCHAR PRIMARY KEY,
+            model_name VARCHAR NOT NULL,
+            fingerprint VARCHAR NOT NULL,
+            reply VARCHAR NOT NULL,
+            created_at TIMESTAMPTZ NOT NULL
+        )""",
+    ]
+    for statement in statements:
+        cur.execute(statement)
+
+
 Migration = Callable[[Cursor], None]
 
 #: In order; the position (from 1) is the migration's number.
@@ -308,6 +401,7 @@ MIGRATIONS: list[tuple[str, Migration]] = [
     ("jobs", _jobs),
     ("form tokens", _form_tokens),
     ("forms that make several guidelines", _form_batches),
+    ("model revision", _revisions),
 ]
 
 

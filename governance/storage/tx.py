@@ -14,6 +14,7 @@ from governance.storage.forms import FormQueries
 from governance.storage.guidelines import GuidelineQueries
 from governance.storage.jobs import JobQueries
 from governance.storage.people import PeopleQueries
+from governance.storage.revisions import ModelCallQueries, RevisionQueries
 from governance.storage.rules import RuleQueries
 from governance.storage.votes import VoteQueries
 
@@ -73,6 +74,16 @@ class Tx:
     def jobs(self) -> JobQueries:
         """Jobs and their items."""
         return JobQueries(self.cursor)
+
+    @cached_property
+    def revisions(self) -> RevisionQueries:
+        """Model revision runs, their results and their curation."""
+        return RevisionQueries(self.cursor)
+
+    @cached_property
+    def model_calls(self) -> ModelCallQueries:
+        """The cache of model calls."""
+        return ModelCallQueries(self.cursor)
 
     @cached_property
     def analytics(self) -> Analytics:

@@ -19,8 +19,12 @@ def _charter(settings: Settings) -> Charter:
 
 
 def settings() -> Settings:
-    """The deployment's settings (from the environment)."""
-    return Settings.from_env()
+    """The deployment's settings (from the environment, and the models from secrets.toml)."""
+    try:
+        secrets = st.secrets.to_dict()
+    except Exception:  # no secrets file at all, or one Streamlit cannot parse
+        secrets = {}
+    return Settings.from_env(secrets=secrets)
 
 
 def charter() -> Charter:

@@ -1,0 +1,141 @@
+"""Models: the chat models a deployment may call, a connection test, and the call cache.
+
+Reached as ``charter.models``. The registry comes from the settings (secrets.toml's
+``[charter.models.*]`` and the two built-in models); keys stay in the settings and the
+environment, never in the database, and no page or command shows them.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from governance.auth import Action
+from governance.config import Settings
+from governance.errors import ConfigurationError, GovernanceError, ValidationFailed
+from governance.llm.specs import Message, ModelSpec
+from governance.services.base import Clock, UseCases, utc_now
+from governance.storage import Database
+
+if TYPE_CHECKING:
+    from governance.llm.adapter import ChatModels, ModelClient
+
+
+@dataclass(frozen=True)
+class ConnectionTest:
+    """What one tiny call to a model said."""
+
+    model: str
+    ok: bool
+    ms: float
+    reply: str
+    error: str
+
+
+class _DatabaseCache:
+    """The call cache in the database: each reply kept in its own short transaction."""
+
+    def __init__(self, db: Database, clock: Clock) -> None:
+        self.db = db
+        self.clock = clock
+
+    def get(self, key: str) -> dict[str, Any] | None:
+        with self.db.read() as tx:
+            return tx.model_calls.get(key)
+
+    def put(self, key: str, spec: ModelSpec, reply: dict[str, Any]) -> None:
+        with self.db.transaction() as tx:
+            tx.model_calls.put(key, spec.name, spec.fingerprint(), reply, self.clock())
+
+
+class Models(UseCases):
+    """The deployment's chat models. Reached as ``charter.models``.
+
+    Args:
+        db: The database (for the cache of model calls).
+        settings: The deployment's settings; ``settings.models`` is the registry.
+        clock: Where "now" comes from.
+        chat_models: LangChain chat models to use instead of building them, by model name
+            (tests inject LangChain's fake chat models here).
+    """
+
+    def __init__(
+        self,
+        db: Database,
+        settings: Settings,
+        *,
+        clock: Clock = utc_now,
+        chat_models: Mapping[str, Any] | None = None,
+    ) -> None:
+        """Know the registry; nothing is built or called until asked."""
+        super().__init__(db, settings, clock=clock)
+        self._overrides = dict(chat_models or {})
+        self._models: ChatModels | None = None
+        self._lock = threading.Lock()
+
+    @property
+    def registry(self) -> dict[str, ModelSpec]:
+        """Every model by name (the built-in ones first)."""
+        return {spec.name: spec for spec in self.settings.models}
+
+    def spec(self, name: str) -> ModelSpec:
+        """The model named ``name``; ``ValidationFailed`` (under ``model``) if unknown."""
+        spec = self.registry.get(name)
+        if spec is None:
+            known = ", ".join(self.registry)
+            raise ValidationFailed({"model": f"no model named {name!r}; known models: {known}"})
+        return spec
+
+    def client(self, name: str) -> ModelClient:
+        """The client of the model named ``name``, built once per process.
+
+        Raises:
+            ValidationFailed: Unknown model.
+            ConfigurationError: A package or a key is missing; the message says which.
+        """
+        self.spec(name)
+        return self._chat_models().client(name)
+
+    def test_connection(self, actor: Any, name: str) -> ConnectionTest:
+        """Make one tiny call to the model (stewards); never from the cache.
+
+        Returns:
+            Whether it answered, how long it took, and what it said or the exact error.
+        """
+        with self.db.read() as tx:
+            self._authorized(tx, actor, Action.RUN_MODELS)
+        spec = self.spec(name)
+        started = time.perf_counter()
+        try:
+            model = self._chat_models().build_uncached(spec, self._overrides.get(name))
+            text = model.reply([Message("user", "Reply with the single word: ready")]).text
+        except (ConfigurationError, GovernanceError) as exc:
+            return ConnectionTest(spec.name, False, 0.0, "", exc.message)
+        except Exception as exc:  # the provider's own error, shown exactly
+            from governance.llm.adapter import one_line
+
+            return ConnectionTest(
+                spec.name, False, (time.perf_counter() - started) * 1000, "", one_line(exc)
+            )
+        ms = (time.perf_counter() - started) * 1000
+        return ConnectionTest(spec.name, True, ms, text.strip()[:200], "")
+
+    def cached_calls(self) -> int:
+        """How many replies the cache holds."""
+        with self.db.read() as tx:
+            return tx.model_calls.count()
+
+    def _chat_models(self) -> ChatModels:
+        with self._lock:
+            if self._models is None:
+                from governance.llm.adapter import ChatModels
+
+                self._models = ChatModels(
+                    self.registry,
+                    _DatabaseCache(self.db, self.clock),
+                    overrides=self._overrides,
+                )
+            return self._models
