@@ -308,7 +308,24 @@ def seed_demo(charter: Charter, clock: SimulatedClock, *, seed: int = 2026) -> N
         if item not in decided:
             seeder.seed(item)
     _seed_accounts(seeder)
+    _seed_revision_run(seeder)
     clock.at(clock.end)
+
+
+def _seed_revision_run(seeder: _Seeder) -> None:
+    """A finished revision run, so the Model revision page has something to show.
+
+    It is made by the real pipeline on the scripted stand-in: its texts are templates
+    written for Charter, and the page and the datasets say so.
+    """
+    from governance.jobs.runner import JobRunner
+
+    charter, clock = seeder.charter, seeder.clock
+    clock.at(clock.end - timedelta(days=2))
+    charter.revisions.start(
+        seeder.cast.steward, release="latest", model="scripted", rounds=2, seed="demo"
+    )
+    JobRunner(charter, scheduled=()).run_until_idle()
 
 
 #: The demo retires this adopted guideline before its second release.

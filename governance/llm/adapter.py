@@ -445,6 +445,12 @@ class ChatModels:
         except ImportError as exc:
             raise ConfigurationError(f"model {spec.name!r}: {one_line(exc)}") from None
         except ValueError as exc:
+            provider = spec.model.split(":", 1)[0] if ":" in spec.model else ""
+            if provider and ("provider" in str(exc).lower()):
+                raise ConfigurationError(
+                    f"model {spec.name!r}: unknown provider {provider!r} in {spec.model!r};"
+                    " write provider:model, e.g. openai:gpt-4o-mini or anthropic:claude-sonnet-4-5"
+                ) from None
             raise ConfigurationError(f"model {spec.name!r}: {_first_line(exc)}") from None
         except Exception as exc:  # a provider refusing to start, e.g. no key in its variable
             raise ConfigurationError(f"model {spec.name!r} cannot start: {one_line(exc)}") from None
