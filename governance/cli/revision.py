@@ -43,7 +43,11 @@ def cmd_revise(args: argparse.Namespace) -> int:
     """Start (or resume) a revision run and work it here, with a progress bar."""
     charter = _charter(args)
     if args.resume is not None:
-        run = charter.revisions.resume(None, args.resume)
+        run = charter.revisions.run(args.resume).run
+        # The command line holds the database alone: a job still marked under way was left
+        # by a process that stopped; the runner below puts its items back in the queue.
+        if run.job_status not in ("queued", "running"):
+            run = charter.revisions.resume(None, args.resume)
     else:
         if args.release is None or args.model is None:
             raise ValidationFailed({"--release": "name --release and --model (or --resume RUN)"})

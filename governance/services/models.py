@@ -17,6 +17,7 @@ from governance.auth import Action
 from governance.config import Settings
 from governance.errors import ConfigurationError, GovernanceError, ValidationFailed
 from governance.llm.specs import Message, ModelSpec
+from governance.models import Stakeholder
 from governance.services.base import Clock, UseCases, utc_now
 from governance.storage import Database
 
@@ -99,14 +100,14 @@ class Models(UseCases):
         self.spec(name)
         return self._chat_models().client(name)
 
-    def test_connection(self, actor: Any, name: str) -> ConnectionTest:
-        """Make one tiny call to the model (stewards); never from the cache.
+    def test_connection(self, actor: Stakeholder | None, name: str) -> ConnectionTest:
+        """Make one tiny call to the model (stewards; None: the operator); never cached.
 
         Returns:
             Whether it answered, how long it took, and what it said or the exact error.
         """
         with self.db.read() as tx:
-            self._authorized(tx, actor, Action.RUN_MODELS)
+            self._actor_id(tx, actor, Action.RUN_MODELS)
         spec = self.spec(name)
         started = time.perf_counter()
         try:
