@@ -50,7 +50,7 @@ class MemoryCache:
     def __init__(self) -> None:
         self.kept: dict[str, dict[str, Any]] = {}
 
-    def get(self, key: str) -> dict[str, Any] | None:
+    def get(self, key: str, spec: ModelSpec) -> dict[str, Any] | None:
         return self.kept.get(key)
 
     def put(self, key: str, spec: ModelSpec, reply: dict[str, Any]) -> None:
@@ -433,7 +433,7 @@ def test_a_failing_model_fails_its_prompt_only_and_a_resume_repeats_nothing(lab:
 def test_a_cancelled_run_resumes_where_it_stopped(lab: Any) -> None:
     charter, fake, cast = lab
     run = charter.revisions.start(
-        cast.steward, release="latest", model="fake", prompts=PROMPTS, concurrency=2
+        cast.steward, release="latest", model="fake", prompts=PROMPTS, concurrency=8
     )
     runner = JobRunner(charter, scheduled=(), workers=1)
     assert runner.run_one()  # the first item: two prompts

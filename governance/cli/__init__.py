@@ -10,7 +10,11 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from governance.cli.benchmarks import cmd_bench_constitution, cmd_bench_votes
+from governance.cli.benchmarks import (
+    cmd_bench_constitution,
+    cmd_bench_revision,
+    cmd_bench_votes,
+)
 from governance.cli.common import _Parser, _positive, _text
 from governance.cli.constitution import cmd_export, cmd_import
 from governance.cli.jobs import cmd_close_due, cmd_jobs, cmd_jobs_cancel, cmd_worker
@@ -224,6 +228,19 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--seed", type=int, default=7, help="random seed (default 7)")
     p.set_defaults(func=cmd_bench_constitution)
+    p = bench_sub.add_parser(
+        "revision", help="pipeline overhead, throughput and reruns with the scripted stand-in"
+    )
+    p.add_argument("--prompts", type=_positive, default=64, help="prompts per run (default 64)")
+    p.add_argument("--rounds", type=_positive, default=2, help="rounds per prompt (default 2)")
+    p.add_argument("--concurrency", type=_positive, default=16, help="calls at once (default 16)")
+    p.add_argument(
+        "--latency-ms",
+        type=_positive,
+        default=200,
+        help="the slow model's reply time (default 200)",
+    )
+    p.set_defaults(func=cmd_bench_revision)
     return parser
 
 

@@ -29,3 +29,17 @@ def cmd_bench_votes(args: argparse.Namespace) -> int:
     )
     print(json.dumps(result))
     return 0
+
+
+def cmd_bench_revision(args: argparse.Namespace) -> int:
+    """Run the revision benchmark and print one JSON line."""
+    from governance.bench import bench_revision
+
+    result = bench_revision(
+        prompts=args.prompts,
+        rounds=args.rounds,
+        concurrency=args.concurrency,
+        latency_ms=args.latency_ms,
+    )
+    print(json.dumps(result))
+    return 0

@@ -74,7 +74,7 @@ def cmd_revise(args: argparse.Namespace) -> int:
             f"{_bar(job.done, job.total)} {job.done}/{job.total} items  {job.message}", flush=True
         )
 
-    JobRunner(charter, scheduled=(), on_progress=progress, workers=2).run_until_idle()
+    JobRunner(charter, scheduled=(), on_progress=progress).run_until_idle()
     finished = charter.revisions.run(run.id).run
     print(
         f"run {run.id}: {finished.finished}/{finished.total} prompts revised"

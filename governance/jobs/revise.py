@@ -18,7 +18,7 @@ REVISE = "revise"
 
 
 class Revise(JobKind):
-    """Take a run's unfinished prompts through the loop, ``concurrency`` prompts per item.
+    """Take a run's unfinished prompts through the loop, a few prompts per item.
 
     ``work`` makes the model calls with no transaction open; ``commit`` stores the item's
     results. A prompt whose model failed is stored as failed and the item still commits,
@@ -31,7 +31,7 @@ class Revise(JobKind):
     max_attempts = 3
 
     def plan(self, ctx: Charter, tx: Tx, params: JSONObject) -> list[JSONObject]:
-        """The run's unfinished prompts, ``concurrency`` per item."""
+        """The run's unfinished prompts, in small batches (``Revisions.plan``)."""
         return ctx.revisions.plan(tx, _run(params))
 
     def work(self, ctx: Charter, params: JSONObject) -> object:

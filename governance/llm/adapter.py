@@ -33,8 +33,8 @@ BACKOFF_MAX_S = 30.0
 class CallCache(Protocol):
     """Where replies are kept, so a call made once is never paid for twice."""
 
-    def get(self, key: str) -> dict[str, Any] | None:
-        """The stored reply for ``key``, or None."""
+    def get(self, key: str, spec: ModelSpec) -> dict[str, Any] | None:
+        """The stored reply for ``key`` (a call to ``spec``), or None."""
         ...
 
     def put(self, key: str, spec: ModelSpec, reply: dict[str, Any]) -> None:
@@ -256,7 +256,7 @@ class ModelClient:
     def _cached(self, key: str) -> Reply | None:
         if self.cache is None:
             return None
-        stored = self.cache.get(key)
+        stored = self.cache.get(key, self.spec)
         if stored is None:
             return None
         return Reply(

@@ -37,19 +37,78 @@ class ConnectionTest:
 
 
 class _DatabaseCache:
-    """The call cache in the database: each reply kept in its own short transaction."""
+    """The call cache in the database, cheap enough to sit in front of every call.
 
-    def __init__(self, db: Database, clock: Clock) -> None:
+    A miss costs no query: the keys of each model's replies are read once per process and
+    kept in memory (this process is the only writer of an embedded database; elsewhere a
+    key not yet seen is a miss, and the reply is kept once). New replies are written in
+    small batches, at the latest when the item that made them ends (``flush``), so a run
+    stopped mid-item loses at most the replies of the last few moments.
+
+    Args:
+        db: The database.
+        clock: Where "now" comes from.
+        batch: Replies written at once.
+        delay_s: Longest a reply waits to be written.
+    """
+
+    def __init__(self, db: Database, clock: Clock, *, batch: int = 32, delay_s: float = 0.2):
         self.db = db
         self.clock = clock
+        self.batch = batch
+        self.delay_s = delay_s
+        self._known: dict[str, set[str]] = {}
+        self._pending: dict[str, tuple[ModelSpec, dict[str, Any]]] = {}
+        self._oldest = 0.0
+        self._lock = threading.Lock()
+        self._flushing = threading.Lock()
 
-    def get(self, key: str) -> dict[str, Any] | None:
+    def get(self, key: str, spec: ModelSpec) -> dict[str, Any] | None:
+        with self._lock:
+            if key in self._pending:
+                return self._pending[key][1]
+            known = self._keys(spec)
+        if key not in known:
+            return None
         with self.db.read() as tx:
             return tx.model_calls.get(key)
 
     def put(self, key: str, spec: ModelSpec, reply: dict[str, Any]) -> None:
-        with self.db.transaction() as tx:
-            tx.model_calls.put(key, spec.name, spec.fingerprint(), reply, self.clock())
+        with self._lock:
+            if not self._pending:
+                self._oldest = time.monotonic()
+            self._pending[key] = (spec, reply)
+            due = len(self._pending) >= self.batch
+            due = due or time.monotonic() - self._oldest >= self.delay_s
+        if due:
+            self.flush()
+
+    def flush(self) -> None:
+        """Write every reply not yet written, in one transaction."""
+        with self._flushing:
+            with self._lock:
+                pending, self._pending = self._pending, {}
+            if not pending:
+                return
+            at = self.clock()
+            rows = [
+                (key, spec.name, spec.fingerprint(), reply)
+                for key, (spec, reply) in pending.items()
+            ]
+            with self.db.transaction() as tx:
+                tx.model_calls.put_many(rows, at)
+            with self._lock:
+                for key, spec, fingerprint, _ in rows:
+                    self._known.setdefault(fingerprint, set()).add(key)
+
+    def _keys(self, spec: ModelSpec) -> set[str]:
+        """The keys kept for ``spec``'s fingerprint (read once; called holding the lock)."""
+        fingerprint = spec.fingerprint()
+        known = self._known.get(fingerprint)
+        if known is None:
+            with self.db.read() as tx:
+                known = self._known[fingerprint] = tx.model_calls.keys(fingerprint)
+        return known
 
 
 class Models(UseCases):
@@ -75,6 +134,7 @@ class Models(UseCases):
         super().__init__(db, settings, clock=clock)
         self._overrides = dict(chat_models or {})
         self._models: ChatModels | None = None
+        self._cache: _DatabaseCache | None = None
         self._lock = threading.Lock()
 
     @property
@@ -126,17 +186,20 @@ class Models(UseCases):
 
     def cached_calls(self) -> int:
         """How many replies the cache holds."""
+        self.flush()
         with self.db.read() as tx:
             return tx.model_calls.count()
+
+    def flush(self) -> None:
+        """Write the replies not yet written (at the end of each item of work)."""
+        if self._cache is not None:
+            self._cache.flush()
 
     def _chat_models(self) -> ChatModels:
         with self._lock:
             if self._models is None:
                 from governance.llm.adapter import ChatModels
 
-                self._models = ChatModels(
-                    self.registry,
-                    _DatabaseCache(self.db, self.clock),
-                    overrides=self._overrides,
-                )
+                self._cache = _DatabaseCache(self.db, self.clock)
+                self._models = ChatModels(self.registry, self._cache, overrides=self._overrides)
             return self._models

@@ -33,7 +33,7 @@ from governance.revision.pipeline import (
 from governance.revision.prompts import PromptSet, builtin_prompt_set
 from governance.services.base import Clock, UseCases, utc_now
 from governance.storage import Database, Tx
-from governance.storage.revisions import PromptRow, ResultRow, RunRow, StepRow
+from governance.storage.revisions import NewResult, PromptRow, ResultRow, RunRow, StepRow
 from governance.validation import parse_reason
 
 if TYPE_CHECKING:
@@ -45,6 +45,10 @@ if TYPE_CHECKING:
 REVISE = "revise"
 #: Most rounds a run may ask for.
 ROUNDS_MAX = 16
+#: A run's prompts go in items of ``concurrency / ITEMS_IN_FLIGHT``: that many items, each
+#: committed on its own, keep ``concurrency`` prompts in flight, and a new item starts as
+#: soon as one ends instead of waiting for the slowest prompt of a large batch.
+ITEMS_IN_FLIGHT = 4
 #: Longest error kept on a prompt's result.
 ERROR_MAX = 1_000
 
@@ -116,6 +120,7 @@ class Revisions(UseCases):
         self.constitution = constitution
         self.jobs = jobs
         self._gates: dict[int, threading.BoundedSemaphore] = {}
+        self._settled: dict[int, RunRow] = {}
         self._gates_lock = threading.Lock()
 
     # -- what people do -------------------------------------------------------------------
@@ -330,10 +335,10 @@ class Revisions(UseCases):
     # -- the job --------------------------------------------------------------------------
 
     def plan(self, tx: Tx, run_id: int) -> list[dict[str, object]]:
-        """The items of a run's job: its unfinished prompts, ``concurrency`` per item."""
+        """The items of a run's job: its unfinished prompts, in small batches."""
         run = self._run(tx, run_id)
         todo = tx.revisions.unfinished_positions(run_id)
-        size = max(1, run.concurrency)
+        size = max(1, -(-run.concurrency // ITEMS_IN_FLIGHT))
         return [{"run": run_id, "positions": todo[i : i + size]} for i in range(0, len(todo), size)]
 
     def work(self, run_id: int, positions: Sequence[int]) -> list[tuple[int, PromptOutcome | str]]:
@@ -343,7 +348,8 @@ class Revisions(UseCases):
             Each position's outcome, or its error as one line.
         """
         with self.db.read() as tx:
-            run = self._run(tx, run_id)
+            run = self._settled.get(run_id) or self._run(tx, run_id)
+            self._settled[run_id] = run  # what work reads of a run never changes
             prompts = tx.revisions.prompts(run_id, list(positions))
         client = self.models.client(run.model_name)
         principles = [
@@ -367,45 +373,30 @@ class Revisions(UseCases):
 
                     return prompt.position, describe_error(exc)[:ERROR_MAX]
 
-        with ThreadPoolExecutor(max_workers=max(1, len(prompts))) as pool:
-            return list(pool.map(one, prompts))
+        try:
+            with ThreadPoolExecutor(max_workers=max(1, len(prompts))) as pool:
+                return list(pool.map(one, prompts))
+        finally:
+            self.models.flush()  # the item's replies are kept before its results commit
 
     def commit(
         self, tx: Tx, run_id: int, outcomes: Sequence[tuple[int, PromptOutcome | str]]
     ) -> dict[str, object]:
         """Store an item's results in its transaction; the item's result summarises them."""
-        now = self.clock()
-        failed = 0
-        for position, outcome in outcomes:
-            if isinstance(outcome, str):
-                failed += 1
-                tx.revisions.save_result(
-                    run_id,
-                    position,
-                    initial=None,
-                    final=None,
-                    error=outcome,
-                    input_tokens=0,
-                    output_tokens=0,
-                    ms=0.0,
-                    calls=0,
-                    cached_calls=0,
-                    steps=(),
-                    at=now,
-                )
-                continue
-            tx.revisions.save_result(
-                run_id,
+        results = [
+            NewResult(position, None, None, outcome)
+            if isinstance(outcome, str)
+            else NewResult(
                 position,
-                initial=outcome.initial,
-                final=outcome.final,
-                error=None,
-                input_tokens=outcome.input_tokens,
-                output_tokens=outcome.output_tokens,
-                ms=outcome.ms,
-                calls=outcome.calls,
-                cached_calls=outcome.cached_calls,
-                steps=[
+                outcome.initial,
+                outcome.final,
+                None,
+                outcome.input_tokens,
+                outcome.output_tokens,
+                outcome.ms,
+                outcome.calls,
+                outcome.cached_calls,
+                tuple(
                     StepRow(
                         s.round,
                         s.principle_id,
@@ -421,9 +412,12 @@ class Revisions(UseCases):
                         s.cached_calls,
                     )
                     for s in outcome.steps
-                ],
-                at=now,
+                ),
             )
+            for position, outcome in outcomes
+        ]
+        tx.revisions.save_results(run_id, results, self.clock())
+        failed = sum(1 for r in results if r.error is not None)
         done = len(outcomes) - failed
         message = f"run {run_id}: {done} prompt(s) revised" + (
             f", {failed} failed (resume the run to try them again)" if failed else ""

@@ -19,6 +19,10 @@ def like_pattern(text: str) -> str:
     return f"%{escaped}%"
 
 
+#: Most parameters one statement may carry (PostgreSQL allows 65,535).
+MAX_PARAMETERS = 30_000
+
+
 class Queries:
     """Statements over one cursor; the caller owns the transaction."""
 
@@ -33,7 +37,21 @@ class Queries:
         return self.cursor.execute(sql, list(params)).fetchone()
 
     def _many(self, sql: str, rows: Sequence[Sequence[object]]) -> None:
-        self.cursor.executemany(sql, [list(row) for row in rows])
+        """Run an ``INSERT ... VALUES (?, ...) [suffix]`` for every row, as multi-row inserts.
+
+        One statement per few hundred rows: DuckDB's ``executemany`` runs one statement per
+        row, several milliseconds each.
+        """
+        head, _, rest = sql.partition(" VALUES ")
+        group, _, suffix = rest.partition(")")
+        group += ")"
+        width = group.count("?")
+        per_statement = max(1, min(500, MAX_PARAMETERS // max(1, width)))
+        for start in range(0, len(rows), per_statement):
+            chunk = rows[start : start + per_statement]
+            values = ", ".join([group] * len(chunk))
+            params = [value for row in chunk for value in row]
+            self.cursor.execute(f"{head} VALUES {values}{suffix}", params)
 
     def _scalar(self, sql: str, params: Sequence[object] = ()) -> Any:
         row = self._one(sql, params)

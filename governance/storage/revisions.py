@@ -92,6 +92,22 @@ class ResultRow:
 
 
 @dataclass(frozen=True)
+class NewResult:
+    """What the loop made of one prompt, to store (``error`` set when its try failed)."""
+
+    position: int
+    initial: str | None
+    final: str | None
+    error: str | None
+    input_tokens: int = 0
+    output_tokens: int = 0
+    ms: float = 0.0
+    calls: int = 0
+    cached_calls: int = 0
+    steps: tuple[StepRow, ...] = ()
+
+
+@dataclass(frozen=True)
 class ExclusionRow:
     """A reviewer's decision on one row of a run."""
 
@@ -230,71 +246,61 @@ class RevisionQueries(Queries):
         )
         return [int(r[0]) for r in rows]
 
-    def save_result(
-        self,
-        run_id: int,
-        position: int,
-        *,
-        initial: str | None,
-        final: str | None,
-        error: str | None,
-        input_tokens: int,
-        output_tokens: int,
-        ms: float,
-        calls: int,
-        cached_calls: int,
-        steps: Sequence[StepRow],
-        at: datetime,
-    ) -> None:
-        """Store (or replace a failed try of) one prompt's result and its steps."""
-        self._all(
-            "DELETE FROM revision_steps WHERE run_id = ? AND position = ?", [run_id, position]
-        )
-        self._all(
-            "DELETE FROM revision_results WHERE run_id = ? AND position = ?", [run_id, position]
-        )
-        self._all(
+    def save_results(self, run_id: int, results: Sequence[NewResult], at: datetime) -> None:
+        """Store (or replace failed tries of) prompts' results and their steps, at once."""
+        if not results:
+            return
+        positions = [r.position for r in results]
+        where = f"run_id = ? AND position IN ({placeholders(positions)})"
+        self._all(f"DELETE FROM revision_steps WHERE {where}", [run_id, *positions])
+        self._all(f"DELETE FROM revision_results WHERE {where}", [run_id, *positions])
+        self._many(
             "INSERT INTO revision_results (run_id, position, initial, final, error,"
             " input_tokens, output_tokens, ms, calls, cached_calls, finished_at)"
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [
-                run_id,
-                position,
-                initial,
-                final,
-                error,
-                input_tokens,
-                output_tokens,
-                ms,
-                calls,
-                cached_calls,
-                at,
+                [
+                    run_id,
+                    r.position,
+                    r.initial,
+                    r.final,
+                    r.error,
+                    r.input_tokens,
+                    r.output_tokens,
+                    r.ms,
+                    r.calls,
+                    r.cached_calls,
+                    at,
+                ]
+                for r in results
             ],
         )
+        steps = [
+            [
+                run_id,
+                r.position,
+                s.round,
+                s.principle_id,
+                s.outcome,
+                s.critique,
+                s.before,
+                s.revision,
+                s.parse_error,
+                s.input_tokens,
+                s.output_tokens,
+                s.ms,
+                s.calls,
+                s.cached_calls,
+            ]
+            for r in results
+            for s in r.steps
+        ]
         if steps:
             self._many(
                 "INSERT INTO revision_steps (run_id, position, round, principle_id, outcome,"
                 " critique, before_text, revision, parse_error, input_tokens, output_tokens,"
                 " ms, calls, cached_calls) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                [
-                    [
-                        run_id,
-                        position,
-                        s.round,
-                        s.principle_id,
-                        s.outcome,
-                        s.critique,
-                        s.before,
-                        s.revision,
-                        s.parse_error,
-                        s.input_tokens,
-                        s.output_tokens,
-                        s.ms,
-                        s.calls,
-                        s.cached_calls,
-                    ]
-                    for s in steps
-                ],
+                steps,
             )
 
     def results(self, run_id: int) -> list[ResultRow]:
@@ -384,17 +390,21 @@ class ModelCallQueries(Queries):
         value: dict[str, Any] = json.loads(row[0])
         return value
 
-    def put(
-        self, key: str, model_name: str, fingerprint: str, reply: dict[str, Any], at: datetime
-    ) -> None:
-        """Keep a reply; a key already kept (two runs asking at once) keeps the first."""
-        if self._one("SELECT 1 FROM model_calls WHERE key = ?", [key]) is not None:
-            return
-        self._all(
+    def put_many(self, rows: Sequence[tuple[str, str, str, dict[str, Any]]], at: datetime) -> None:
+        """Keep replies (key, model name, fingerprint, reply); a key kept already stays."""
+        self._many(
             "INSERT INTO model_calls (key, model_name, fingerprint, reply, created_at)"
-            " VALUES (?, ?, ?, ?, ?)",
-            [key, model_name, fingerprint, json.dumps(reply, ensure_ascii=False), at],
+            " VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+            [
+                [key, name, fingerprint, json.dumps(reply, ensure_ascii=False), at]
+                for key, name, fingerprint, reply in rows
+            ],
         )
+
+    def keys(self, fingerprint: str) -> set[str]:
+        """The keys of every reply kept for a model's fingerprint."""
+        rows = self._all("SELECT key FROM model_calls WHERE fingerprint = ?", [fingerprint])
+        return {r[0] for r in rows}
 
     def count(self) -> int:
         """How many replies are kept."""
