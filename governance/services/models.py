@@ -98,7 +98,7 @@ class _DatabaseCache:
             with self.db.transaction() as tx:
                 tx.model_calls.put_many(rows, at)
             with self._lock:
-                for key, spec, fingerprint, _ in rows:
+                for key, _, fingerprint, _ in rows:
                     self._known.setdefault(fingerprint, set()).add(key)
 
     def _keys(self, spec: ModelSpec) -> set[str]:
