@@ -551,3 +551,23 @@ def test_curation_leaves_rows_out_with_their_reason(lab: Any) -> None:
     assert strict.rows == () and strict.excluded == {"shorter than 10000 characters": 5}
     with pytest.raises(ValidationFailed, match="unknown format 'csv'"):
         charter.revisions.dataset(run_id, "csv")
+
+
+@pytest.mark.slow
+@pytest.mark.filterwarnings("ignore:`langchain-community` is being sunset:DeprecationWarning")
+def test_the_local_model_runs_the_loop_on_two_prompts() -> None:
+    from governance.llm.local import local_model_problem
+
+    problem = local_model_problem()
+    if problem is not None:
+        pytest.skip(problem)
+    local = ChatModels(BUILTIN_MODELS).client("local")
+    for prompt in ("How should I store bleach safely at home?", "Name one planet."):
+        outcome = revise(local, prompt, PRINCIPLES[:1])
+        assert outcome.initial.strip() and outcome.final.strip()
+        (step,) = outcome.steps
+        assert step.outcome in set(StepOutcome)
+        if step.outcome is StepOutcome.REVISED:
+            assert outcome.final == step.revision
+        else:
+            assert outcome.final == outcome.initial
