@@ -438,7 +438,7 @@ def bench_constitution(*, guidelines: int, seed: int) -> dict[str, object]:
 
 def bench_revision(
     *,
-    prompts: int = 64,
+    prompts: int = 256,
     rounds: int = 2,
     concurrency: int = 16,
     latency_ms: int = 200,
@@ -448,8 +448,9 @@ def bench_revision(
     """Measure what the revision pipeline adds to the model's own time.
 
     * ``step_overhead_ms``: a run of ``prompts`` prompts on the scripted stand-in with no
-      latency, through everything a run does (job, items, cache, storage), minus the same
-      loop calling the model directly, per critique -> revision step.
+      latency, one prompt at a time, through everything a run does (job, items, cache,
+      storage), minus the same loop calling the model directly, per critique -> revision
+      step.
     * ``throughput_ratio``: model calls per second with the stand-in answering in
       ``latency_ms`` at ``concurrency``, over the ideal ``concurrency / latency``.
     * ``rerun_model_calls``: model calls made by running the finished run again.
@@ -474,7 +475,9 @@ def bench_revision(
             for i in range(prompts)
         ),
     )
-    quick = ModelSpec(name="quick", model="charter:scripted", concurrency=concurrency)
+    # Overhead is measured one call at a time, as the direct loop runs: threads sharing the
+    # interpreter would charge their own contention to the pipeline.
+    quick = ModelSpec(name="quick", model="charter:scripted", concurrency=1)
     slow = ModelSpec(
         name="slow", model="charter:scripted", concurrency=concurrency, latency_ms=latency_ms
     )

@@ -432,20 +432,21 @@ def test_a_failing_model_fails_its_prompt_only_and_a_resume_repeats_nothing(lab:
 
 def test_a_cancelled_run_resumes_where_it_stopped(lab: Any) -> None:
     charter, fake, cast = lab
+    many = PromptSet("many", tuple(RevisionPrompt(f"m{i}", f"Question {i}?") for i in range(40)))
     run = charter.revisions.start(
-        cast.steward, release="latest", model="fake", prompts=PROMPTS, concurrency=8
+        cast.steward, release="latest", model="fake", prompts=many, concurrency=8
     )
     runner = JobRunner(charter, scheduled=(), workers=1)
-    assert runner.run_one()  # the first item: two prompts
+    assert runner.run_one()  # the first item: sixteen prompts
     assert run.job_id is not None
     charter.jobs.cancel(cast.steward, run.job_id, "pausing")
     paused = charter.revisions.run(run.id).run
-    assert (paused.job_status, paused.finished) == ("cancelled", 2)
+    assert (paused.job_status, paused.finished) == ("cancelled", 16)
     resumed = charter.revisions.resume(cast.steward, run.id)
     assert resumed.job_id != run.job_id
     work(charter)
     done = charter.revisions.run(run.id)
-    assert (done.run.finished, done.run.total) == (5, 5)
+    assert (done.run.finished, done.run.total) == (40, 40)
     events = [e.action for e in charter.events.entries(subject=f"revision-run:{run.id}")]
     assert sorted(events) == ["revision.resumed", "revision.started"]
 

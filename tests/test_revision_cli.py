@@ -144,21 +144,21 @@ def test_a_worker_killed_mid_run_resumes_with_nothing_lost_or_repeated(
             match = PROGRESS.match(line)
             if match:
                 seen = int(match[1])
-                if seen >= 10:  # items of one prompt (a quarter of concurrency 4)
+                if seen >= 1:  # items of 16, 16 and 8 prompts: one has committed
                     break
         time.sleep(0.1)  # the next items are in flight, some of their calls answered
         os.kill(first.pid, signal.SIGKILL)
     finally:
         guard.cancel()
     first.wait(timeout=30)
-    assert first.returncode == -signal.SIGKILL and 10 <= seen < 40
+    assert first.returncode == -signal.SIGKILL and 1 <= seen < 3
 
     db = Database(path)
     charter = Charter(db, Settings(db_path=path))
     before = {r.prompt.position: r for r in charter.revisions.run(2).results if r.final}
     cached_before = charter.models.cached_calls()
     db.close()
-    assert 10 <= len(before) < 40
+    assert 8 <= len(before) < 40  # one item or more (of 16, 16 and 8 prompts)
 
     second = cli(env, "revise", "--resume", "2")
     assert second.returncode == 0, second.stderr

@@ -231,7 +231,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = bench_sub.add_parser(
         "revision", help="pipeline overhead, throughput and reruns with the scripted stand-in"
     )
-    p.add_argument("--prompts", type=_positive, default=64, help="prompts per run (default 64)")
+    p.add_argument("--prompts", type=_positive, default=256, help="prompts per run (default 256)")
     p.add_argument("--rounds", type=_positive, default=2, help="rounds per prompt (default 2)")
     p.add_argument("--concurrency", type=_positive, default=16, help="calls at once (default 16)")
     p.add_argument(

@@ -62,7 +62,7 @@ class JobRunner:
         self,
         charter: Charter,
         *,
-        workers: int = 4,
+        workers: int = 8,
         poll_s: float = 60.0,
         schedule_s: float = 60.0,
         scheduled: Sequence[str] = (CLOSE_DUE,),

@@ -171,6 +171,7 @@ class ModelClient:
         self._sleep = sleep
         self._calls = 0
         self._count_lock = threading.Lock()
+        self._structured: dict[type[Any], Any] = {}
 
     @property
     def calls(self) -> int:
@@ -206,10 +207,7 @@ class ModelClient:
         Raises:
             ModelCallFailed: Every try failed.
         """
-        try:
-            bound = self.model.with_structured_output(schema, include_raw=True)
-        except NotImplementedError:
-            bound = None
+        bound = self._structured_for(schema)
         form = f"{schema.__name__}:{'tools' if bound is not None else 'text'}"
         if bound is None:
             asked = [*messages[:-1], Message("user", f"{messages[-1].content}\n\n{text_form}")]
@@ -252,6 +250,19 @@ class ModelClient:
         return reply
 
     # -- inside ---------------------------------------------------------------------------
+
+    def _structured_for(self, schema: type[Any]) -> Any:
+        """The model bound to answer as ``schema`` (built once), or None without tools."""
+        with self._count_lock:
+            if schema in self._structured:
+                return self._structured[schema]
+        try:
+            bound = self.model.with_structured_output(schema, include_raw=True)
+        except NotImplementedError:
+            bound = None
+        with self._count_lock:
+            self._structured[schema] = bound
+        return bound
 
     def _cached(self, key: str) -> Reply | None:
         if self.cache is None:

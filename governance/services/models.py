@@ -59,14 +59,16 @@ class _DatabaseCache:
         self.delay_s = delay_s
         self._known: dict[str, set[str]] = {}
         self._pending: dict[str, tuple[ModelSpec, dict[str, Any]]] = {}
+        self._writing: dict[str, tuple[ModelSpec, dict[str, Any]]] = {}
         self._oldest = 0.0
         self._lock = threading.Lock()
         self._flushing = threading.Lock()
 
     def get(self, key: str, spec: ModelSpec) -> dict[str, Any] | None:
         with self._lock:
-            if key in self._pending:
-                return self._pending[key][1]
+            for waiting in (self._pending, self._writing):
+                if key in waiting:
+                    return waiting[key][1]
             known = self._keys(spec)
         if key not in known:
             return None
@@ -81,13 +83,21 @@ class _DatabaseCache:
             due = len(self._pending) >= self.batch
             due = due or time.monotonic() - self._oldest >= self.delay_s
         if due:
-            self.flush()
+            self.flush(wait=False)
 
-    def flush(self) -> None:
-        """Write every reply not yet written, in one transaction."""
-        with self._flushing:
+    def flush(self, *, wait: bool = True) -> None:
+        """Write every reply not yet written, in one transaction.
+
+        Args:
+            wait: Whether to wait for a write under way (at the end of an item); a call
+                answered meanwhile leaves that to the writer, and never waits on the database.
+        """
+        if not self._flushing.acquire(blocking=wait):
+            return
+        try:
             with self._lock:
                 pending, self._pending = self._pending, {}
+                self._writing = pending  # still found by get() while it is written
             if not pending:
                 return
             at = self.clock()
@@ -100,6 +110,10 @@ class _DatabaseCache:
             with self._lock:
                 for key, _, fingerprint, _ in rows:
                     self._known.setdefault(fingerprint, set()).add(key)
+        finally:
+            with self._lock:
+                self._writing = {}
+            self._flushing.release()
 
     def _keys(self, spec: ModelSpec) -> set[str]:
         """The keys kept for ``spec``'s fingerprint (read once; called holding the lock)."""

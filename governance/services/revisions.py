@@ -45,10 +45,15 @@ if TYPE_CHECKING:
 REVISE = "revise"
 #: Most rounds a run may ask for.
 ROUNDS_MAX = 16
-#: A run's prompts go in items of ``concurrency / ITEMS_IN_FLIGHT``: that many items, each
-#: committed on its own, keep ``concurrency`` prompts in flight, and a new item starts as
-#: soon as one ends instead of waiting for the slowest prompt of a large batch.
-ITEMS_IN_FLIGHT = 4
+#: A run's prompts go in items of ``concurrency / ITEMS_PER_GATE`` prompts. The runner works
+#: several items at once and the run's gate lets ``concurrency`` prompts past at a time, so
+#: a prompt that ends makes room for the next one waiting, whichever item it belongs to.
+ITEMS_PER_GATE = 2
+#: The fewest prompts in an item: each item costs a few statements to claim and commit.
+ITEM_PROMPTS_MIN = 16
+#: Threads taking prompts through the loop, shared by every run of the process (each run's
+#: gate decides how many of its prompts go at once).
+PROMPT_THREADS = 64
 #: Longest error kept on a prompt's result.
 ERROR_MAX = 1_000
 
@@ -121,6 +126,7 @@ class Revisions(UseCases):
         self.jobs = jobs
         self._gates: dict[int, threading.BoundedSemaphore] = {}
         self._settled: dict[int, RunRow] = {}
+        self._threads: ThreadPoolExecutor | None = None
         self._gates_lock = threading.Lock()
 
     # -- what people do -------------------------------------------------------------------
@@ -338,7 +344,7 @@ class Revisions(UseCases):
         """The items of a run's job: its unfinished prompts, in small batches."""
         run = self._run(tx, run_id)
         todo = tx.revisions.unfinished_positions(run_id)
-        size = max(1, -(-run.concurrency // ITEMS_IN_FLIGHT))
+        size = max(ITEM_PROMPTS_MIN, -(-run.concurrency // ITEMS_PER_GATE))
         return [{"run": run_id, "positions": todo[i : i + size]} for i in range(0, len(todo), size)]
 
     def work(self, run_id: int, positions: Sequence[int]) -> list[tuple[int, PromptOutcome | str]]:
@@ -374,8 +380,7 @@ class Revisions(UseCases):
                     return prompt.position, describe_error(exc)[:ERROR_MAX]
 
         try:
-            with ThreadPoolExecutor(max_workers=max(1, len(prompts))) as pool:
-                return list(pool.map(one, prompts))
+            return list(self._pool().map(one, prompts))
         finally:
             self.models.flush()  # the item's replies are kept before its results commit
 
@@ -429,6 +434,14 @@ class Revisions(UseCases):
     def _start_job(self, tx: Tx, run_id: int, actor_id: int | None, at: object) -> None:
         job = self.jobs.create_in(tx, REVISE, {"run": run_id}, actor_id)
         tx.revisions.attach_job(run_id, job.id)
+
+    def _pool(self) -> ThreadPoolExecutor:
+        with self._gates_lock:
+            if self._threads is None:
+                self._threads = ThreadPoolExecutor(
+                    max_workers=PROMPT_THREADS, thread_name_prefix="charter-revise"
+                )
+            return self._threads
 
     def _gate(self, run: RunRow) -> threading.BoundedSemaphore:
         """At most ``concurrency`` prompts of a run at once, across the runner's threads."""
