@@ -37,4 +37,6 @@ def offered_pages(principal: Stakeholder | None) -> list[tuple[str, dict[str, An
         pages.append(("pages/people.py", {"title": "People", "icon": ":material/groups:"}))
     if may(principal, Action.VIEW_JOBS):
         pages.append(("pages/jobs.py", {"title": "Jobs", "icon": ":material/pending_actions:"}))
+    if may(principal, Action.RUN_MODELS):
+        pages.append(("pages/models.py", {"title": "Models", "icon": ":material/smart_toy:"}))
     return pages
