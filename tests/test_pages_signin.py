@@ -54,7 +54,14 @@ CLAIMS: dict[str, Any] = {
         "charter-auditors": "auditor",
     },
 }
-READER_PAGES = {"dashboard.py", "guidelines.py", "guideline.py", "constitution.py", "rules.py"}
+READER_PAGES = {
+    "dashboard.py",
+    "guidelines.py",
+    "guideline.py",
+    "constitution.py",
+    "rules.py",
+    "revision.py",
+}
 PARTICIPANT_PAGES = READER_PAGES | {"propose.py", "profile.py"}
 MODERATOR_PAGES = PARTICIPANT_PAGES | {"jobs.py"}
 STEWARD_PAGES = PARTICIPANT_PAGES | {"people.py", "jobs.py", "models.py"}
