@@ -35,6 +35,7 @@ from pages.components.links import guideline_link as guideline_link
 from pages.components.links import link_params as link_params
 from pages.components.menu import offered_pages
 from pages.components.render import count as count
+from pages.components.render import diff_html as diff_html
 from pages.components.render import escape as escape
 from pages.components.render import labels as labels
 from pages.components.render import person_label as person_label

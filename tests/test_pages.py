@@ -402,6 +402,7 @@ def test_visitor_cannot_propose(demo_env: Path):
         "guideline.py",
         "constitution.py",
         "rules.py",
+        "revision.py",
     }
     with pytest.raises(ValueError, match="Could not find a navigation page"):
         at.switch_page("pages/propose.py")

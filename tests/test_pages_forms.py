@@ -319,6 +319,7 @@ CLOSED_TO_VISITORS = [
     ("pages/propose.py", "Sign in to propose a guideline."),
     ("pages/people.py", "Sign in as a steward to manage people."),
     ("pages/jobs.py", "Sign in as a moderator or a steward to see background jobs."),
+    ("pages/models.py", "Sign in as a steward to manage models."),
     ("pages/profile.py", "Sign in to see your profile."),
 ]
 

@@ -54,10 +54,17 @@ CLAIMS: dict[str, Any] = {
         "charter-auditors": "auditor",
     },
 }
-READER_PAGES = {"dashboard.py", "guidelines.py", "guideline.py", "constitution.py", "rules.py"}
+READER_PAGES = {
+    "dashboard.py",
+    "guidelines.py",
+    "guideline.py",
+    "constitution.py",
+    "rules.py",
+    "revision.py",
+}
 PARTICIPANT_PAGES = READER_PAGES | {"propose.py", "profile.py"}
 MODERATOR_PAGES = PARTICIPANT_PAGES | {"jobs.py"}
-STEWARD_PAGES = PARTICIPANT_PAGES | {"people.py", "jobs.py"}
+STEWARD_PAGES = PARTICIPANT_PAGES | {"people.py", "jobs.py", "models.py"}
 
 # -- fixtures -----------------------------------------------------------------------------
 
@@ -195,7 +202,7 @@ def test_navigation_offers_the_pages_of_each_role(
         assert sidebar_buttons == ["Sign in with Mock"]
         assert at.sidebar.button(key="sign_in:mock").proto.type == "primary"
     assert not at.warning, "no demo banner and no suspension notice"
-    for missing in {"propose.py", "profile.py", "people.py", "jobs.py"} - pages:
+    for missing in {"propose.py", "profile.py", "people.py", "jobs.py", "models.py"} - pages:
         with pytest.raises(ValueError, match="Could not find a navigation page"):
             at.switch_page(f"pages/{missing}")
     if "profile.py" in pages:

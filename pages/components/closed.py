@@ -23,6 +23,11 @@ CLOSED_PAGES = {
         "Sign in as a moderator or a steward to see background jobs.",
         "Only moderators and stewards see background jobs.",
     ),
+    "pages/models.py": (
+        "Models",
+        "Sign in as a steward to manage models.",
+        "Only stewards manage models.",
+    ),
 }
 
 

@@ -27,6 +27,11 @@ def offered_pages(principal: Stakeholder | None) -> list[tuple[str, dict[str, An
         ),
         ("pages/constitution.py", {"title": "Constitution", "icon": ":material/menu_book:"}),
         ("pages/rules.py", {"title": "Rules", "icon": ":material/gavel:"}),
+        # Everyone may read revision runs (transparency); only stewards start or curate them.
+        (
+            "pages/revision.py",
+            {"title": "Model revision", "icon": ":material/auto_fix_high:", "url_path": "revision"},
+        ),
     ]
     if principal is None:
         return pages
@@ -37,4 +42,6 @@ def offered_pages(principal: Stakeholder | None) -> list[tuple[str, dict[str, An
         pages.append(("pages/people.py", {"title": "People", "icon": ":material/groups:"}))
     if may(principal, Action.VIEW_JOBS):
         pages.append(("pages/jobs.py", {"title": "Jobs", "icon": ":material/pending_actions:"}))
+    if may(principal, Action.RUN_MODELS):
+        pages.append(("pages/models.py", {"title": "Models", "icon": ":material/smart_toy:"}))
     return pages

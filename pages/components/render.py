@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import html
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 import streamlit as st
 
 from governance.config import category_label
+from governance.diff import Op, Segment
 from governance.languages import language_label
 from governance.models import Stakeholder, Status
 from governance.text import escape_markdown, inline_markdown
@@ -59,3 +60,21 @@ def labels() -> tuple[Callable[[str], str], Callable[[str], str]]:
 def plain(text: str) -> str:
     """Text shown exactly as typed where a page renders markdown (titles, names in labels)."""
     return escape_markdown(" ".join(text.split()))
+
+
+def diff_html(segments: Sequence[Segment]) -> str:
+    """A word diff as HTML (every text escaped): insertions underlined, deletions struck."""
+    out = []
+    previous = None
+    for seg in segments:
+        text = escape(seg.text).replace("\n", "<br>")
+        if previous is not None and previous is not seg.op and Op.SAME not in (previous, seg.op):
+            out.append(" ")  # a deletion next to an insertion: keep the words apart
+        if seg.op is Op.ADDED:
+            out.append(f'<ins style="background:#e6ffec;text-decoration:underline">{text}</ins>')
+        elif seg.op is Op.REMOVED:
+            out.append(f'<del style="background:#ffebe9">{text}</del>')
+        else:
+            out.append(text)
+        previous = seg.op
+    return "".join(out)

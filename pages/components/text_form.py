@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from governance.diff import Op, diff_texts
+from governance.diff import diff_texts
 from governance.languages import LANGUAGES
 from governance.models import (
     RATIONALE_MAX,
@@ -19,23 +19,6 @@ from governance.services.guidelines import GuidelineDetail
 from governance.validation import GUIDELINE_FIELDS
 from pages import ui
 from pages.components.fields import limited_text
-
-
-def _diff_html(segments) -> str:  # type: ignore[no-untyped-def]
-    out = []
-    previous = None
-    for seg in segments:
-        text = ui.escape(seg.text).replace("\n", "<br>")
-        if previous is not None and previous is not seg.op and Op.SAME not in (previous, seg.op):
-            out.append(" ")  # a deletion next to an insertion: keep the words apart
-        if seg.op is Op.ADDED:
-            out.append(f'<ins style="background:#e6ffec;text-decoration:underline">{text}</ins>')
-        elif seg.op is Op.REMOVED:
-            out.append(f'<del style="background:#ffebe9">{text}</del>')
-        else:
-            out.append(text)
-        previous = seg.op
-    return "".join(out)
 
 
 def versions(detail: GuidelineDetail) -> None:
@@ -59,7 +42,7 @@ def versions(detail: GuidelineDetail) -> None:
         st.caption("No differences.")
     for field_diff in changed:
         st.markdown(f"**{field_diff.field.replace('_', ' ')}**")
-        st.html(f'<div class="charter-diff">{_diff_html(field_diff.segments)}</div>')
+        st.html(f'<div class="charter-diff">{ui.diff_html(field_diff.segments)}</div>')
 
 
 _OPTIONAL_TEXTS = (
