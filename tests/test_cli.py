@@ -182,11 +182,15 @@ def test_bad_settings_are_reported_in_one_line(tmp_path: Path) -> None:
     ]
 
 
+#: The demo's own job (its revision run) is job 1.
+FIRST_NEW_JOB = 2
+
+
 def test_close_due_with_nothing_due(seeded_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["close-due", "--db", str(seeded_path)]) == 0
     assert capsys.readouterr().out.splitlines() == [
-        "job 1 close-due: 0/0 nothing to do",
-        "job 1 close-due: done, 0 of 0 items",
+        f"job {FIRST_NEW_JOB} close-due: 0/0 nothing to do",
+        f"job {FIRST_NEW_JOB} close-due: done, 0 of 0 items",
     ]
 
 
@@ -214,9 +218,9 @@ def test_close_due_runs_a_job_and_prints_its_progress(
     due = _end_voting(seeded_path, 3)
     assert main(["close-due", "--db", str(seeded_path)]) == 0
     lines = capsys.readouterr().out.splitlines()
-    assert lines[-1] == "job 1 close-due: done, 3 of 3 items"
+    assert lines[-1] == f"job {FIRST_NEW_JOB} close-due: done, 3 of 3 items"
     progress = [
-        re.fullmatch(r"job 1 close-due: (\d)/3 (G-\d{4}) (approved|rejected)", x)
+        re.fullmatch(rf"job {FIRST_NEW_JOB} close-due: (\d)/3 (G-\d{{4}}) (approved|rejected)", x)
         for x in lines[:-1]
     ]
     assert all(progress), lines
@@ -224,9 +228,10 @@ def test_close_due_runs_a_job_and_prints_its_progress(
     assert sorted(m[2] for m in progress if m) == due
 
     assert main(["jobs", "--db", str(seeded_path)]) == 0
-    (row,) = capsys.readouterr().out.splitlines()
+    row, demo = capsys.readouterr().out.splitlines()  # newest first
+    assert demo.split("\t")[:3] == ["1", "revise", "done"]
     fields = row.split("\t")
-    assert fields[:5] == ["1", "close-due", "done", "3/3", "Charter (automatic)"]
+    assert fields[:5] == [str(FIRST_NEW_JOB), "close-due", "done", "3/3", "Charter (automatic)"]
     assert all(fields[5:8]) and fields[8] == ""
 
     assert main(["jobs", "--db", str(seeded_path), "--status", "failed"]) == 0
@@ -241,7 +246,7 @@ def test_worker_once_runs_waiting_jobs_and_exits(
     _end_voting(seeded_path, 2)
     assert main(["worker", "--once", "--db", str(seeded_path)]) == 0
     lines = capsys.readouterr().out.splitlines()
-    assert lines[-1] == "job 1 close-due: done, 2 of 2 items" and len(lines) == 3
+    assert lines[-1] == f"job {FIRST_NEW_JOB} close-due: done, 2 of 2 items" and len(lines) == 3
 
 
 def test_jobs_cancel(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -210,6 +210,30 @@ def test_a_steward_resumes_a_cancelled_run_and_follows_its_progress(
     assert list(table(at, "status")["prompts done"]) == ["40/40", "40/40"]
 
 
+def test_a_steward_cancels_a_run_under_way_with_a_reason(demo_env: Path, services: Charter):
+    run = services.revisions.start(None, release="latest", model="scripted")
+    at = AppTest.from_file(str(APP), default_timeout=60)
+    # Slow enough that the run is still under way while the steward looks at it.
+    at.secrets["charter"] = {
+        "models": {"scripted": {"model": "charter:scripted", "latency_ms": 300}}
+    }
+    at.session_state[PRINCIPAL_KEY] = the_steward(services).id
+    open_page(rerun(at), PAGE)
+    key = f"revision:cancel:{run.id}"
+    assert run.job_id is not None
+    at.button(key=f"{key}:go").click()  # the run's job keeps working meanwhile
+    rerun(at)
+    assert "must not be empty" in (message_below(at, f"{key}:reason") or "")
+    assert services.jobs.job(None, run.job_id).job.status.value in ("queued", "running")
+    at.text_input(key=f"{key}:reason").input("wrong prompt set")
+    at.button(key=f"{key}:go").click()
+    rerun(at)
+    assert any(s.startswith("Cancelled: prompts under way") for s in texts(at.success))
+    job = services.jobs.job(None, run.job_id).job
+    assert job.status.value == "cancelled" and job.cancel_reason == "wrong prompt set"
+    assert f"{key}:go" not in {b.key for b in at.button}, "nothing left to cancel"
+
+
 def test_a_visitor_reads_runs_but_cannot_start_resume_or_curate(demo_env: Path, services: Charter):
     run_id = a_finished_run(services)
     at = open_page(start(), PAGE)

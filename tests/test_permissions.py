@@ -738,6 +738,7 @@ READ_ONLY_OR_SYSTEM: dict[type, frozenset[str]] = {
             "spec",
             "client",
             "cached_calls",
+            "flush",  # writes cached replies; a runner's step, not a person's
             "test_connection",  # one tiny call, no data changed; RUN_MODELS, tested below
         }
     ),

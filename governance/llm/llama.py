@@ -39,6 +39,11 @@ class SerializedLlama:
         with self._lock:
             return self._llama.create_chat_completion(**kwargs)
 
+    def close(self) -> None:
+        """Free the model, once no call is running."""
+        with self._lock:
+            self._llama.close()
+
     def _stream(self, kwargs: dict[str, Any]) -> Iterator[Any]:
         with self._lock:
             yield from self._llama.create_chat_completion(**kwargs)

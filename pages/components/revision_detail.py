@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import streamlit as st
 
-from governance.models import Stakeholder
+from governance.models import REASON_MAX, Stakeholder
 from governance.revision.datasets import DatasetFormat, Rules
 from governance.services import Charter
 from governance.services.revisions import RunDetail
 from pages import ui
+from pages.components.fields import limited_text
 from pages.components.revision import ACTIVE, STATUS_COLORS
 
 SCRIPTED_WARNING = (
@@ -74,6 +75,33 @@ def header(
             "Resume", key=f"{key}:go", on_click=resume, help="Run the failed and unrun prompts"
         )
     ui.show_outcome(key, with_fields=True)
+    cancel_key = f"revision:cancel:{run.id}"
+    if steward and status in ACTIVE and run.job_id is not None:
+        with st.popover("Cancel the run…"):
+            limited_text(
+                "Reason (required; logged)",
+                f"{cancel_key}:reason",
+                REASON_MAX,
+                error_key=cancel_key,
+                field="reason",
+            )
+            st.button(
+                "Cancel this run",
+                key=f"{cancel_key}:go",
+                on_click=_cancel,
+                args=(charter, principal, run.job_id, cancel_key),
+            )
+    ui.show_outcome(cancel_key)
+
+
+def _cancel(charter: Charter, principal: Stakeholder | None, job_id: int, key: str) -> None:
+    reason = st.session_state.get(f"{key}:reason", "")
+    ui.run_action(
+        key,
+        lambda: charter.jobs.cancel(principal, job_id, reason),
+        "Cancelled: prompts under way finish their calls and are dropped; resume the run to"
+        " finish it, with no answered call repeated.",
+    )
 
 
 def stats(detail: RunDetail) -> None:
