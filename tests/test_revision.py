@@ -437,11 +437,11 @@ def test_a_cancelled_run_resumes_where_it_stopped(lab: Any) -> None:
         cast.steward, release="latest", model="fake", prompts=many, concurrency=8
     )
     runner = JobRunner(charter, scheduled=(), workers=1)
-    assert runner.run_one()  # the first item: sixteen prompts
+    assert runner.run_one()  # the first item: 32 prompts
     assert run.job_id is not None
     charter.jobs.cancel(cast.steward, run.job_id, "pausing")
     paused = charter.revisions.run(run.id).run
-    assert (paused.job_status, paused.finished) == ("cancelled", 16)
+    assert (paused.job_status, paused.finished) == ("cancelled", 32)
     resumed = charter.revisions.resume(cast.steward, run.id)
     assert resumed.job_id != run.job_id
     work(charter)

@@ -75,6 +75,7 @@ def cmd_revise(args: argparse.Namespace) -> int:
         )
 
     JobRunner(charter, scheduled=(), on_progress=progress).run_until_idle()
+    charter.models.flush()  # replies of items dropped by a cancel, kept for a resume
     finished = charter.revisions.run(run.id).run
     print(
         f"run {run.id}: {finished.finished}/{finished.total} prompts revised"

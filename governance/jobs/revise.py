@@ -1,4 +1,4 @@
-"""Revision runs as jobs: each item takes a few prompts through critique -> revision."""
+"""Revision runs as jobs: each item takes a batch of prompts through critique -> revision."""
 
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ REVISE = "revise"
 
 
 class Revise(JobKind):
-    """Take a run's unfinished prompts through the loop, a few prompts per item.
+    """Take a run's unfinished prompts through the loop, a batch of prompts per item.
 
     ``work`` makes the model calls with no transaction open; ``commit`` stores the item's
     results. A prompt whose model failed is stored as failed and the item still commits,
@@ -45,7 +45,10 @@ class Revise(JobKind):
     ) -> JSONObject:
         """Store the item's results."""
         assert isinstance(output, list)
-        return ctx.revisions.commit(tx, _run(params), output)
+        # Items planned before "replace" existed replace, as every item did then.
+        return ctx.revisions.commit(
+            tx, _run(params), output, replace=params.get("replace") is not False
+        )
 
 
 def _run(params: JSONObject) -> int:

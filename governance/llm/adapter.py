@@ -19,8 +19,10 @@ import time
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Protocol
 
+from langchain_core.callbacks import BaseCallbackHandler
 from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import AIMessage, AnyMessage, HumanMessage, SystemMessage
+from langchain_core.outputs import LLMResult
 
 from governance.errors import ConfigurationError
 from governance.llm.scripted import ScriptedChatModel
@@ -218,10 +220,8 @@ class ModelClient:
         if cached is not None:
             return cached
         if bound is not None:
-            out, ms = self._invoke(lambda: bound.invoke(_langchain(asked)))
-            raw = out.get("raw")
+            (raw, parsed, error), ms = self._invoke(lambda: _parsed_call(bound, asked))
             tokens_in, tokens_out = _tokens(raw)
-            parsed, error = out.get("parsed"), out.get("parsing_error")
             value = parsed.model_dump() if parsed is not None else None
             if value is None and not error:
                 error = "the model answered without the requested structure"
@@ -257,7 +257,9 @@ class ModelClient:
             if schema in self._structured:
                 return self._structured[schema]
         try:
-            bound = self.model.with_structured_output(schema, include_raw=True)
+            # Not include_raw=True: that runs two thread pools per call. The raw reply is
+            # caught by a callback instead (``_parsed_call``).
+            bound = self.model.with_structured_output(schema)
         except NotImplementedError:
             bound = None
         with self._count_lock:
@@ -313,6 +315,33 @@ class ModelClient:
                 continue
             return out, (time.perf_counter() - started) * 1000
         raise AssertionError("unreachable")
+
+
+class _RawReply(BaseCallbackHandler):
+    """Keeps the model's own message of a structured call, whatever its parser says."""
+
+    def __init__(self) -> None:
+        self.message: Any = None
+
+    def on_llm_end(self, response: LLMResult, **kwargs: Any) -> None:
+        if response.generations and response.generations[0]:
+            self.message = getattr(response.generations[0][0], "message", None)
+
+
+def _parsed_call(bound: Any, asked: Sequence[Message]) -> tuple[Any, Any, Any]:
+    """Call a structured-output chain: (the model's message, the parsed value, the error).
+
+    A failure of the model itself propagates (and is tried again); a reply that does not
+    parse is an answer, returned with its error.
+    """
+    raw = _RawReply()
+    try:
+        parsed = bound.invoke(_langchain(asked), config={"callbacks": [raw]})
+    except Exception as exc:
+        if raw.message is None:
+            raise  # the model did not answer
+        return raw.message, None, exc
+    return raw.message, parsed, None
 
 
 def _raw_text(raw: Any) -> str:

@@ -19,7 +19,7 @@ from governance.errors import ConfigurationError, GovernanceError, ValidationFai
 from governance.llm.specs import Message, ModelSpec
 from governance.models import Stakeholder
 from governance.services.base import Clock, UseCases, utc_now
-from governance.storage import Database
+from governance.storage import Database, Tx
 
 if TYPE_CHECKING:
     from governance.llm.adapter import ChatModels, ModelClient
@@ -41,21 +41,20 @@ class _DatabaseCache:
 
     A miss costs no query: the keys of each model's replies are read once per process and
     kept in memory (this process is the only writer of an embedded database; elsewhere a
-    key not yet seen is a miss, and the reply is kept once). New replies are written in
-    small batches, at the latest when the item that made them ends (``flush``), so a run
-    stopped mid-item loses at most the replies of the last few moments.
+    key not yet seen is a miss, and the reply is kept once). New replies wait in memory and
+    are written with the results of the item that asked for them, in its transaction
+    (``write``); a reply waiting longer than ``delay_s`` (a long item) is written on its own.
+    A run stopped mid-item loses at most the replies of its last moments.
 
     Args:
         db: The database.
         clock: Where "now" comes from.
-        batch: Replies written at once.
         delay_s: Longest a reply waits to be written.
     """
 
-    def __init__(self, db: Database, clock: Clock, *, batch: int = 32, delay_s: float = 0.2):
+    def __init__(self, db: Database, clock: Clock, *, delay_s: float = 1.0) -> None:
         self.db = db
         self.clock = clock
-        self.batch = batch
         self.delay_s = delay_s
         self._known: dict[str, set[str]] = {}
         self._pending: dict[str, tuple[ModelSpec, dict[str, Any]]] = {}
@@ -80,40 +79,44 @@ class _DatabaseCache:
             if not self._pending:
                 self._oldest = time.monotonic()
             self._pending[key] = (spec, reply)
-            due = len(self._pending) >= self.batch
-            due = due or time.monotonic() - self._oldest >= self.delay_s
+            due = time.monotonic() - self._oldest >= self.delay_s
         if due:
             self.flush(wait=False)
 
     def flush(self, *, wait: bool = True) -> None:
-        """Write every reply not yet written, in one transaction.
+        """Write every reply not yet written, in a transaction of its own.
 
         Args:
-            wait: Whether to wait for a write under way (at the end of an item); a call
-                answered meanwhile leaves that to the writer, and never waits on the database.
+            wait: Whether to wait for a write under way; a model call that finds one leaves
+                the rest to it, and never waits on the database.
         """
         if not self._flushing.acquire(blocking=wait):
             return
         try:
-            with self._lock:
-                pending, self._pending = self._pending, {}
-                self._writing = pending  # still found by get() while it is written
-            if not pending:
-                return
-            at = self.clock()
-            rows = [
-                (key, spec.name, spec.fingerprint(), reply)
-                for key, (spec, reply) in pending.items()
-            ]
             with self.db.transaction() as tx:
-                tx.model_calls.put_many(rows, at)
-            with self._lock:
-                for key, _, fingerprint, _ in rows:
-                    self._known.setdefault(fingerprint, set()).add(key)
+                self.write(tx)
+        finally:
+            self._flushing.release()
+
+    def write(self, tx: Tx) -> None:
+        """Write every reply not yet written, in the caller's transaction."""
+        with self._lock:
+            pending, self._pending = self._pending, {}
+            self._writing = {**self._writing, **pending}  # still found while written
+        if not pending:
+            return
+        rows = [
+            (key, spec.name, spec.fingerprint(), reply) for key, (spec, reply) in pending.items()
+        ]
+        try:
+            tx.model_calls.put_many(rows, self.clock())
         finally:
             with self._lock:
-                self._writing = {}
-            self._flushing.release()
+                for key, _, fingerprint, _ in rows:
+                    # Known from now on: were the transaction to roll back, a lookup finds
+                    # no row and the call is made again; nothing wrong is ever returned.
+                    self._known.setdefault(fingerprint, set()).add(key)
+                    self._writing.pop(key, None)
 
     def _keys(self, spec: ModelSpec) -> set[str]:
         """The keys kept for ``spec``'s fingerprint (read once; called holding the lock)."""
@@ -205,9 +208,14 @@ class Models(UseCases):
             return tx.model_calls.count()
 
     def flush(self) -> None:
-        """Write the replies not yet written (at the end of each item of work)."""
+        """Write the replies not yet written, in a transaction of their own."""
         if self._cache is not None:
             self._cache.flush()
+
+    def write_replies(self, tx: Tx) -> None:
+        """Write the replies not yet written in ``tx`` (an item's, with its results)."""
+        if self._cache is not None:
+            self._cache.write(tx)
 
     def _chat_models(self) -> ChatModels:
         with self._lock:

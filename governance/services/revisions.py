@@ -49,8 +49,9 @@ ROUNDS_MAX = 16
 #: several items at once and the run's gate lets ``concurrency`` prompts past at a time, so
 #: a prompt that ends makes room for the next one waiting, whichever item it belongs to.
 ITEMS_PER_GATE = 2
-#: The fewest prompts in an item: each item costs a few statements to claim and commit.
-ITEM_PROMPTS_MIN = 16
+#: The fewest prompts in an item: each item costs a few statements to claim and commit, and
+#: an item cut short by a crash is worked again from the cache of model calls.
+ITEM_PROMPTS_MIN = 32
 #: Threads taking prompts through the loop, shared by every run of the process (each run's
 #: gate decides how many of its prompts go at once).
 PROMPT_THREADS = 64
@@ -343,9 +344,17 @@ class Revisions(UseCases):
     def plan(self, tx: Tx, run_id: int) -> list[dict[str, object]]:
         """The items of a run's job: its unfinished prompts, in small batches."""
         run = self._run(tx, run_id)
-        todo = tx.revisions.unfinished_positions(run_id)
+        todo = tx.revisions.unfinished(run_id)
         size = max(ITEM_PROMPTS_MIN, -(-run.concurrency // ITEMS_PER_GATE))
-        return [{"run": run_id, "positions": todo[i : i + size]} for i in range(0, len(todo), size)]
+        items: list[dict[str, object]] = []
+        for start in range(0, len(todo), size):
+            batch = todo[start : start + size]
+            # "replace": some of these prompts have a failed try stored, replaced on commit.
+            positions = [position for position, _ in batch]
+            items.append(
+                {"run": run_id, "positions": positions, "replace": any(f for _, f in batch)}
+            )
+        return items
 
     def work(self, run_id: int, positions: Sequence[int]) -> list[tuple[int, PromptOutcome | str]]:
         """Take prompts through the loop at once, with no transaction open.
@@ -379,13 +388,15 @@ class Revisions(UseCases):
 
                     return prompt.position, describe_error(exc)[:ERROR_MAX]
 
-        try:
-            return list(self._pool().map(one, prompts))
-        finally:
-            self.models.flush()  # the item's replies are kept before its results commit
+        return list(self._pool().map(one, prompts))
 
     def commit(
-        self, tx: Tx, run_id: int, outcomes: Sequence[tuple[int, PromptOutcome | str]]
+        self,
+        tx: Tx,
+        run_id: int,
+        outcomes: Sequence[tuple[int, PromptOutcome | str]],
+        *,
+        replace: bool = True,
     ) -> dict[str, object]:
         """Store an item's results in its transaction; the item's result summarises them."""
         results = [
@@ -421,7 +432,8 @@ class Revisions(UseCases):
             )
             for position, outcome in outcomes
         ]
-        tx.revisions.save_results(run_id, results, self.clock())
+        tx.revisions.save_results(run_id, results, self.clock(), replace=replace)
+        self.models.write_replies(tx)  # the calls behind these results, kept with them
         failed = sum(1 for r in results if r.error is not None)
         done = len(outcomes) - failed
         message = f"run {run_id}: {done} prompt(s) revised" + (

@@ -237,23 +237,38 @@ class RevisionQueries(Queries):
 
     def unfinished_positions(self, run_id: int) -> list[int]:
         """Positions with no result, or whose last try failed."""
+        return [position for position, _ in self.unfinished(run_id)]
+
+    def unfinished(self, run_id: int) -> list[tuple[int, bool]]:
+        """Positions with no result, or whose last try failed, each with whether it failed."""
         rows = self._all(
-            "SELECT p.position FROM revision_prompts p LEFT JOIN revision_results x"
+            "SELECT p.position, x.position IS NOT NULL FROM revision_prompts p"
+            " LEFT JOIN revision_results x"
             " ON x.run_id = p.run_id AND x.position = p.position"
             " WHERE p.run_id = ? AND (x.position IS NULL OR x.error IS NOT NULL)"
             " ORDER BY p.position",
             [run_id],
         )
-        return [int(r[0]) for r in rows]
+        return [(int(r[0]), bool(r[1])) for r in rows]
 
-    def save_results(self, run_id: int, results: Sequence[NewResult], at: datetime) -> None:
-        """Store (or replace failed tries of) prompts' results and their steps, at once."""
+    def save_results(
+        self, run_id: int, results: Sequence[NewResult], at: datetime, *, replace: bool = True
+    ) -> None:
+        """Store prompts' results and their steps, at once.
+
+        Args:
+            run_id: The run.
+            results: What the loop made of each prompt.
+            at: When.
+            replace: Whether some of these prompts have a failed try stored, to replace.
+        """
         if not results:
             return
-        positions = [r.position for r in results]
-        where = f"run_id = ? AND position IN ({placeholders(positions)})"
-        self._all(f"DELETE FROM revision_steps WHERE {where}", [run_id, *positions])
-        self._all(f"DELETE FROM revision_results WHERE {where}", [run_id, *positions])
+        if replace:
+            positions = [r.position for r in results]
+            where = f"run_id = ? AND position IN ({placeholders(positions)})"
+            self._all(f"DELETE FROM revision_steps WHERE {where}", [run_id, *positions])
+            self._all(f"DELETE FROM revision_results WHERE {where}", [run_id, *positions])
         self._many(
             "INSERT INTO revision_results (run_id, position, initial, final, error,"
             " input_tokens, output_tokens, ms, calls, cached_calls, finished_at)"
