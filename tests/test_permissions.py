@@ -739,6 +739,7 @@ READ_ONLY_OR_SYSTEM: dict[type, frozenset[str]] = {
             "client",
             "cached_calls",
             "flush",  # writes cached replies; a runner's step, not a person's
+            "write_replies",  # the same, inside an item's transaction
             "test_connection",  # one tiny call, no data changed; RUN_MODELS, tested below
         }
     ),

@@ -33,7 +33,7 @@ def cmd_bench_votes(args: argparse.Namespace) -> int:
 
 def cmd_bench_revision(args: argparse.Namespace) -> int:
     """Run the revision benchmark and print one JSON line."""
-    from governance.bench import bench_revision
+    from governance.bench_revision import bench_revision
 
     result = bench_revision(
         prompts=args.prompts,

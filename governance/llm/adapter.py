@@ -19,14 +19,23 @@ import time
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Protocol
 
-from langchain_core.callbacks import BaseCallbackHandler
 from langchain_core.language_models import BaseChatModel
-from langchain_core.messages import AIMessage, AnyMessage, HumanMessage, SystemMessage
-from langchain_core.outputs import LLMResult
 
 from governance.errors import ConfigurationError
 from governance.llm.scripted import ScriptedChatModel
 from governance.llm.specs import Message, ModelSpec, Reply
+from governance.llm.structured import (
+    TEXT_FORM,
+    as_langchain,
+    message_text,
+    one_line,
+    one_line_text,
+    parse_text_form,
+    parsed_call,
+    raw_text,
+    token_counts,
+    validated,
+)
 
 #: Longest pause between two tries of a failed call.
 BACKOFF_MAX_S = 30.0
@@ -81,72 +90,6 @@ def call_key(spec: ModelSpec, messages: Sequence[Message], schema: str = "") -> 
     return hashlib.sha256(canonical.encode("utf-8", "surrogatepass")).hexdigest()
 
 
-def _langchain(messages: Sequence[Message]) -> list[AnyMessage]:
-    kinds = {"system": SystemMessage, "user": HumanMessage, "assistant": AIMessage}
-    return [kinds[m.role](content=m.content) for m in messages]
-
-
-def _text(message: Any) -> str:
-    # What the database cannot store (a lone surrogate) becomes U+FFFD.
-    return _raw_content(message).encode("utf-8", "replace").decode("utf-8")
-
-
-def _raw_content(message: Any) -> str:
-    content = getattr(message, "content", message)
-    if isinstance(content, str):
-        return content
-    if isinstance(content, list):  # content blocks
-        return "".join(
-            part if isinstance(part, str) else str(part.get("text", ""))
-            for part in content
-            if isinstance(part, str) or part.get("type") == "text"
-        )
-    return str(content)
-
-
-def _tokens(message: Any) -> tuple[int, int]:
-    usage = getattr(message, "usage_metadata", None) or {}
-    return int(usage.get("input_tokens", 0) or 0), int(usage.get("output_tokens", 0) or 0)
-
-
-def one_line(exc: BaseException) -> str:
-    """An exception as one line: ``TimeoutError: the model took too long``."""
-    text = str(exc).strip().splitlines()
-    return f"{type(exc).__name__}: {text[0]}" if text and text[0] else type(exc).__name__
-
-
-#: How a model without tool calling is asked for a critique, and how its answer is read.
-TEXT_FORM = (
-    "Answer in exactly this form:\n"
-    "Critique needed: yes or no\n"
-    "Critique: <your critique, or why none is needed>"
-)
-
-
-def parse_text_form(text: str) -> dict[str, Any] | None:
-    """Read a critique written in ``TEXT_FORM``; None when it is not in that form."""
-    needed: bool | None = None
-    critique_lines: list[str] = []
-    in_critique = False
-    for line in text.strip().splitlines():
-        lowered = line.strip().lower()
-        if needed is None and lowered.startswith("critique needed:"):
-            answer = lowered.removeprefix("critique needed:").strip().strip(".")
-            if answer in ("yes", "no"):
-                needed = answer == "yes"
-            continue
-        if lowered.startswith("critique:"):
-            in_critique = True
-            critique_lines.append(line.strip()[len("critique:") :].strip())
-            continue
-        if in_critique:
-            critique_lines.append(line)
-    critique = "\n".join(critique_lines).strip()
-    if needed is None or not critique:
-        return None
-    return {"critique_needed": needed, "critique": critique}
-
-
 class ModelClient:
     """Calls one model: cache, rate limit, retries, tokens and time.
 
@@ -190,9 +133,9 @@ class ModelClient:
         cached = self._cached(key)
         if cached is not None:
             return cached
-        message, ms = self._invoke(lambda: self.model.invoke(_langchain(messages)))
-        tokens_in, tokens_out = _tokens(message)
-        reply = Reply(_text(message), tokens_in, tokens_out, ms)
+        message, ms = self._invoke(lambda: self.model.invoke(as_langchain(messages)))
+        tokens_in, tokens_out = token_counts(message)
+        reply = Reply(message_text(message), tokens_in, tokens_out, ms)
         self._keep(key, reply)
         return reply
 
@@ -220,13 +163,13 @@ class ModelClient:
         if cached is not None:
             return cached
         if bound is not None:
-            (raw, parsed, error), ms = self._invoke(lambda: _parsed_call(bound, asked))
-            tokens_in, tokens_out = _tokens(raw)
+            (raw, parsed, error), ms = self._invoke(lambda: parsed_call(bound, asked))
+            tokens_in, tokens_out = token_counts(raw)
             value = parsed.model_dump() if parsed is not None else None
             if value is None and not error:
                 error = "the model answered without the requested structure"
             reply = Reply(
-                _raw_text(raw),
+                raw_text(raw),
                 tokens_in,
                 tokens_out,
                 ms,
@@ -234,16 +177,16 @@ class ModelClient:
                 parse_error="" if value is not None else one_line_text(error),
             )
         else:
-            message, ms = self._invoke(lambda: self.model.invoke(_langchain(asked)))
-            text = _text(message)
-            tokens_in, tokens_out = _tokens(message)
+            message, ms = self._invoke(lambda: self.model.invoke(as_langchain(asked)))
+            text = message_text(message)
+            tokens_in, tokens_out = token_counts(message)
             value = parse_text_form(text)
             reply = Reply(
                 text,
                 tokens_in,
                 tokens_out,
                 ms,
-                parsed=None if value is None else _validated(schema, value),
+                parsed=None if value is None else validated(schema, value),
                 parse_error="" if value is not None else "the answer is not in the asked form",
             )
         self._keep(key, reply)
@@ -315,57 +258,6 @@ class ModelClient:
                 continue
             return out, (time.perf_counter() - started) * 1000
         raise AssertionError("unreachable")
-
-
-class _RawReply(BaseCallbackHandler):
-    """Keeps the model's own message of a structured call, whatever its parser says."""
-
-    def __init__(self) -> None:
-        self.message: Any = None
-
-    def on_llm_end(self, response: LLMResult, **kwargs: Any) -> None:
-        if response.generations and response.generations[0]:
-            self.message = getattr(response.generations[0][0], "message", None)
-
-
-def _parsed_call(bound: Any, asked: Sequence[Message]) -> tuple[Any, Any, Any]:
-    """Call a structured-output chain: (the model's message, the parsed value, the error).
-
-    A failure of the model itself propagates (and is tried again); a reply that does not
-    parse is an answer, returned with its error.
-    """
-    raw = _RawReply()
-    try:
-        parsed = bound.invoke(_langchain(asked), config={"callbacks": [raw]})
-    except Exception as exc:
-        if raw.message is None:
-            raise  # the model did not answer
-        return raw.message, None, exc
-    return raw.message, parsed, None
-
-
-def _raw_text(raw: Any) -> str:
-    if raw is None:
-        return ""
-    calls = getattr(raw, "tool_calls", None) or []
-    if calls:
-        return json.dumps(calls[0].get("args", {}), ensure_ascii=False)
-    return _text(raw)
-
-
-def one_line_text(error: Any) -> str:
-    """A parsing error as one line."""
-    if isinstance(error, BaseException):
-        return one_line(error)
-    text = str(error).strip().splitlines()
-    return text[0] if text else "unparseable"
-
-
-def _validated(schema: type[Any], value: dict[str, Any]) -> dict[str, Any] | None:
-    try:
-        return dict(schema.model_validate(value).model_dump())
-    except Exception:
-        return None
 
 
 #: Where each provider reads its key from, when the spec names no variable.

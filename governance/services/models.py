@@ -193,7 +193,7 @@ class Models(UseCases):
         except (ConfigurationError, GovernanceError) as exc:
             return ConnectionTest(spec.name, False, 0.0, "", exc.message)
         except Exception as exc:  # the provider's own error, shown exactly
-            from governance.llm.adapter import one_line
+            from governance.llm.structured import one_line
 
             return ConnectionTest(
                 spec.name, False, (time.perf_counter() - started) * 1000, "", one_line(exc)

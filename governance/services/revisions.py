@@ -14,7 +14,6 @@ import secrets
 import threading
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from governance.auth import Action
@@ -32,8 +31,9 @@ from governance.revision.pipeline import (
 )
 from governance.revision.prompts import PromptSet, builtin_prompt_set
 from governance.services.base import Clock, UseCases, utc_now
+from governance.services.revision_screens import RunDetail, principle_stats
 from governance.storage import Database, Tx
-from governance.storage.revisions import NewResult, PromptRow, ResultRow, RunRow, StepRow
+from governance.storage.revisions import NewResult, PromptRow, RunRow, StepRow
 from governance.validation import parse_reason
 
 if TYPE_CHECKING:
@@ -62,49 +62,6 @@ ERROR_MAX = 1_000
 def run_subject(run_id: int) -> str:
     """A run's subject in the event log."""
     return f"revision-run:{run_id}"
-
-
-@dataclass(frozen=True)
-class PrincipleStats:
-    """How one principle fared in a run."""
-
-    principle_id: str
-    title: str
-    rounds: int
-    revised: int
-    no_critique: int
-    unparseable: int
-    changed_chars: int
-    """Characters that differ between the answer before and after its revisions."""
-
-    @property
-    def critique_rate(self) -> float:
-        """Share of parsed critiques that asked for a revision."""
-        parsed = self.revised + self.no_critique
-        return self.revised / parsed if parsed else 0.0
-
-
-@dataclass(frozen=True)
-class RunDetail:
-    """A run with every result and the per-principle statistics."""
-
-    run: RunRow
-    results: tuple[ResultRow, ...]
-    principles: tuple[dict[str, str], ...]
-    stats: tuple[PrincipleStats, ...] = field(default=())
-
-    @property
-    def scripted(self) -> bool:
-        """Whether the scripted stand-in made it (its text is templates, not a model's)."""
-        return self.run.model_settings.get("model") == "charter:scripted"
-
-
-def _changed_chars(before: str, after: str) -> int:
-    import difflib
-
-    matcher = difflib.SequenceMatcher(a=before, b=after, autojunk=False)
-    same = sum(block.size for block in matcher.get_matching_blocks())
-    return max(len(before), len(after)) - same
 
 
 class Revisions(UseCases):
@@ -281,7 +238,7 @@ class Revisions(UseCases):
             run = self._run(tx, run_id)
             results = tx.revisions.results(run_id)
         principles = tuple({k: str(v) for k, v in p.items()} for p in run.principles)
-        return RunDetail(run, tuple(results), principles, _stats(run, results))
+        return RunDetail(run, tuple(results), principles, principle_stats(run, results))
 
     def exclude(
         self,
@@ -469,39 +426,6 @@ class Revisions(UseCases):
         if run is None:
             raise NotFound(f"no revision run {run_id}")
         return run
-
-
-def _stats(run: RunRow, results: Sequence[ResultRow]) -> tuple[PrincipleStats, ...]:
-    by_id: dict[str, dict[str, int]] = {}
-    for result in results:
-        for step in result.steps:
-            counts = by_id.setdefault(
-                step.principle_id,
-                {"rounds": 0, "revised": 0, "no_critique": 0, "unparseable": 0, "chars": 0},
-            )
-            counts["rounds"] += 1
-            counts[step.outcome] += 1
-            if step.outcome == "revised":
-                counts["chars"] += _changed_chars(step.before, step.revision)
-    titles = {str(p["id"]): str(p["title"]) for p in run.principles}
-    return tuple(
-        PrincipleStats(
-            principle_id=pid,
-            title=str(titles.get(pid, "")),
-            rounds=c["rounds"],
-            revised=c["revised"],
-            no_critique=c["no_critique"],
-            unparseable=c["unparseable"],
-            changed_chars=c["chars"],
-        )
-        for pid, c in sorted(by_id.items(), key=lambda kv: _order(titles, kv[0]))
-    )
-
-
-def _order(titles: dict[str, str], principle_id: str) -> int:
-    """A principle's place in the run (its priority order); unknown ones first."""
-    order = list(titles)
-    return order.index(principle_id) if principle_id in order else -1
 
 
 __all__ = ["REVISE", "Revisions", "RunDetail", "run_subject"]

@@ -7,7 +7,7 @@ import streamlit as st
 from governance.models import REASON_MAX, Stakeholder
 from governance.revision.datasets import DatasetFormat, Rules
 from governance.services import Charter
-from governance.services.revisions import RunDetail
+from governance.services.revision_screens import RunDetail
 from pages import ui
 from pages.components.fields import limited_text
 from pages.components.revision import ACTIVE, STATUS_COLORS

@@ -9,7 +9,7 @@ import streamlit as st
 from governance.diff import diff_words
 from governance.models import REASON_MAX, Stakeholder
 from governance.services import Charter
-from governance.services.revisions import RunDetail
+from governance.services.revision_screens import RunDetail
 from governance.storage.revisions import ResultRow, StepRow
 from pages import ui
 from pages.components.fields import limited_text
