@@ -33,6 +33,19 @@ GUIDELINE_FIELDS = (
 _FORM_TOKEN = re.compile(r"[A-Za-z0-9_-]{8,64}")
 
 
+#: How a message names the type of a JSON value a file holds where another was expected.
+_JSON_TYPES = {dict: "an object", list: "an array", str: "text", bool: "true or false"}
+
+
+def json_kind(value: object) -> str:
+    """What a parsed JSON value is, in words: ``an object``, ``a number``, ``null``..."""
+    if value is None:
+        return "null"
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return "a number"
+    return _JSON_TYPES.get(type(value), type(value).__name__)
+
+
 def field_errors(exc: ValidationError) -> dict[str, str]:
     """One message per field from a pydantic error, in words a person can act on."""
     errors: dict[str, str] = {}

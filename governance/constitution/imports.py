@@ -24,6 +24,7 @@ from governance.constitution.model import SCHEMA_VERSION
 from governance.errors import ValidationFailed
 from governance.models import TITLE_MAX, GuidelineText
 from governance.text import clean_text
+from governance.validation import json_kind
 
 MAX_IMPORT_BYTES = 10 * 1024 * 1024
 """Larger files are refused before they are read."""
@@ -38,8 +39,6 @@ DERIVED_STATEMENT = (
     "A response follows this principle when this critique finds nothing to fix in it: {critique}"
 )
 """The statement of an imported principle that has none: voters read this."""
-
-_JSON_TYPES = {dict: "an object", list: "an array", str: "text", bool: "true or false"}
 
 
 @dataclass(frozen=True)
@@ -69,14 +68,6 @@ def _refuse(message: str) -> NoReturn:
     raise ValidationFailed({"file": message})
 
 
-def _kind(value: object) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        return "a number"
-    return _JSON_TYPES.get(type(value), type(value).__name__)
-
-
 def _load_json(data: bytes) -> object:
     if len(data) > MAX_IMPORT_BYTES:
         _refuse(f"the file is {len(data):,} bytes; the limit is {MAX_IMPORT_BYTES:,} bytes (10 MB)")
@@ -104,7 +95,7 @@ def _text(item: Mapping[str, Any], key: str, where: str, *, default: str | None 
         _refuse(f"{where}: missing key {key!r}")
     value = item[key]
     if not isinstance(value, str):
-        _refuse(f"{where}: {key!r} must be text, not {_kind(value)}")
+        _refuse(f"{where}: {key!r} must be text, not {json_kind(value)}")
     return value
 
 
@@ -133,7 +124,7 @@ def _list(document: Mapping[str, Any], key: str) -> list[Any]:
         _refuse(f"missing key {key!r}")
     items = document[key]
     if not isinstance(items, list):
-        _refuse(f"{key!r} must be an array, not {_kind(items)}")
+        _refuse(f"{key!r} must be an array, not {json_kind(items)}")
     if not items:
         _refuse(f"{key!r} is empty: there are no principles to import")
     return items
@@ -141,7 +132,7 @@ def _list(document: Mapping[str, Any], key: str) -> list[Any]:
 
 def _object(value: object, where: str, keys: str) -> Mapping[str, Any]:
     if not isinstance(value, dict):
-        _refuse(f"{where} must be an object with {keys}, not {_kind(value)}")
+        _refuse(f"{where} must be an object with {keys}, not {json_kind(value)}")
     return value
 
 
@@ -223,7 +214,7 @@ def _hf_cai(document: object, default_category: str) -> list[_Item]:
     if not isinstance(document, dict):
         _refuse(
             "expected a Hugging Face CAI recipe: a JSON object with a 'constitutions' array,"
-            f" not {_kind(document)}"
+            f" not {json_kind(document)}"
         )
     items = []
     for number, raw in enumerate(_list(document, "constitutions"), start=1):
@@ -239,7 +230,7 @@ def _charter(document: object, default_category: str, categories: Sequence[str])
     if not isinstance(document, dict):
         _refuse(
             "expected a Charter constitution (constitution.json): a JSON object,"
-            f" not {_kind(document)}"
+            f" not {json_kind(document)}"
         )
     if "schema_version" not in document:
         _refuse("missing key 'schema_version'; is this a Charter constitution (constitution.json)?")

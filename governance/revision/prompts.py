@@ -34,6 +34,7 @@ from governance.constitution.model import canonical_bytes
 from governance.errors import ValidationFailed
 from governance.languages import LANGUAGES
 from governance.text import clean_text
+from governance.validation import json_kind
 
 PROMPT_MAX = 8000
 """Most characters in one prompt, after cleaning."""
@@ -72,7 +73,6 @@ BUILTIN_VERSION = "1"
 _BUILTIN_FILE = "builtin_prompts.jsonl"
 _ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
-_JSON_TYPES = {dict: "an object", list: "an array", str: "text", bool: "true or false"}
 
 
 @dataclass(frozen=True)
@@ -146,14 +146,6 @@ def builtin_prompt_set() -> PromptSet:
 
 def _refuse(message: str) -> NoReturn:
     raise ValidationFailed({"file": message})
-
-
-def _kind(value: object) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        return "a number"
-    return _JSON_TYPES.get(type(value), type(value).__name__)
 
 
 def _quoted(value: str) -> str:
@@ -261,7 +253,7 @@ def _jsonl_value(entry: Mapping[str, Any], key: str) -> str | None:
         return value
     if key == "id" and isinstance(value, int) and not isinstance(value, bool):
         return str(value)
-    raise ValueError(f"{key!r} must be text, not {_kind(value)}")
+    raise ValueError(f"{key!r} must be text, not {json_kind(value)}")
 
 
 def _jsonl_rows(text: str) -> Iterator[_Read]:
@@ -281,7 +273,7 @@ def _jsonl_rows(text: str) -> Iterator[_Read]:
             yield number, "not a JSON object: it holds a number too long to read"
             continue
         if not isinstance(entry, dict):
-            yield number, f"not a JSON object but {_kind(entry)}"
+            yield number, f"not a JSON object but {json_kind(entry)}"
             continue
         unknown = [key for key in entry if key not in KEYS]
         if unknown:
