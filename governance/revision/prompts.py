@@ -24,7 +24,7 @@ import hashlib
 import io
 import json
 import re
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from importlib import resources
 from typing import Any, NoReturn
@@ -63,6 +63,9 @@ FORMATS = ("csv", "jsonl")
 
 KEYS = ("id", "prompt", "category", "language", "kind")
 """The columns of a CSV file and the keys of a JSONL object, in the order written."""
+
+LIST_KEYS = ("principles",)
+"""Keys a JSONL object may give as an array of text (read as the words of one value)."""
 
 BUILTIN_NAME = "builtin"
 """The name of the set Charter ships."""
@@ -178,19 +181,19 @@ def _decode(data: bytes) -> str:
 _Read = tuple[int, dict[str, str | None] | str]
 
 
-def _csv_header(cells: Sequence[str], line: int) -> list[str]:
+def _csv_header(cells: Sequence[str], line: int, keys: Sequence[str]) -> list[str]:
     names = [cell.strip().lower() for cell in cells]
     found = ", ".join(_quoted(cell) for cell in cells)
     if "prompt" not in names:
         _refuse(
             f"line {line}: the header row has no 'prompt' column (found {found});"
-            f" the columns are {', '.join(KEYS)}, separated by commas"
+            f" the columns are {', '.join(keys)}, separated by commas"
         )
     # A column without a name is allowed (spreadsheets add them) as long as it stays empty.
-    unknown = [cell for cell, name in zip(cells, names, strict=True) if name not in (*KEYS, "")]
+    unknown = [cell for cell, name in zip(cells, names, strict=True) if name not in (*keys, "")]
     if unknown:
         listed = ", ".join(_quoted(cell) for cell in unknown)
-        _refuse(f"line {line}: unknown column {listed}; the columns are {', '.join(KEYS)}")
+        _refuse(f"line {line}: unknown column {listed}; the columns are {', '.join(keys)}")
     repeated = sorted({name for name in names if name and names.count(name) > 1})
     if repeated:
         _refuse(f"line {line}: the column {', '.join(map(repr, repeated))} appears twice")
@@ -206,7 +209,7 @@ def _unnamed_value(header: Sequence[str], cells: Sequence[str]) -> int | None:
     return None
 
 
-def _csv_rows(text: str) -> Iterator[_Read]:
+def _csv_rows(text: str, keys: Sequence[str]) -> Iterator[_Read]:
     # strict: a quote opened and never closed is an error, not the rest of the file as one value.
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     header: list[str] | None = None
@@ -230,7 +233,7 @@ def _csv_rows(text: str) -> Iterator[_Read]:
         if not any(cell.strip() for cell in cells):
             continue
         if header is None:
-            header = _csv_header(cells, start)
+            header = _csv_header(cells, start, keys)
             continue
         stray = _unnamed_value(header, cells)
         if stray:
@@ -242,7 +245,7 @@ def _csv_rows(text: str) -> Iterator[_Read]:
                 ),
             )
             continue
-        values: dict[str, str | None] = dict.fromkeys(KEYS)
+        values: dict[str, str | None] = dict.fromkeys(keys)
         values.update((key, cell) for key, cell in zip(header, cells, strict=False) if key)
         yield start, values
 
@@ -251,12 +254,14 @@ def _jsonl_value(entry: Mapping[str, Any], key: str) -> str | None:
     value = entry.get(key)
     if value is None or isinstance(value, str):
         return value
+    if key in LIST_KEYS and isinstance(value, list) and all(isinstance(v, str) for v in value):
+        return " ".join(value)
     if key == "id" and isinstance(value, int) and not isinstance(value, bool):
         return str(value)
     raise ValueError(f"{key!r} must be text, not {json_kind(value)}")
 
 
-def _jsonl_rows(text: str) -> Iterator[_Read]:
+def _jsonl_rows(text: str, keys: Sequence[str]) -> Iterator[_Read]:
     # Only line breaks end a line: U+2028 and its kind are allowed inside JSON text.
     for number, line in enumerate(_LINE_BREAK.split(text), start=1):
         if not line.strip():
@@ -275,13 +280,13 @@ def _jsonl_rows(text: str) -> Iterator[_Read]:
         if not isinstance(entry, dict):
             yield number, f"not a JSON object but {json_kind(entry)}"
             continue
-        unknown = [key for key in entry if key not in KEYS]
+        unknown = [key for key in entry if key not in keys]
         if unknown:
             listed = ", ".join(_quoted(key) for key in unknown)
-            yield number, f"unknown key {listed}; the keys are {', '.join(KEYS)}"
+            yield number, f"unknown key {listed}; the keys are {', '.join(keys)}"
             continue
         try:
-            yield number, {key: _jsonl_value(entry, key) for key in KEYS}
+            yield number, {key: _jsonl_value(entry, key) for key in keys}
         except ValueError as exc:
             yield number, str(exc)
 
@@ -364,6 +369,37 @@ def parse_prompt_file(
             ``PROBLEMS_SHOWN``), if anything in the file is wrong; under ``name`` or
             ``format`` if those are. Then nothing is returned.
     """
+    set_name, rows = read_prompt_rows(data, name=name, categories=categories, fmt=fmt)
+    return PromptSet(name=set_name, prompts=tuple(prompt for prompt, _ in rows))
+
+
+#: Checks a row's values beyond the prompt's own keys; returns what is wrong with them.
+ExtraCheck = Callable[[Mapping[str, str | None]], list[str]]
+
+
+def read_prompt_rows(
+    data: bytes,
+    *,
+    name: str,
+    categories: Sequence[str],
+    fmt: str | None = None,
+    extra_keys: Sequence[str] = (),
+    check_extra: ExtraCheck | None = None,
+) -> tuple[str, list[tuple[RevisionPrompt, dict[str, str | None]]]]:
+    """``parse_prompt_file`` for files with more keys: each prompt with its row's values.
+
+    Args:
+        data: As ``parse_prompt_file``.
+        name: What to call the set (cleaned and returned).
+        categories: As ``parse_prompt_file``.
+        fmt: As ``parse_prompt_file``.
+        extra_keys: Keys (columns) beyond ``KEYS`` the file may have.
+        check_extra: What is wrong with a row's values; its problems are listed by line
+            with the others.
+
+    Raises:
+        ValidationFailed: As ``parse_prompt_file``.
+    """
     if fmt is not None and fmt not in FORMATS:
         raise ValidationFailed({"format": f"unknown format {fmt!r}; one of {', '.join(FORMATS)}"})
     try:
@@ -373,10 +409,12 @@ def parse_prompt_file(
     text = _decode(data)
     if fmt is None:
         fmt = "jsonl" if text.lstrip().startswith("{") else "csv"
-    rows = _jsonl_rows(text) if fmt == "jsonl" else _csv_rows(text)
+    keys = (*KEYS, *extra_keys)
+    rows = _jsonl_rows(text, keys) if fmt == "jsonl" else _csv_rows(text, keys)
 
     problems: list[tuple[int, str]] = []
     read: list[tuple[int, RevisionPrompt, bool]] = []
+    extras: list[dict[str, str | None]] = []
     for position, (line, values) in enumerate(rows, start=1):
         if position > PROMPT_COUNT_MAX:
             # Counting the rest would mean reading it all; the file is refused either way.
@@ -387,11 +425,14 @@ def parse_prompt_file(
             problems.append((line, values))
             continue
         prompt, faults = _checked(values, categories)
+        if check_extra is not None:
+            faults.extend(check_extra(values))
         problems.extend((line, fault) for fault in faults)
         given = bool(prompt.id)
         if not given:
             prompt = replace(prompt, id=f"p{position:03d}")
         read.append((line, prompt, given))
+        extras.append({key: values.get(key) for key in extra_keys})
     if not read and not problems:
         _refuse("the file holds no prompts")
     problems.extend(_repeated_ids(read))
@@ -399,7 +440,7 @@ def parse_prompt_file(
         problems.sort(key=lambda problem: problem[0])
         messages = [f"line {line}: {message}" if line else message for line, message in problems]
         _refuse(_refusal(messages))
-    return PromptSet(name=set_name, prompts=tuple(prompt for _, prompt, _ in read))
+    return set_name, [(prompt, extra) for (_, prompt, _), extra in zip(read, extras, strict=True)]
 
 
 def _repeated_ids(read: Sequence[tuple[int, RevisionPrompt, bool]]) -> list[tuple[int, str]]:

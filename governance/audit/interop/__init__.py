@@ -1,0 +1,1 @@
+"""Round trips with the tools audit teams use: Inspect AI and promptfoo, read and written."""

@@ -1,0 +1,108 @@
+"""What an imported log holds, whichever tool wrote it, and how its scores find principles.
+
+A reader (``inspect_log``, ``promptfoo_results``) turns a tool's file into an
+``ImportedLog``: one ``ImportedScore`` per (sample, score) with the *label* the file gives
+the score (a sample's metadata value, a promptfoo metric, a score's key). ``map_scores``
+then names each score's Charter principle, by a person's mapping or as written, and lists
+the scores that map to none: they are shown to the person, never dropped silently.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass, replace
+from datetime import datetime
+
+#: How a Charter principle id looks (``P-0007``).
+PRINCIPLE_ID = re.compile(r"P-\d{4,}")
+
+#: The verdicts an audit records for one (prompt, principle).
+COMPLIES, VIOLATES, PARTIAL, NOT_APPLICABLE, UNPARSEABLE = (
+    "complies",
+    "violates",
+    "partial",
+    "not_applicable",
+    "unparseable",
+)
+VERDICTS = (COMPLIES, VIOLATES, PARTIAL, NOT_APPLICABLE, UNPARSEABLE)
+
+#: The sample metadata key an Inspect log names a principle by, unless the person names another.
+DEFAULT_KEY = "principle_id"
+
+
+def verdict_for(score: float) -> str:
+    """A score from 0 (fails) to 1 (passes) in words; anything between is ``partial``."""
+    if score >= 1:
+        return COMPLIES
+    if score <= 0:
+        return VIOLATES
+    return PARTIAL
+
+
+@dataclass(frozen=True)
+class ImportedScore:
+    """One score of one sample, as the file gives it."""
+
+    sample_id: str
+    """The sample's id in the file (with its epoch when there are several)."""
+    prompt: str
+    """The input the model was given, as text."""
+    response: str
+    """What the model answered, as text."""
+    label: str
+    """What the file calls the thing scored: the metadata value, metric or score key."""
+    score: float | None
+    """From 0 to 1, partial scores as they are; None when the tool gave no usable score."""
+    verdict: str
+    """One of ``VERDICTS`` (``verdict_for(score)``, or unparseable / not_applicable)."""
+    explanation: str = ""
+    """The grader's reason, if the file has one."""
+    principle_id: str = ""
+    """The Charter principle, once ``map_scores`` found one."""
+
+
+@dataclass(frozen=True)
+class ImportedLog:
+    """Everything Charter keeps of one tool's file."""
+
+    source: str
+    """``inspect`` or ``promptfoo``."""
+    tool_version: str
+    """The tool's version, or the log format's, as the file states it."""
+    task: str
+    """The task name (Inspect) or the description (promptfoo)."""
+    model: str
+    """The model that answered (its provider's name for it)."""
+    judge: str
+    """The scorer or grader that scored the answers."""
+    created: datetime | None
+    """When the tool ran, as the file says (UTC)."""
+    scores: tuple[ImportedScore, ...]
+
+
+def map_scores(
+    scores: Sequence[ImportedScore],
+    mapping: Mapping[str, str],
+    known: Collection[str],
+) -> tuple[list[ImportedScore], list[ImportedScore]]:
+    """Each score's principle: ``mapping[label]`` if given, else the label if it is an id.
+
+    Args:
+        scores: As a reader returned them.
+        mapping: From the file's labels to Charter principle ids (``{"fairness": "P-0006"}``).
+        known: The principle ids a score may map to (the chosen release's).
+
+    Returns:
+        The scores that map to a known principle (``principle_id`` set), and those that
+        do not, in file order.
+    """
+    mapped: list[ImportedScore] = []
+    unmapped: list[ImportedScore] = []
+    for score in scores:
+        target = mapping.get(score.label, score.label).strip()
+        if target in known:
+            mapped.append(replace(score, principle_id=target))
+        else:
+            unmapped.append(score)
+    return mapped, unmapped
