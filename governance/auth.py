@@ -40,6 +40,8 @@ class Action(StrEnum):
     VIEW_JOBS = "see background jobs"
     CANCEL_JOBS = "cancel any background job"
     RUN_MODELS = "run models and curate what they make"
+    RUN_AUDITS = "run audits, import their results and add audit suites"
+    REOPEN_GUIDELINES = "send an adopted guideline back to deliberation"
 
 
 @dataclass(frozen=True)
@@ -82,6 +84,8 @@ PERMISSIONS: dict[Action, Permission] = {
     Action.VIEW_JOBS: _roles(_M, _S),
     Action.CANCEL_JOBS: _roles(_S),
     Action.RUN_MODELS: _roles(_S),
+    Action.RUN_AUDITS: _roles(_A, _S),
+    Action.REOPEN_GUIDELINES: _roles(_S),
 }
 
 

@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from governance.errors import ConfigurationError
 from governance.llm.specs import BUILTIN_MODELS, ModelSpec, model_registry
@@ -36,6 +36,7 @@ _ENV_NAMES = {
     "db_path": "CHARTER_DB",
     "groups": "CHARTER_GROUPS",
     "categories": "CHARTER_CATEGORIES",
+    "audit_threshold": "CHARTER_AUDIT_THRESHOLD",
 }
 _SLUG = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
 
@@ -55,6 +56,9 @@ class Settings(BaseModel):
     """Local demo sign-in: pick any seeded demo stakeholder (``CHARTER_DEMO=1``)."""
     models: tuple[ModelSpec, ...] = tuple(BUILTIN_MODELS.values())
     """Chat models runs may call (secrets.toml ``[charter.models.*]`` and the built-in two)."""
+    audit_threshold: float = Field(default=0.2, gt=0, lt=1)
+    """A principle is flagged when its violation rate is above this in two consecutive
+    audits of one model (``CHARTER_AUDIT_THRESHOLD``, between 0 and 1)."""
 
     @field_validator("groups", "categories")
     @classmethod
@@ -93,6 +97,8 @@ class Settings(BaseModel):
         for key, name in (("groups", "CHARTER_GROUPS"), ("categories", "CHARTER_CATEGORIES")):
             if env.get(name):
                 values[key] = tuple(part.strip() for part in env[name].split(",") if part.strip())
+        if env.get("CHARTER_AUDIT_THRESHOLD", "").strip():
+            values["audit_threshold"] = env["CHARTER_AUDIT_THRESHOLD"].strip()
         values["demo"] = env.get("CHARTER_DEMO", "").strip().lower() in {"1", "true", "yes", "on"}
         try:
             return cls.model_validate(values)

@@ -53,6 +53,12 @@ class EventAction(StrEnum):
     REVISION_RESUMED = "revision.resumed"
     DATASET_ROW_EXCLUDED = "dataset.row_excluded"
     DATASET_ROW_RESTORED = "dataset.row_restored"
+    AUDIT_SUITE_ADDED = "audit.suite_added"
+    AUDIT_STARTED = "audit.started"
+    AUDIT_RESUMED = "audit.resumed"
+    AUDIT_IMPORTED = "audit.imported"
+    VERDICT_REVIEWED = "verdict.reviewed"
+    GUIDELINE_REOPENED = "guideline.reopened"
 
 
 class Event(BaseModel):

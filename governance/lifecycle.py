@@ -75,6 +75,8 @@ TRANSITIONS: dict[tuple[Status, Status], Transition] = {
     # A steward resolving a conflict before release can send one guideline back.
     (Status.APPROVED, Status.DELIBERATION): Transition("send back to deliberation", _needs_reason),
     (Status.ADOPTED, Status.RETIRED): Transition("retire", _needs_reason),
+    # An audit showed the model keeps violating it: the community deliberates it again.
+    (Status.ADOPTED, Status.DELIBERATION): Transition("reopen for deliberation", _needs_reason),
     # Rolling the constitution back to a release that held it brings a guideline back.
     (Status.RETIRED, Status.ADOPTED): Transition("restore by rollback", _needs_reason),
 }

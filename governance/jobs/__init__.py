@@ -5,5 +5,6 @@ cases (``charter.jobs``); ``runner`` runs items in a small thread pool. Importin
 registers Charter's own kinds.
 """
 
+from governance.jobs import audit as audit  # registers audit
 from governance.jobs import deadlines as deadlines  # registers close-due
 from governance.jobs import revise as revise  # registers revise

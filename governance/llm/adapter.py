@@ -140,14 +140,20 @@ class ModelClient:
         return reply
 
     def structured(
-        self, messages: Sequence[Message], schema: type[Any], *, text_form: str = TEXT_FORM
+        self,
+        messages: Sequence[Message],
+        schema: type[Any],
+        *,
+        text_form: str = TEXT_FORM,
+        parse_text: Callable[[str], dict[str, Any] | None] = parse_text_form,
     ) -> Reply:
         """A structured answer (``Reply.parsed``), or why it did not parse (``parse_error``).
 
         Models with tool calling answer through a forced tool call of ``schema`` (a pydantic
         model); others are asked for ``text_form`` and their text is read with
-        ``parse_text_form``. A reply that does not parse is returned with ``parse_error``
-        set, and kept in the cache like any other.
+        ``parse_text`` (by default a critique's form, ``parse_text_form``). A reply that
+        does not parse is returned with ``parse_error`` set, and kept in the cache like
+        any other.
 
         Raises:
             ModelCallFailed: Every try failed.
@@ -180,7 +186,7 @@ class ModelClient:
             message, ms = self._invoke(lambda: self.model.invoke(as_langchain(asked)))
             text = message_text(message)
             tokens_in, tokens_out = token_counts(message)
-            value = parse_text_form(text)
+            value = parse_text(text)
             reply = Reply(
                 text,
                 tokens_in,

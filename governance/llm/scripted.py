@@ -42,6 +42,12 @@ def _needed(*texts: str) -> bool:
     return digest[0] % 3 != 0
 
 
+def hash_fraction(*texts: str) -> float:
+    """A fixed number in [0, 1) per conversation."""
+    digest = hashlib.sha256("\x1e".join(texts).encode("utf-8", "surrogatepass")).digest()
+    return digest[1] / 256
+
+
 class ScriptedChatModel(BaseChatModel):
     """Template replies for the pipeline's three turns; see the module docstring."""
 
@@ -105,7 +111,12 @@ class ScriptedChatModel(BaseChatModel):
         args: dict[str, Any] = {}
         for name, schema in tool.get("parameters", {}).get("properties", {}).items():
             kind = schema.get("type")
-            if kind == "boolean":
+            choices = schema.get("enum")
+            if choices:  # the first choice when a critique would find something, else the next
+                args[name] = choices[0] if needed or len(choices) == 1 else choices[1]
+            elif kind == "number":
+                args[name] = round(0.5 + (hash_fraction(answer, request) / 2), 2)
+            elif kind == "boolean":
                 args[name] = needed
             elif kind == "string":
                 args[name] = critique

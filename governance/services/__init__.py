@@ -2,7 +2,7 @@
 
 Each area has one noun, the same on its page, in its service and in its storage:
 guidelines, ballots, rules, discussion, people, constitution, imports, dashboard, events, jobs,
-models, revisions.
+models, revisions, audits (and their reviews).
 """
 
 from __future__ import annotations
@@ -11,6 +11,8 @@ from collections.abc import Mapping
 from typing import Any
 
 from governance.config import Settings
+from governance.services.audit_reviews import AuditReviews
+from governance.services.audits import Audits
 from governance.services.ballots import Ballots
 from governance.services.base import Clock, utc_now
 from governance.services.constitution import Constitutions
@@ -74,6 +76,15 @@ class Charter:
             constitution=self.constitution,
             jobs=self.jobs,
         )
+        self.audits = Audits(
+            db,
+            settings,
+            clock=clock,
+            models=self.models,
+            constitution=self.constitution,
+            jobs=self.jobs,
+        )
+        self.audit_reviews = AuditReviews(db, settings, clock=clock)
 
     @classmethod
     def open(

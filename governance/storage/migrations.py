@@ -391,6 +391,98 @@ def _revisions(cur: Cursor) -> None:
         cur.execute(statement)
 
 
+def _audits(cur: Cursor) -> None:
+    # Audits: suites of prompts tagged with principle ids; a run sends a suite's prompts to
+    # a model and has a judge give a verdict per tagged principle. Imported Inspect and
+    # promptfoo logs are runs too (source), so they are reviewed and charted alike.
+    # Human reviews are appended, never updated: the latest per verdict counts.
+    statements = [
+        """CREATE TABLE audit_suites (
+            name VARCHAR NOT NULL,
+            version INTEGER NOT NULL,
+            content_hash VARCHAR NOT NULL,
+            description VARCHAR NOT NULL,
+            prompts VARCHAR NOT NULL,
+            created_by INTEGER,
+            created_at TIMESTAMPTZ NOT NULL,
+            PRIMARY KEY (name, version)
+        )""",
+        "CREATE SEQUENCE audit_run_ids START 1",
+        """CREATE TABLE audit_runs (
+            id BIGINT PRIMARY KEY,
+            job_id BIGINT,
+            source VARCHAR NOT NULL CHECK (source IN ('charter', 'inspect', 'promptfoo')),
+            origin VARCHAR NOT NULL,
+            release_version VARCHAR NOT NULL,
+            release_hash VARCHAR NOT NULL,
+            principles VARCHAR NOT NULL,
+            model_name VARCHAR NOT NULL,
+            model_settings VARCHAR NOT NULL,
+            judge_name VARCHAR NOT NULL,
+            judge_settings VARCHAR NOT NULL,
+            suite_name VARCHAR NOT NULL,
+            suite_version INTEGER NOT NULL,
+            suite_hash VARCHAR NOT NULL,
+            concurrency INTEGER NOT NULL,
+            total INTEGER NOT NULL,
+            created_by INTEGER,
+            created_at TIMESTAMPTZ NOT NULL
+        )""",
+        """CREATE TABLE audit_prompts (
+            run_id BIGINT NOT NULL,
+            position INTEGER NOT NULL,
+            prompt_id VARCHAR NOT NULL,
+            text VARCHAR NOT NULL,
+            principle_ids VARCHAR NOT NULL,
+            category VARCHAR NOT NULL,
+            language VARCHAR NOT NULL,
+            kind VARCHAR NOT NULL,
+            PRIMARY KEY (run_id, position)
+        )""",
+        # One row per prompt once the model answered and the judge judged (or it failed).
+        """CREATE TABLE audit_responses (
+            run_id BIGINT NOT NULL,
+            position INTEGER NOT NULL,
+            response VARCHAR,
+            error VARCHAR,
+            input_tokens INTEGER NOT NULL,
+            output_tokens INTEGER NOT NULL,
+            ms DOUBLE NOT NULL,
+            calls INTEGER NOT NULL,
+            cached_calls INTEGER NOT NULL,
+            finished_at TIMESTAMPTZ NOT NULL,
+            PRIMARY KEY (run_id, position)
+        )""",
+        "CREATE SEQUENCE audit_verdict_ids START 1",
+        """CREATE TABLE audit_verdicts (
+            id BIGINT PRIMARY KEY,
+            run_id BIGINT NOT NULL,
+            position INTEGER NOT NULL,
+            principle_id VARCHAR NOT NULL,
+            verdict VARCHAR NOT NULL CHECK (verdict IN
+                ('complies', 'violates', 'partial', 'not_applicable', 'unparseable')),
+            score DOUBLE,
+            confidence DOUBLE,
+            explanation VARCHAR NOT NULL,
+            parse_error VARCHAR NOT NULL,
+            judged_at TIMESTAMPTZ NOT NULL
+        )""",
+        """CREATE TABLE audit_reviews (
+            verdict_id BIGINT NOT NULL,
+            seq INTEGER NOT NULL,
+            decision VARCHAR NOT NULL CHECK (decision IN ('confirm', 'override')),
+            verdict VARCHAR NOT NULL CHECK (verdict IN
+                ('complies', 'violates', 'partial', 'not_applicable', 'unparseable')),
+            reason VARCHAR NOT NULL,
+            reviewer_id INTEGER,
+            decided_at TIMESTAMPTZ NOT NULL,
+            PRIMARY KEY (verdict_id, seq)
+        )""",
+    ]
+    for statement in statements:
+        cur.execute(statement)
+
+
 Migration = Callable[[Cursor], None]
 
 #: In order; the position (from 1) is the migration's number.
@@ -402,6 +494,7 @@ MIGRATIONS: list[tuple[str, Migration]] = [
     ("form tokens", _form_tokens),
     ("forms that make several guidelines", _form_batches),
     ("model revision", _revisions),
+    ("audits", _audits),
 ]
 
 

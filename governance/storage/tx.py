@@ -7,6 +7,7 @@ from functools import cached_property
 import duckdb
 
 from governance.storage.analytics import Analytics
+from governance.storage.audits import AuditQueries
 from governance.storage.constitution import ConstitutionQueries
 from governance.storage.discussion import DiscussionQueries
 from governance.storage.events import EventQueries
@@ -84,6 +85,11 @@ class Tx:
     def model_calls(self) -> ModelCallQueries:
         """The cache of model calls."""
         return ModelCallQueries(self.cursor)
+
+    @cached_property
+    def audits(self) -> AuditQueries:
+        """Audit suites, runs, verdicts and their reviews."""
+        return AuditQueries(self.cursor)
 
     @cached_property
     def analytics(self) -> Analytics:

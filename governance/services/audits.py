@@ -1,0 +1,711 @@
+"""Audits: a suite's prompts answered by a model and judged per principle; imported logs.
+
+Reached as ``charter.audits``. A run is a job (kind ``audit``) shaped like a revision run:
+its prompts go in items, a runner works an item with no transaction open (the audited
+model answers, the judge gives a verdict per tagged principle), then stores its results in
+one transaction. Every reply is kept in the cache of model calls, so a run resumed after
+a crash, a cancel or a judge that timed out repeats no answered call.
+
+Logs written by Inspect AI and promptfoo are imported as runs too (``source``), so their
+scores are reported, charted and reviewed like Charter's own verdicts.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from governance.audit.interop.model import (
+    DEFAULT_KEY,
+    ImportedLog,
+    ImportedScore,
+    map_scores,
+)
+from governance.audit.judge import AuditOutcome, JudgedPrinciple, audit_prompt
+from governance.audit.suites import AuditPrompt, AuditSuite, builtin_suites, parse_suite_file
+from governance.auth import Action
+from governance.config import Settings
+from governance.constitution.model import Constitution
+from governance.errors import NotFound, ValidationFailed
+from governance.events import EventAction
+from governance.models import Stakeholder
+from governance.services.base import Clock, UseCases, utc_now
+from governance.services.prompt_pool import PromptPool
+from governance.storage import Database, Tx
+from governance.storage.audits import (
+    AuditPromptRow,
+    AuditRunRow,
+    NewResponse,
+    NewVerdict,
+    PrincipleCounts,
+    VerdictRow,
+)
+from governance.text import clean_text
+
+if TYPE_CHECKING:
+    from governance.services.constitution import Constitutions
+    from governance.services.jobs import Jobs
+    from governance.services.models import Models
+
+#: The job kind of a run.
+AUDIT = "audit"
+#: The fewest prompts in an item (see ``governance.services.revisions``).
+ITEM_PROMPTS_MIN = 16
+#: Longest error kept on a prompt's result.
+ERROR_MAX = 1_000
+#: The formats a log is imported from and a suite exported to.
+TOOLS = ("inspect", "promptfoo")
+#: Most entries in a mapping file.
+MAPPING_MAX = 10_000
+#: Unmapped labels named in a refusal or an event.
+LABELS_SHOWN = 10
+
+
+def run_subject(run_id: int) -> str:
+    """A run's subject in the event log."""
+    return f"audit-run:{run_id}"
+
+
+@dataclass(frozen=True)
+class SuiteInfo:
+    """A suite as listed."""
+
+    name: str
+    version: int
+    content_hash: str
+    description: str
+    prompts: int
+    principle_ids: tuple[str, ...]
+    builtin: bool
+
+
+@dataclass(frozen=True)
+class AuditRunDetail:
+    """A run, its verdicts and its per-principle figures."""
+
+    run: AuditRunRow
+    verdicts: tuple[VerdictRow, ...]
+    counts: tuple[PrincipleCounts, ...]
+
+
+@dataclass(frozen=True)
+class ImportReport:
+    """What an import stored, and what it could not place."""
+
+    run: AuditRunRow
+    imported: int
+    """Scores stored as verdicts."""
+    unmapped: tuple[ImportedScore, ...]
+    """Scores that map to no principle of the release, in file order."""
+
+
+def release_principles(constitution: Constitution) -> list[dict[str, Any]]:
+    """What a run records of each principle: its text and the decision behind it."""
+    return [
+        {
+            "id": p.id,
+            "title": p.title,
+            "statement": p.statement,
+            "critique_request": p.critique_request,
+            "category": p.category,
+            "priority": p.priority,
+            "guideline_id": p.provenance.guideline_id,
+            "guideline_version": p.provenance.guideline_version,
+            "rules_version": p.provenance.rules_version,
+            "decided_at": p.provenance.decided_at.isoformat(),
+            "approve": p.provenance.approve,
+            "reject": p.provenance.reject,
+            "abstain": p.provenance.abstain,
+            "content": hashlib.sha256(
+                f"{p.title}\x1f{p.statement}\x1f{p.critique_request}".encode()
+            ).hexdigest()[:16],
+        }
+        for p in sorted(constitution.principles, key=lambda p: p.priority)
+    ]
+
+
+def parse_mapping(data: bytes) -> dict[str, str]:
+    """A mapping file: a JSON object from a file's labels to Charter principle ids.
+
+    Raises:
+        ValidationFailed: Under ``map``, naming what is wrong.
+    """
+    try:
+        value = json.loads(data.decode("utf-8-sig"))
+    except (UnicodeDecodeError, ValueError) as exc:
+        raise ValidationFailed({"map": f"the mapping is not JSON: {exc}"}) from None
+    if not isinstance(value, dict):
+        raise ValidationFailed(
+            {"map": 'the mapping must be a JSON object such as {"fairness": "P-0006"}'}
+        )
+    if len(value) > MAPPING_MAX:
+        raise ValidationFailed({"map": f"the mapping has more than {MAPPING_MAX:,} entries"})
+    bad = [k for k, v in value.items() if not isinstance(v, str)]
+    if bad:
+        raise ValidationFailed(
+            {"map": f"the mapping's values must be principle ids; {bad[0]!r} is not text"}
+        )
+    return {str(k): str(v) for k, v in value.items()}
+
+
+class Audits(UseCases):
+    """Audit suites, runs and imports. Reached as ``charter.audits``."""
+
+    def __init__(
+        self,
+        db: Database,
+        settings: Settings,
+        *,
+        clock: Clock = utc_now,
+        models: Models,
+        constitution: Constitutions,
+        jobs: Jobs,
+    ) -> None:
+        """Bind audits to the models, the releases and the job runner."""
+        super().__init__(db, settings, clock=clock)
+        self.models = models
+        self.constitution = constitution
+        self.jobs = jobs
+        self._settled: dict[int, AuditRunRow] = {}
+        self._pool = PromptPool("charter-audit")
+
+    # -- suites ---------------------------------------------------------------------------
+
+    def suites(self) -> list[SuiteInfo]:
+        """The built-in suites, then every stored one (its latest version)."""
+        listed = [_info(s, builtin=True) for s in builtin_suites()]
+        with self.db.read() as tx:
+            names = [row[0] for row in tx.audits.suites()]
+        listed += [_info(self.suite(name), builtin=False) for name in names]
+        return listed
+
+    def suite(self, name: str, version: int | None = None) -> AuditSuite:
+        """A suite by name (its latest version, or ``version``).
+
+        Raises:
+            NotFound: No such suite or version.
+        """
+        for suite in builtin_suites():
+            if suite.name == name and version in (None, suite.version):
+                return suite
+        with self.db.read() as tx:
+            row = tx.audits.suite(name, version)
+        if row is None:
+            which = f"{name!r}" if version is None else f"{name!r} version {version}"
+            raise NotFound(f"no audit suite {which}")
+        prompts = tuple(
+            AuditPrompt(
+                id=p["id"],
+                text=p["prompt"],
+                principle_ids=tuple(p["principles"]),
+                category=p["category"],
+                language=p["language"],
+                kind=p["kind"],
+            )
+            for p in row.prompts
+        )
+        return AuditSuite(row.name, prompts, row.version, row.description)
+
+    def add_suite(
+        self,
+        actor: Stakeholder | None,
+        data: bytes,
+        *,
+        name: str,
+        fmt: str | None = None,
+        description: str = "",
+    ) -> AuditSuite:
+        """Store a suite read from a CSV or JSONL file, as a new version of ``name``.
+
+        The same prompts as the suite's latest version store nothing and return that one.
+
+        Raises:
+            ValidationFailed: The file (by line), the name or the description is wrong.
+            NotAllowed: The person may not run audits.
+        """
+        if name.strip() in {s.name for s in builtin_suites()}:
+            raise ValidationFailed({"name": f"{name.strip()!r} is a built-in suite's name"})
+        about = ""
+        if description.strip():
+            try:
+                about = clean_text(description, max_length=500, multiline=False)
+            except ValueError as exc:
+                raise ValidationFailed({"description": str(exc)}) from None
+        parsed = parse_suite_file(
+            data, name=name, categories=self.settings.categories, fmt=fmt, description=about
+        )
+        now = self.clock()
+        with self.db.transaction() as tx:
+            actor_id = self._actor_id(tx, actor, Action.RUN_AUDITS)
+            latest = tx.audits.suite(parsed.name)
+            if latest is not None and latest.content_hash == parsed.content_hash:
+                return AuditSuite(parsed.name, parsed.prompts, latest.version, latest.description)
+            version = 1 if latest is None else latest.version + 1
+            tx.audits.insert_suite(
+                name=parsed.name,
+                version=version,
+                content_hash=parsed.content_hash,
+                description=about,
+                prompts=[p.row() for p in parsed.prompts],
+                created_by=actor_id,
+                at=now,
+            )
+            self._log(
+                tx,
+                actor_id=actor_id,
+                action=EventAction.AUDIT_SUITE_ADDED,
+                subject=f"audit-suite:{parsed.name}",
+                at=now,
+                after={"version": version, "prompts": len(parsed.prompts)},
+            )
+        return AuditSuite(parsed.name, parsed.prompts, version, about)
+
+    # -- runs -----------------------------------------------------------------------------
+
+    def start(
+        self,
+        actor: Stakeholder | None,
+        *,
+        suite: str,
+        release: str,
+        model: str,
+        judge: str | None = None,
+        concurrency: int | None = None,
+        suite_version: int | None = None,
+    ) -> AuditRunRow:
+        """Start an audit run (auditors and stewards; None: the operator).
+
+        Args:
+            actor: Who starts it.
+            suite: The suite's name.
+            release: A release version, or ``latest``.
+            model: The registered model under audit.
+            judge: The registered model that judges (default: ``model`` itself).
+            concurrency: Prompts at once (default: the audited model's own).
+            suite_version: A suite version (default: its latest).
+
+        Raises:
+            ValidationFailed: Unknown suite, release or model; a suite testing principles
+                the release does not hold (named); a bad concurrency.
+            NotAllowed: The person may not run audits.
+        """
+        problems: dict[str, str] = {}
+        specs = {}
+        for field, name in (("model", model), ("judge", judge or model)):
+            try:
+                specs[field] = self.models.spec(name)
+            except ValidationFailed as exc:
+                problems[field] = next(iter(exc.errors.values()))
+        if concurrency is not None and not 1 <= concurrency <= 64:
+            problems["concurrency"] = "must be 1 to 64"
+        chosen: AuditSuite | None = None
+        try:
+            chosen = self.suite(suite, suite_version)
+        except NotFound as exc:
+            problems["suite"] = exc.message
+        try:
+            info = self.constitution.release(release)
+        except NotFound as exc:
+            problems["release"] = exc.message
+            info = None
+        if info is not None and chosen is not None:
+            outside = chosen.outside([p.id for p in info.constitution.principles])
+            if outside:
+                problems["suite"] = (
+                    f"suite {chosen.name} (version {chosen.version}) tests principles that"
+                    f" release {info.row.version} does not hold: {', '.join(outside)}"
+                )
+        if problems:
+            raise ValidationFailed(problems)
+        assert info is not None and chosen is not None
+        rows = [
+            AuditPromptRow(i, p.id, p.text, p.principle_ids, p.category, p.language, p.kind)
+            for i, p in enumerate(chosen.prompts)
+        ]
+        now = self.clock()
+        with self.db.transaction() as tx:
+            actor_id = self._actor_id(tx, actor, Action.RUN_AUDITS)
+            run_id = tx.audits.insert_run(
+                source="charter",
+                origin="",
+                release_version=info.row.version,
+                release_hash=info.row.content_hash,
+                principles=release_principles(info.constitution),
+                model_name=specs["model"].name,
+                model_settings=specs["model"].public(),
+                judge_name=specs["judge"].name,
+                judge_settings=specs["judge"].public(),
+                suite_name=chosen.name,
+                suite_version=chosen.version,
+                suite_hash=chosen.content_hash,
+                concurrency=concurrency or specs["model"].concurrency,
+                prompts=rows,
+                created_by=actor_id,
+                at=now,
+            )
+            self._log(
+                tx,
+                actor_id=actor_id,
+                action=EventAction.AUDIT_STARTED,
+                subject=run_subject(run_id),
+                at=now,
+                after={
+                    "release": info.row.version,
+                    "model": specs["model"].name,
+                    "judge": specs["judge"].name,
+                    "suite": f"{chosen.name}@{chosen.version}",
+                    "prompts": len(rows),
+                },
+            )
+            self._start_job(tx, run_id, actor_id)
+            run = tx.audits.run(run_id)
+        self.jobs.notify()
+        assert run is not None
+        return run
+
+    def resume(self, actor: Stakeholder | None, run_id: int) -> AuditRunRow:
+        """Run again the prompts of a run with no result yet or whose try failed.
+
+        Raises:
+            NotFound: No such run.
+            ValidationFailed: An imported run, one still under way, or nothing left to do.
+        """
+        now = self.clock()
+        with self.db.transaction() as tx:
+            actor_id = self._actor_id(tx, actor, Action.RUN_AUDITS)
+            run = self._run(tx, run_id)
+            if run.source != "charter":
+                raise ValidationFailed({"run": f"run {run_id} was imported; nothing to resume"})
+            if run.job_status in ("queued", "running"):
+                raise ValidationFailed({"run": f"run {run_id} is still under way"})
+            if not tx.audits.unfinished(run_id):
+                raise ValidationFailed({"run": f"run {run_id} has nothing left to do"})
+            self._log(
+                tx,
+                actor_id=actor_id,
+                action=EventAction.AUDIT_RESUMED,
+                subject=run_subject(run_id),
+                at=now,
+            )
+            self._start_job(tx, run_id, actor_id)
+            resumed = tx.audits.run(run_id)
+        self.jobs.notify()
+        assert resumed is not None
+        return resumed
+
+    def runs(self, limit: int = 100, *, model: str | None = None) -> list[AuditRunRow]:
+        """The latest runs first."""
+        with self.db.read() as tx:
+            return tx.audits.runs(limit, model=model)
+
+    def run(self, run_id: int) -> AuditRunDetail:
+        """A run with its verdicts and per-principle figures.
+
+        Raises:
+            NotFound: No such run.
+        """
+        with self.db.read() as tx:
+            run = self._run(tx, run_id)
+            verdicts = tx.audits.verdicts(run_id)
+            counts = [c for _, c in tx.audits.counts_by_run([run_id])]
+        return AuditRunDetail(run, tuple(verdicts), tuple(counts))
+
+    # -- imports and exports ----------------------------------------------------------------
+
+    def import_log(
+        self,
+        actor: Stakeholder | None,
+        data: bytes,
+        fmt: str,
+        *,
+        release: str = "latest",
+        key: str = DEFAULT_KEY,
+        mapping: Mapping[str, str] | None = None,
+        file_name: str = "",
+    ) -> ImportReport:
+        """Store an Inspect AI log or promptfoo results as a run, its scores as verdicts.
+
+        Scores map to principles of ``release`` through ``mapping``, else their label
+        (the sample metadata ``key``, or the promptfoo metric) as written. Scores that map
+        to none are returned, never dropped silently; a file where none maps is refused.
+
+        Raises:
+            ValidationFailed: Unknown format, a file the reader refuses (under ``file``),
+                nothing that maps, a file imported before.
+            NotAllowed: The person may not run audits.
+        """
+        if fmt not in TOOLS:
+            raise ValidationFailed({"format": f"unknown format {fmt!r}; one of {', '.join(TOOLS)}"})
+        log = _read_log(data, fmt, key)
+        try:
+            info = self.constitution.release(release)
+        except NotFound as exc:
+            raise ValidationFailed({"release": exc.message}) from None
+        known = {p.id for p in info.constitution.principles}
+        mapped, unmapped = map_scores(log.scores, mapping or {}, known)
+        if not mapped:
+            labels = sorted({s.label for s in unmapped})
+            shown = ", ".join(repr(label) for label in labels[:LABELS_SHOWN])
+            more = f" and {len(labels) - LABELS_SHOWN} more" if len(labels) > LABELS_SHOWN else ""
+            raise ValidationFailed(
+                {
+                    "file": f"none of the {len(log.scores):,} scores maps to a principle of"
+                    f" release {info.row.version} (labels found: {shown or 'none'}{more});"
+                    " give a mapping file from these labels to principle ids"
+                }
+            )
+        digest = hashlib.sha256(data).hexdigest()
+        prompts, responses = _imported_rows(mapped)
+        now = self.clock()
+        with self.db.transaction() as tx:
+            actor_id = self._actor_id(tx, actor, Action.RUN_AUDITS)
+            earlier = tx.audits.run_by_hash(fmt, digest)
+            if earlier is not None:
+                raise ValidationFailed(
+                    {"file": f"this file was imported already, as audit run {earlier}"}
+                )
+            origin = f"{file_name or 'a file'}: {log.tool_version}"
+            run_id = tx.audits.insert_run(
+                source=fmt,
+                origin=origin[:500],
+                release_version=info.row.version,
+                release_hash=info.row.content_hash,
+                principles=release_principles(info.constitution),
+                model_name=log.model or "unknown",
+                model_settings={"imported": True},
+                judge_name=log.judge or "unknown",
+                judge_settings={"imported": True},
+                suite_name=log.task or "imported",
+                suite_version=0,
+                suite_hash=digest,
+                concurrency=1,
+                prompts=prompts,
+                created_by=actor_id,
+                at=log.created or now,
+            )
+            tx.audits.save_responses(run_id, responses, now, replace=False)
+            labels = sorted({s.label for s in unmapped})
+            self._log(
+                tx,
+                actor_id=actor_id,
+                action=EventAction.AUDIT_IMPORTED,
+                subject=run_subject(run_id),
+                at=now,
+                after={
+                    "source": fmt,
+                    "origin": origin[:500],
+                    "release": info.row.version,
+                    "imported": len(mapped),
+                    "unmapped": len(unmapped),
+                    "unmapped_labels": labels[:LABELS_SHOWN],
+                },
+            )
+            run = tx.audits.run(run_id)
+        assert run is not None
+        return ImportReport(run, len(mapped), tuple(unmapped))
+
+    def export(self, suite: str, release: str, fmt: str) -> tuple[str, str]:
+        """A suite and a release as an Inspect task file or a promptfoo config.
+
+        Returns:
+            (file name, text).
+
+        Raises:
+            ValidationFailed: Unknown format, suite or release; principles the release
+                does not hold.
+        """
+        if fmt not in TOOLS:
+            raise ValidationFailed({"format": f"unknown format {fmt!r}; one of {', '.join(TOOLS)}"})
+        try:
+            chosen = self.suite(suite)
+        except NotFound as exc:
+            raise ValidationFailed({"suite": exc.message}) from None
+        try:
+            info = self.constitution.release(release)
+        except NotFound as exc:
+            raise ValidationFailed({"release": exc.message}) from None
+        constitution = info.constitution
+        outside = chosen.outside([p.id for p in constitution.principles])
+        if outside:
+            raise ValidationFailed(
+                {
+                    "suite": f"suite {chosen.name} tests principles that release"
+                    f" {info.row.version} does not hold: {', '.join(outside)}"
+                }
+            )
+        stem = f"{chosen.name}-{info.row.version}"
+        if fmt == "inspect":
+            from governance.audit.interop.inspect_task import inspect_task
+
+            return f"{stem}_task.py", inspect_task(chosen, constitution)
+        from governance.audit.interop.promptfoo_suite import promptfoo_config
+
+        return f"{stem}-promptfooconfig.yaml", promptfoo_config(chosen, constitution)
+
+    # -- the job --------------------------------------------------------------------------
+
+    def plan(self, tx: Tx, run_id: int) -> list[dict[str, object]]:
+        """The items of a run's job: its unfinished prompts, in small batches."""
+        run = self._run(tx, run_id)
+        todo = tx.audits.unfinished(run_id)
+        size = max(ITEM_PROMPTS_MIN, -(-run.concurrency // 2))
+        items: list[dict[str, object]] = []
+        for start in range(0, len(todo), size):
+            batch = todo[start : start + size]
+            positions = [position for position, _ in batch]
+            items.append(
+                {"run": run_id, "positions": positions, "replace": any(f for _, f in batch)}
+            )
+        return items
+
+    def work(self, run_id: int, positions: Sequence[int]) -> list[tuple[int, AuditOutcome | str]]:
+        """Answer and judge prompts at once, with no transaction open.
+
+        Returns:
+            Each position's outcome, or its error as one line.
+        """
+        with self.db.read() as tx:
+            run = self._settled.get(run_id) or self._run(tx, run_id)
+            self._settled[run_id] = run  # what work reads of a run never changes
+            prompts = tx.audits.prompts(run_id, list(positions))
+        model = self.models.client(run.model_name)
+        judge = self.models.client(run.judge_name)
+        principles = {
+            p["id"]: JudgedPrinciple(p["id"], p["title"], p["statement"], p["critique_request"])
+            for p in run.principles
+        }
+        gate = self._pool.gate(run.id, run.concurrency)
+
+        def one(prompt: AuditPromptRow) -> tuple[int, AuditOutcome | str]:
+            tested = [principles[pid] for pid in prompt.principle_ids if pid in principles]
+            with gate:
+                try:
+                    outcome = audit_prompt(model, judge, prompt.text, prompt.kind, tested)
+                except Exception as exc:
+                    from governance.jobs.runner import describe_error
+
+                    return prompt.position, describe_error(exc)[:ERROR_MAX]
+                return prompt.position, outcome
+
+        return self._pool.map(one, prompts)
+
+    def commit(
+        self,
+        tx: Tx,
+        run_id: int,
+        outcomes: Sequence[tuple[int, AuditOutcome | str]],
+        *,
+        replace: bool = True,
+    ) -> dict[str, object]:
+        """Store an item's answers and verdicts in its transaction."""
+        responses = [
+            NewResponse(position, None, outcome)
+            if isinstance(outcome, str)
+            else NewResponse(
+                position,
+                outcome.response,
+                None,
+                tuple(
+                    NewVerdict(
+                        v.principle_id,
+                        v.verdict,
+                        v.score,
+                        v.confidence,
+                        v.explanation,
+                        v.parse_error,
+                    )
+                    for v in outcome.verdicts
+                ),
+                outcome.input_tokens,
+                outcome.output_tokens,
+                outcome.ms,
+                outcome.calls,
+                outcome.cached_calls,
+            )
+            for position, outcome in outcomes
+        ]
+        tx.audits.save_responses(run_id, responses, self.clock(), replace=replace)
+        self.models.write_replies(tx)
+        failed = sum(1 for r in responses if r.error is not None)
+        done = len(responses) - failed
+        message = f"audit {run_id}: {done} prompt(s) judged" + (
+            f", {failed} failed (resume the run to try them again)" if failed else ""
+        )
+        return {"run": run_id, "done": done, "failed": failed, "message": message}
+
+    # -- inside ---------------------------------------------------------------------------
+
+    def _start_job(self, tx: Tx, run_id: int, actor_id: int | None) -> None:
+        job = self.jobs.create_in(tx, AUDIT, {"run": run_id}, actor_id)
+        tx.audits.attach_job(run_id, job.id)
+
+    @staticmethod
+    def _run(tx: Tx, run_id: int) -> AuditRunRow:
+        run = tx.audits.run(run_id)
+        if run is None:
+            raise NotFound(f"no audit run {run_id}")
+        return run
+
+
+def _info(suite: AuditSuite, *, builtin: bool) -> SuiteInfo:
+    return SuiteInfo(
+        suite.name,
+        suite.version,
+        suite.content_hash,
+        suite.description,
+        len(suite.prompts),
+        suite.principle_ids,
+        builtin,
+    )
+
+
+def _read_log(data: bytes, fmt: str, key: str) -> ImportedLog:
+    if fmt == "inspect":
+        from governance.audit.interop.inspect_log import read_inspect_log
+
+        return read_inspect_log(data, key=key)
+    from governance.audit.interop.promptfoo_results import read_promptfoo_results
+
+    return read_promptfoo_results(data, key=key)
+
+
+def _imported_rows(
+    scores: Sequence[ImportedScore],
+) -> tuple[list[AuditPromptRow], list[NewResponse]]:
+    """One prompt per sample, its verdicts from the sample's mapped scores."""
+    samples: dict[str, list[ImportedScore]] = {}
+    for score in scores:
+        samples.setdefault(score.sample_id, []).append(score)
+    prompts = []
+    responses = []
+    for position, (sample_id, found) in enumerate(samples.items()):
+        first = found[0]
+        ids = tuple(dict.fromkeys(s.principle_id for s in found))
+        prompts.append(AuditPromptRow(position, sample_id[:200], first.prompt, ids, "", "", ""))
+        responses.append(
+            NewResponse(
+                position,
+                first.response,
+                None,
+                tuple(
+                    NewVerdict(s.principle_id, s.verdict, s.score, None, s.explanation)
+                    for s in found
+                ),
+            )
+        )
+    return prompts, responses
+
+
+__all__ = [
+    "AUDIT",
+    "AuditRunDetail",
+    "Audits",
+    "ImportReport",
+    "SuiteInfo",
+    "parse_mapping",
+    "release_principles",
+    "run_subject",
+]
