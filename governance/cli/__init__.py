@@ -7,9 +7,11 @@ Every refused action exits non-zero with one line on stderr; that translation ha
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 
+from governance.cli.audit import add_audit_commands
 from governance.cli.benchmarks import (
     cmd_bench_constitution,
     cmd_bench_revision,
@@ -191,6 +193,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--db", help=db_help)
     p.set_defaults(func=cmd_import)
 
+    add_audit_commands(sub, db_help)
+
     bench = sub.add_parser("bench", help="benchmarks; each prints one JSON line")
     bench_sub = bench.add_subparsers(dest="bench", required=True, parser_class=_Parser)
     p = bench_sub.add_parser(
@@ -255,3 +259,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("error: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # the reader (head, less) stopped reading: not an error
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0

@@ -27,6 +27,9 @@ COMPLIES, VIOLATES, PARTIAL, NOT_APPLICABLE, UNPARSEABLE = (
 )
 VERDICTS = (COMPLIES, VIOLATES, PARTIAL, NOT_APPLICABLE, UNPARSEABLE)
 
+#: The largest log Charter reads (checked before parsing).
+LOG_MAX = 256 * 1024 * 1024
+
 #: The sample metadata key an Inspect log names a principle by, unless the person names another.
 DEFAULT_KEY = "principle_id"
 
