@@ -168,12 +168,13 @@ def parse_judgement_text(text: str) -> dict[str, Any] | None:
         elif in_explanation:
             explanation.append(line)
     verdict = _VERDICT_WORDS.get(found.get("verdict", ""))
+    said_confidence = found.get("confidence", "")
     try:
-        confidence = float(found.get("confidence", "").rstrip("%"))
+        confidence = float(said_confidence.rstrip("%").strip())
     except ValueError:
         return None
-    if confidence > 1 and confidence <= 100:
-        confidence /= 100  # "80" or "80%"
+    if said_confidence.endswith("%"):
+        confidence /= 100  # "80%"
     said = "\n".join(explanation).strip()
     if verdict is None or not 0 <= confidence <= 1 or not said:
         return None
