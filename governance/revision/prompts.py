@@ -254,7 +254,12 @@ def _jsonl_value(entry: Mapping[str, Any], key: str) -> str | None:
     value = entry.get(key)
     if value is None or isinstance(value, str):
         return value
-    if key in LIST_KEYS and isinstance(value, list) and all(isinstance(v, str) for v in value):
+    if key in LIST_KEYS and isinstance(value, list):
+        for number, item in enumerate(value, start=1):
+            if not isinstance(item, str):
+                raise ValueError(
+                    f"{key!r} must be text or an array of text; item {number} is {json_kind(item)}"
+                )
         return " ".join(value)
     if key == "id" and isinstance(value, int) and not isinstance(value, bool):
         return str(value)

@@ -14,8 +14,9 @@ from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 
-#: How a Charter principle id looks (``P-0007``).
-PRINCIPLE_ID = re.compile(r"P-\d{4,}")
+#: How a Charter principle id looks (``P-0007``): ASCII digits only, as ``\d`` would also
+#: take other scripts' digits (``P-١٢٣٤``).
+PRINCIPLE_ID = re.compile(r"P-[0-9]{4,}")
 
 #: The verdicts an audit records for one (prompt, principle).
 COMPLIES, VIOLATES, PARTIAL, NOT_APPLICABLE, UNPARSEABLE = (
