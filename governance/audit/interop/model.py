@@ -16,6 +16,8 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
 
+import pydantic_core
+
 from governance.errors import ValidationFailed
 
 #: How a Charter principle id looks (``P-0007``).
@@ -139,6 +141,12 @@ def load_log(data: bytes, *, what: str, limit: int | None = None) -> Any:
         raise ValidationFailed(
             {"file": f"the file is not UTF-8 text (byte {error.start}): expected {what} (JSON)"}
         ) from None
+    try:
+        # pydantic-core's parser reads a 100 MB log about twice as fast as json.loads; a file
+        # it refuses is parsed again by json.loads only to say where and why.
+        return pydantic_core.from_json(text)
+    except ValueError:
+        pass
     try:
         return json.loads(text)
     except json.JSONDecodeError as error:
