@@ -9,10 +9,16 @@ the scores that map to none: they are shown to the person, never dropped silentl
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import UTC, datetime
+from typing import Any
+
+import pydantic_core
+
+from governance.errors import ValidationFailed
 
 #: How a Charter principle id looks (``P-0007``): ASCII digits only, as ``\d`` would also
 #: take other scripts' digits (``P-١٢٣٤``).
@@ -28,7 +34,7 @@ COMPLIES, VIOLATES, PARTIAL, NOT_APPLICABLE, UNPARSEABLE = (
 )
 VERDICTS = (COMPLIES, VIOLATES, PARTIAL, NOT_APPLICABLE, UNPARSEABLE)
 
-#: The largest log Charter reads (checked before parsing).
+#: Largest log file Charter reads, in bytes (checked before parsing).
 LOG_MAX = 256 * 1024 * 1024
 
 #: The sample metadata key an Inspect log names a principle by, unless the person names another.
@@ -110,3 +116,70 @@ def map_scores(
         else:
             unmapped.append(score)
     return mapped, unmapped
+
+
+def load_log(data: bytes, *, what: str, limit: int | None = None) -> Any:
+    """A tool's JSON file parsed once, or one clear message under ``file``.
+
+    Args:
+        data: The file's bytes.
+        what: What the file should be, for messages ("an Inspect eval log").
+        limit: Largest size in bytes (default ``LOG_MAX``, read when called).
+
+    Raises:
+        ValidationFailed: Too large, empty, not UTF-8, or not (complete) JSON.
+    """
+    limit = LOG_MAX if limit is None else limit
+    if len(data) > limit:
+        raise ValidationFailed(
+            {"file": f"the file is larger than the {limit / 1024 / 1024:g} MB limit"}
+        )
+    if not data.strip():
+        raise ValidationFailed({"file": f"the file is empty: expected {what} (JSON)"})
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise ValidationFailed(
+            {"file": f"the file is not UTF-8 text (byte {error.start}): expected {what} (JSON)"}
+        ) from None
+    try:
+        # pydantic-core's parser reads a 100 MB log about twice as fast as json.loads; a file
+        # it refuses is parsed again by json.loads only to say where and why.
+        return pydantic_core.from_json(text)
+    except ValueError:
+        pass
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as error:
+        # An unterminated string runs to the end of the file, wherever it started.
+        if error.pos >= len(text.rstrip()) or error.msg.startswith("Unterminated string"):
+            message = "the file ends before the JSON does: is it truncated?"
+        else:
+            message = (
+                f"the file is not JSON (line {error.lineno}, column {error.colno}:"
+                f" {error.msg}): expected {what}"
+            )
+        raise ValidationFailed({"file": message}) from None
+
+
+def utc_time(value: object) -> datetime | None:
+    """An ISO 8601 time from a log as an aware UTC datetime (None if absent or unreadable)."""
+    if not isinstance(value, str) or not value:
+        return None
+    try:
+        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    if parsed.tzinfo is None:
+        # Both tools write UTC; a time without an offset is taken as UTC.
+        return parsed.replace(tzinfo=UTC)
+    return parsed.astimezone(UTC)
+
+
+def as_text(value: object) -> str:
+    """A log's value as text: strings as they are, anything else as JSON."""
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value
+    return json.dumps(value, ensure_ascii=False)
