@@ -492,3 +492,89 @@ def test_the_local_model_is_the_audited_model_and_the_judge_on_three_prompts() -
             assert verdict.score is None and verdict.parse_error
         else:
             assert verdict.confidence is not None and 0 <= verdict.confidence <= 1
+
+
+FIXTURES = Path(__file__).parent / "fixtures" / "audit"
+
+
+def test_an_inspect_log_is_imported_mapped_and_reviewable_like_a_run(lab: Any) -> None:
+    charter, _, cast = lab
+    first, second = ids(charter)
+    data = (FIXTURES / "inspect_scorers.json").read_bytes()
+    mapping = {"P-0015": first, "fairness": second}
+    report = charter.audits.import_log(
+        cast.auditor, data, "inspect", mapping=mapping, file_name="scorers.json"
+    )
+    run = report.run
+    assert (run.source, run.model_name, run.release_version) == (
+        "inspect",
+        "mockllm/model",
+        "1.0.0",
+    )
+    assert run.origin.startswith("scorers.json: inspect log version 2")
+    # Every score is either imported or listed: none is dropped silently.
+    unmapped_labels = sorted({s.label for s in report.unmapped})
+    from governance.audit.interop.inspect_log import read_inspect_log
+
+    everything_scored = len(read_inspect_log(data).scores)
+    assert unmapped_labels == ["P-0003", "P-0007", "fixed"]
+    assert report.imported + len(report.unmapped) == everything_scored
+    verdicts = charter.audits.run(run.id).verdicts
+    assert len(verdicts) == report.imported
+    partial = [v for v in verdicts if v.verdict == "partial"]
+    assert partial and all(0 < (v.score or 0) < 1 for v in partial)  # kept as numbers
+    # Imported verdicts are reviewed like native ones.
+    page = charter.audit_reviews.queue(model="mockllm/model")
+    assert {i.run.source for i in page.items} == {"inspect"}
+    target = page.items[0].verdict
+    charter.audit_reviews.review(
+        cast.auditor, target.id, "override", verdict="complies", reason="read it myself"
+    )
+    assert charter.audit_reviews.item(target.id)[0].verdict.effective == "complies"
+    events = charter.events.entries(subject=f"audit-run:{run.id}")
+    assert [e.action for e in events] == ["audit.imported"]
+    assert events[0].after is not None
+    assert events[0].after["unmapped_labels"] == ["P-0003", "P-0007", "fixed"]
+    # The same file again is refused, naming the run it made.
+    error = refused(
+        charter,
+        ValidationFailed,
+        lambda: charter.audits.import_log(cast.auditor, data, "inspect", mapping=mapping),
+    )
+    assert error.errors["file"] == f"this file was imported already, as audit run {run.id}"
+
+
+def test_a_log_where_nothing_maps_is_refused_naming_the_labels(lab: Any) -> None:
+    charter, _, cast = lab
+    data = (FIXTURES / "promptfoo_results.json").read_bytes()
+    error = refused(
+        charter,
+        ValidationFailed,
+        lambda: charter.audits.import_log(cast.auditor, data, "promptfoo"),
+    )
+    assert error.errors["file"] == (
+        "none of the 4 scores maps to a principle of release 1.0.0 (labels found: 'P-0003',"
+        " 'P-0007', 'P-0012', 'P-0015'); give a mapping file from these labels to principle ids"
+    )
+    refused(
+        charter,
+        ValidationFailed,
+        lambda: charter.audits.import_log(cast.auditor, data, "inspect"),
+    )
+    refused(
+        charter,
+        ValidationFailed,
+        lambda: charter.audits.import_log(cast.auditor, data[: len(data) // 2], "promptfoo"),
+    )
+
+
+def test_a_promptfoo_export_of_a_suite_names_each_principle_as_its_metric(lab: Any) -> None:
+    charter, _, cast = lab
+    charter.audits.add_suite(cast.auditor, suite_file(charter, TEXTS), name="mine")
+    name, text = charter.audits.export("mine", "latest", "promptfoo")
+    assert name == "mine-1.0.0-promptfooconfig.yaml"
+    for pid in ids(charter):
+        assert f'metric: "{pid}"' in text
+    name, text = charter.audits.export("mine", "latest", "inspect")
+    assert name == "mine-1.0.0_task.py"
+    compile(text, name, "exec")

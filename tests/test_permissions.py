@@ -638,6 +638,18 @@ def _audit_run(w: World, verdict: str) -> None:
     w.write(store)
 
 
+def _import_log(w: World, actor: Stakeholder) -> Attempt:
+    w.released()
+    data = (Path(__file__).parent / "fixtures" / "audit" / "inspect_charter_task.json").read_bytes()
+
+    def verify(result: Any) -> None:
+        assert (result.imported, result.run.source) == (1, "inspect")
+
+    return Attempt(
+        (data, "inspect"), verify, "audit.imported", kwargs={"mapping": {"P-0015": "P-0001"}}
+    )
+
+
 def _review_verdict(w: World, actor: Stakeholder) -> Attempt:
     w.released()
     _audit_run(w, "violates")
@@ -774,6 +786,7 @@ MATRIX: list[Case] = [
     Case(Audits, "add_suite", Action.RUN_AUDITS, _add_suite),
     Case(Audits, "start", Action.RUN_AUDITS, _start_audit),
     Case(Audits, "resume", Action.RUN_AUDITS, _resume_audit),
+    Case(Audits, "import_log", Action.RUN_AUDITS, _import_log),
     Case(AuditReviews, "review", Action.REVIEW_AUDITS, _review_verdict),
     Case(AuditReviews, "reopen", Action.REOPEN_GUIDELINES, _reopen),
 ]
