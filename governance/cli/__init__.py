@@ -13,6 +13,7 @@ from collections.abc import Sequence
 
 from governance.cli.audit import add_audit_commands
 from governance.cli.benchmarks import (
+    cmd_bench_audit,
     cmd_bench_constitution,
     cmd_bench_revision,
     cmd_bench_votes,
@@ -245,6 +246,24 @@ def build_parser() -> argparse.ArgumentParser:
         help="the slow model's reply time (default 200)",
     )
     p.set_defaults(func=cmd_bench_revision)
+    p = bench_sub.add_parser(
+        "audit", help="the review queue, audit summaries and an Inspect import at scale"
+    )
+    p.add_argument(
+        "--verdicts", type=_positive, default=1_000_000, help="verdicts loaded (default 1000000)"
+    )
+    p.add_argument(
+        "--reviews", type=_positive, default=20_000, help="verdicts reviewed (default 20000)"
+    )
+    p.add_argument(
+        "--samples",
+        type=_positive,
+        default=10_000,
+        help="samples in the imported Inspect log (default 10000)",
+    )
+    p.add_argument("--db", help="build the database in this new file (default: a temporary folder)")
+    p.add_argument("--seed", type=int, default=7, help="random seed (default 7)")
+    p.set_defaults(func=cmd_bench_audit)
     return parser
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+from pathlib import Path
 
 
 def cmd_bench_constitution(args: argparse.Namespace) -> int:
@@ -40,6 +41,21 @@ def cmd_bench_revision(args: argparse.Namespace) -> int:
         rounds=args.rounds,
         concurrency=args.concurrency,
         latency_ms=args.latency_ms,
+    )
+    print(json.dumps(result))
+    return 0
+
+
+def cmd_bench_audit(args: argparse.Namespace) -> int:
+    """Run the audit benchmark and print one JSON line."""
+    from governance.bench_audit import bench_audit
+
+    result = bench_audit(
+        verdicts=args.verdicts,
+        reviews=args.reviews,
+        samples=args.samples,
+        db_path=Path(args.db) if args.db else None,
+        seed=args.seed,
     )
     print(json.dumps(result))
     return 0
