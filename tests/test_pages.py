@@ -403,6 +403,7 @@ def test_visitor_cannot_propose(demo_env: Path):
         "constitution.py",
         "rules.py",
         "revision.py",
+        "audits.py",
     }
     with pytest.raises(ValueError, match="Could not find a navigation page"):
         at.switch_page("pages/propose.py")

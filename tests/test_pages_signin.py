@@ -61,6 +61,7 @@ READER_PAGES = {
     "constitution.py",
     "rules.py",
     "revision.py",
+    "audits.py",
 }
 PARTICIPANT_PAGES = READER_PAGES | {"propose.py", "profile.py"}
 MODERATOR_PAGES = PARTICIPANT_PAGES | {"jobs.py"}

@@ -32,6 +32,11 @@ def offered_pages(principal: Stakeholder | None) -> list[tuple[str, dict[str, An
             "pages/revision.py",
             {"title": "Model revision", "icon": ":material/auto_fix_high:", "url_path": "revision"},
         ),
+        # Audits too: everyone reads runs, verdicts and what they show; roles add the controls.
+        (
+            "pages/audits.py",
+            {"title": "Audits", "icon": ":material/fact_check:", "url_path": "audits"},
+        ),
     ]
     if principal is None:
         return pages
