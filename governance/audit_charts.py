@@ -14,7 +14,7 @@ import plotly.graph_objects as go
 from governance.audit.agreement import Agreement
 from governance.audit.drift import DriftPoint
 from governance.charts import BLUE, BLUISH_GREEN, OKABE_ITO, ORANGE, THRESHOLD_COLOR
-from governance.storage.audits import PrincipleCounts
+from governance.storage.audit_reviews import PrincipleCounts
 
 #: One marker symbol per release of a drift series, in the order the releases appear.
 RELEASE_SYMBOLS = ("circle", "square", "diamond", "triangle-up", "x", "star", "cross")

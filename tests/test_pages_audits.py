@@ -27,7 +27,7 @@ from governance.llm.specs import BUILTIN_MODELS, ModelSpec
 from governance.models import Role, Stakeholder, Status
 from governance.services import Charter
 from governance.storage import Database
-from governance.storage.audits import PrincipleCounts
+from governance.storage.audit_reviews import PrincipleCounts
 from tests.apptest_support import message_below, open_page, rerun, start, texts
 from tests.conftest import changes_nothing
 from tests.fake_models import ConversationFake

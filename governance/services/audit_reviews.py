@@ -23,12 +23,8 @@ from governance.events import EventAction
 from governance.lifecycle import TransitionContext
 from governance.models import Guideline, Stakeholder, Status
 from governance.services.base import UseCases
-from governance.storage.audits import (
-    AuditRunRow,
-    PrincipleCounts,
-    ReviewRow,
-    VerdictRow,
-)
+from governance.storage.audit_reviews import PrincipleCounts, ReviewRow, VerdictRow
+from governance.storage.audits import AuditRunRow
 from governance.validation import parse_reason
 
 #: Items on one page of the review queue.
@@ -135,7 +131,7 @@ class AuditReviews(UseCases):
     ) -> QueuePage:
         """Verdicts nobody reviewed: violations first, then doubtful ones, least sure first."""
         with self.db.read() as tx:
-            rows, waiting = tx.audits.queue(
+            rows, waiting = tx.audit_reviews.queue(
                 limit=limit, offset=offset, principle_id=principle_id, model=model
             )
             runs = tx.audits.runs_by_id(sorted({r.run_id for r in rows}))
@@ -152,11 +148,11 @@ class AuditReviews(UseCases):
             NotFound: No such verdict.
         """
         with self.db.read() as tx:
-            row = tx.audits.verdict(verdict_id)
+            row = tx.audit_reviews.verdict(verdict_id)
             if row is None:
                 raise NotFound(f"no audit verdict {verdict_id}")
             run = tx.audits.runs_by_id([row.run_id])[row.run_id]
-            reviews = tx.audits.reviews(verdict_id)
+            reviews = tx.audit_reviews.reviews(verdict_id)
         return QueueItem(row, run, run.principle(row.principle_id)), reviews
 
     def review(
@@ -192,7 +188,7 @@ class AuditReviews(UseCases):
         now = self.clock()
         with self.db.transaction() as tx:
             actor_id = self._actor_id(tx, actor, Action.REVIEW_AUDITS)
-            row = tx.audits.verdict(verdict_id)
+            row = tx.audit_reviews.verdict(verdict_id)
             if row is None:
                 raise NotFound(f"no audit verdict {verdict_id}")
             if decision == "confirm":
@@ -211,7 +207,7 @@ class AuditReviews(UseCases):
                         {"verdict": "that is the judge's verdict: confirm it instead"}
                     )
                 decided = verdict
-            seq = tx.audits.add_review(
+            seq = tx.audit_reviews.add_review(
                 verdict_id,
                 decision=decision,
                 verdict=decided,
@@ -229,7 +225,7 @@ class AuditReviews(UseCases):
                 before={"verdict": row.effective, "judge": row.verdict},
                 after={"decision": decision, "verdict": decided, "review": seq},
             )
-            reviews = tx.audits.reviews(verdict_id)
+            reviews = tx.audit_reviews.reviews(verdict_id)
         return reviews[-1]
 
     # -- what the verdicts show -----------------------------------------------------------
@@ -237,13 +233,13 @@ class AuditReviews(UseCases):
     def agreement(self) -> list[Agreement]:
         """Per principle: how often people kept the judge's verdict, and Cohen's kappa."""
         with self.db.read() as tx:
-            pairs = tx.audits.review_pairs()
+            pairs = tx.audit_reviews.review_pairs()
         return agreement_by_principle(pairs)
 
     def report(self, model: str | None = None) -> list[ReportRow]:
         """Per model, source and principle: effective verdicts and the pass rate."""
         with self.db.read() as tx:
-            rows = tx.audits.counts_by_model(model)
+            rows = tx.audit_reviews.counts_by_model(model)
         return [ReportRow(m, source, counts) for m, source, counts in rows]
 
     def drift(self, model: str | None = None, *, threshold: float | None = None) -> Drift:
@@ -251,7 +247,7 @@ class AuditReviews(UseCases):
         limit = self.settings.audit_threshold if threshold is None else threshold
         with self.db.read() as tx:
             runs = {r.id: r for r in tx.audits.runs(100_000, model=model)}
-            counts = tx.audits.counts_by_run(sorted(runs))
+            counts = tx.audit_reviews.counts_by_run(sorted(runs))
         points = tuple(
             DriftPoint(
                 model=runs[run_id].model_name,
@@ -284,7 +280,7 @@ class AuditReviews(UseCases):
             for run_id in (first, second):
                 if run_id not in runs:
                     raise NotFound(f"no audit run {run_id}")
-            counts = tx.audits.counts_by_run([first, second])
+            counts = tx.audit_reviews.counts_by_run([first, second])
         a, b = runs[first], runs[second]
         if a.model_name != b.model_name:
             raise ValidationFailed(

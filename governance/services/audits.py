@@ -23,6 +23,7 @@ from governance.audit.interop.model import (
     ImportedLog,
     ImportedScore,
     map_scores,
+    paused_gc,
 )
 from governance.audit.judge import AuditOutcome, JudgedPrinciple, audit_prompt
 from governance.audit.suites import AuditPrompt, AuditSuite, builtin_suites, parse_suite_file
@@ -35,14 +36,8 @@ from governance.models import Stakeholder
 from governance.services.base import Clock, UseCases, utc_now
 from governance.services.prompt_pool import PromptPool
 from governance.storage import Database, Tx
-from governance.storage.audits import (
-    AuditPromptRow,
-    AuditRunRow,
-    NewResponse,
-    NewVerdict,
-    PrincipleCounts,
-    VerdictRow,
-)
+from governance.storage.audit_reviews import PrincipleCounts, VerdictRow
+from governance.storage.audits import AuditPromptRow, AuditRunRow, NewResponse, NewVerdict
 from governance.text import clean_text
 
 if TYPE_CHECKING:
@@ -409,8 +404,8 @@ class Audits(UseCases):
         """
         with self.db.read() as tx:
             run = self._run(tx, run_id)
-            verdicts = tx.audits.verdicts(run_id)
-            counts = [c for _, c in tx.audits.counts_by_run([run_id])]
+            verdicts = tx.audit_reviews.verdicts(run_id)
+            counts = [c for _, c in tx.audit_reviews.counts_by_run([run_id])]
         return AuditRunDetail(run, tuple(verdicts), tuple(counts))
 
     # -- imports and exports ----------------------------------------------------------------
@@ -439,13 +434,14 @@ class Audits(UseCases):
         """
         if fmt not in TOOLS:
             raise ValidationFailed({"format": f"unknown format {fmt!r}; one of {', '.join(TOOLS)}"})
-        log = _read_log(data, fmt, key)
         try:
             info = self.constitution.release(release)
         except NotFound as exc:
             raise ValidationFailed({"release": exc.message}) from None
         known = {p.id for p in info.constitution.principles}
-        mapped, unmapped = map_scores(log.scores, mapping or {}, known)
+        with paused_gc():
+            log = _read_log(data, fmt, key)
+            mapped, unmapped = map_scores(log.scores, mapping or {}, known)
         if not mapped:
             labels = sorted({s.label for s in unmapped})
             shown = ", ".join(repr(label) for label in labels[:LABELS_SHOWN])
@@ -458,7 +454,8 @@ class Audits(UseCases):
                 }
             )
         digest = hashlib.sha256(data).hexdigest()
-        prompts, responses = _imported_rows(mapped)
+        with paused_gc():
+            prompts, responses = _imported_rows(mapped)
         now = self.clock()
         with self.db.transaction() as tx:
             actor_id = self._actor_id(tx, actor, Action.RUN_AUDITS)

@@ -1,8 +1,7 @@
-"""Queries about audits: suites, runs, the model's answers, the judge's verdicts, reviews.
+"""Queries about audits: suites, runs, their prompts, the model's answers, storing verdicts.
 
-Reached as ``tx.audits``. A verdict's *effective* value is the latest human review's when
-there is one, else the judge's; reviews are only ever appended. Every statement is one
-PostgreSQL also runs.
+Reached as ``tx.audits``; verdicts, the review queue and reviews are ``tx.audit_reviews``
+(``storage/audit_reviews.py``). Every statement is one PostgreSQL also runs.
 """
 
 from __future__ import annotations
@@ -15,18 +14,17 @@ from typing import Any
 
 from governance.storage.base import Queries, placeholders
 
-#: Below this confidence a verdict goes to the front of the review queue.
-LOW_CONFIDENCE = 0.6
+#: Positions in one run are below this; a prompt's key is ``run_id * POSITIONS + position``.
+POSITIONS = 1 << 24
 
-#: The latest review of each reviewed verdict.
-_LATEST = """(SELECT verdict_id, verdict, decision, seq FROM (
-    SELECT verdict_id, verdict, decision, seq,
-        ROW_NUMBER() OVER (PARTITION BY verdict_id ORDER BY seq DESC) AS n
-    FROM audit_reviews) ranked WHERE n = 1)"""
 
-#: A verdict's effective score: a person's verdict when reviewed, else the judge's score.
-_EFFECTIVE_SCORE = """CASE WHEN l.verdict IS NULL THEN v.score
-    WHEN l.verdict = 'complies' THEN 1.0 WHEN l.verdict = 'violates' THEN 0.0 END"""
+def prompt_key(run_id: int, position: int) -> int:
+    """The key of a run's prompt and of its answer, in one number.
+
+    A lookup of a few rows by key reads only those rows: DuckDB finds a list of
+    single-column keys in the primary key's index, and scans for a list of pairs.
+    """
+    return run_id * POSITIONS + position
 
 
 @dataclass(frozen=True)
@@ -115,83 +113,6 @@ class NewResponse:
     cached_calls: int = 0
 
 
-@dataclass(frozen=True)
-class VerdictRow:
-    """A verdict with its prompt, the answer and its latest review."""
-
-    id: int
-    run_id: int
-    position: int
-    principle_id: str
-    verdict: str
-    score: float | None
-    confidence: float | None
-    explanation: str
-    parse_error: str
-    judged_at: datetime
-    prompt_id: str
-    prompt: str
-    kind: str
-    language: str
-    response: str
-    reviewed_verdict: str | None = None
-    """The latest human verdict, None when nobody reviewed it."""
-    reviews: int = 0
-
-    @property
-    def effective(self) -> str:
-        """The verdict that counts: the latest person's, else the judge's."""
-        return self.reviewed_verdict or self.verdict
-
-
-@dataclass(frozen=True)
-class ReviewRow:
-    """One person's decision on a verdict."""
-
-    verdict_id: int
-    seq: int
-    decision: str
-    verdict: str
-    reason: str
-    reviewer_id: int | None
-    decided_at: datetime
-
-
-@dataclass(frozen=True)
-class PrincipleCounts:
-    """Effective verdicts of one principle in one group (a run, or a model and source)."""
-
-    principle_id: str
-    total: int
-    complies: int
-    violates: int
-    partial: int
-    not_applicable: int
-    unparseable: int
-    scored: int
-    """Verdicts with a score (complies, violates, partial): the pass rate's denominator."""
-    score_sum: float
-    reviewed: int
-    """Verdicts a person reviewed (their decision counts)."""
-
-    @property
-    def pass_rate(self) -> float | None:
-        """Mean score of the scored verdicts; unparseable ones are never a pass."""
-        return self.score_sum / self.scored if self.scored else None
-
-    @property
-    def violation_rate(self) -> float | None:
-        """Share of the scored verdicts that are violations."""
-        return self.violates / self.scored if self.scored else None
-
-    @property
-    def basis(self) -> str:
-        """Which verdicts count: ``judge``, ``reviewed`` (every one) or ``mixed``."""
-        if not self.reviewed:
-            return "judge"
-        return "reviewed" if self.reviewed == self.total else "mixed"
-
-
 _RUN_COLUMNS = """r.id, r.job_id, r.source, r.origin, r.release_version, r.release_hash,
     r.principles, r.model_name, r.model_settings, r.judge_name, r.judge_settings,
     r.suite_name, r.suite_version, r.suite_hash, r.concurrency, r.total, r.created_by,
@@ -209,57 +130,6 @@ def _run_from(runs: str) -> str:
         " (SELECT run_id, SUM(CASE WHEN error IS NULL THEN 1 ELSE 0 END) AS finished,"
         " SUM(CASE WHEN error IS NULL THEN 0 ELSE 1 END) AS errors FROM audit_responses"
         f" WHERE run_id IN ({runs}) GROUP BY run_id) a ON a.run_id = r.id"
-    )
-
-
-_COUNTS = f"""COUNT(*),
-    SUM(CASE WHEN COALESCE(l.verdict, v.verdict) = 'complies' THEN 1 ELSE 0 END),
-    SUM(CASE WHEN COALESCE(l.verdict, v.verdict) = 'violates' THEN 1 ELSE 0 END),
-    SUM(CASE WHEN COALESCE(l.verdict, v.verdict) = 'partial' THEN 1 ELSE 0 END),
-    SUM(CASE WHEN COALESCE(l.verdict, v.verdict) = 'not_applicable' THEN 1 ELSE 0 END),
-    SUM(CASE WHEN COALESCE(l.verdict, v.verdict) = 'unparseable' THEN 1 ELSE 0 END),
-    COUNT({_EFFECTIVE_SCORE}),
-    COALESCE(SUM({_EFFECTIVE_SCORE}), 0),
-    COUNT(l.verdict_id)"""
-
-_VERDICT_COLUMNS = """v.id, v.run_id, v.position, v.principle_id, v.verdict, v.score,
-    v.confidence, v.explanation, v.parse_error, v.judged_at, p.prompt_id, p.text, p.kind,
-    p.language, COALESCE(x.response, ''), l.verdict, COALESCE(l.reviews, 0)"""
-
-#: The review queue's groups, in order, each with its condition (``?``: ``LOW_CONFIDENCE``):
-#: violations, then unparseable and partial verdicts, then doubtful ones, then the rest.
-_QUEUE_GROUPS = (
-    ("v.verdict = 'violates'", False),
-    ("v.verdict IN ('unparseable', 'partial')", False),
-    (
-        "v.verdict NOT IN ('violates', 'unparseable', 'partial') AND COALESCE(v.confidence, 0) < ?",
-        True,
-    ),
-    (
-        "v.verdict NOT IN ('violates', 'unparseable', 'partial')"
-        " AND COALESCE(v.confidence, 0) >= ?",
-        True,
-    ),
-)
-
-
-def _verdict_joins(prompts: str, reviews: str) -> str:
-    """A verdict's prompt, answer and reviews, each table narrowed before it is joined.
-
-    ``prompts`` selects the (run_id, position) rows of prompts and answers wanted,
-    ``reviews`` the verdict ids whose reviews are read. The conditions only repeat the
-    joins', so the rows found are the same; without them DuckDB joins whole tables, which
-    made one page of the queue cost about 60 ms at a million verdicts.
-    """
-    return (
-        "JOIN (SELECT run_id, position, prompt_id, text, kind, language FROM audit_prompts"
-        f" WHERE {prompts}) p ON p.run_id = v.run_id AND p.position = v.position"
-        " LEFT JOIN (SELECT run_id, position, response FROM audit_responses"
-        f" WHERE {prompts}) x ON x.run_id = v.run_id AND x.position = v.position"
-        " LEFT JOIN (SELECT verdict_id, verdict, reviews FROM (SELECT verdict_id, verdict,"
-        " ROW_NUMBER() OVER (PARTITION BY verdict_id ORDER BY seq DESC) AS n,"
-        " COUNT(*) OVER (PARTITION BY verdict_id) AS reviews FROM audit_reviews"
-        f" WHERE verdict_id IN ({reviews})) ranked WHERE n = 1) l ON l.verdict_id = v.id"
     )
 
 
@@ -286,24 +156,6 @@ def _run(row: Sequence[Any]) -> AuditRunRow:
         job_status=row[18],
         finished=int(row[19]),
         errors=int(row[20]),
-    )
-
-
-def _counts(principle_id: str, row: Sequence[Any]) -> PrincipleCounts:
-    total, complies, violates, partial, not_applicable, unparseable, scored = (
-        int(value or 0) for value in row[:7]
-    )
-    return PrincipleCounts(
-        principle_id,
-        total,
-        complies,
-        violates,
-        partial,
-        not_applicable,
-        unparseable,
-        scored,
-        float(row[7] or 0.0),
-        int(row[8] or 0),
     )
 
 
@@ -411,11 +263,22 @@ class AuditQueries(Queries):
                 at,
             ],
         )
-        self._many(
-            "INSERT INTO audit_prompts (run_id, position, prompt_id, text, principle_ids,"
-            " category, language, kind) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        self._bulk(
+            "audit_prompts",
+            (
+                "id",
+                "run_id",
+                "position",
+                "prompt_id",
+                "text",
+                "principle_ids",
+                "category",
+                "language",
+                "kind",
+            ),
             [
                 [
+                    prompt_key(run_id, p.position),
                     run_id,
                     p.position,
                     p.prompt_id,
@@ -508,13 +371,26 @@ class AuditQueries(Queries):
             positions = [r.position for r in responses]
             where = f"run_id = ? AND position IN ({placeholders(positions)})"
             self._all(f"DELETE FROM audit_verdicts WHERE {where}", [run_id, *positions])
-            self._all(f"DELETE FROM audit_responses WHERE {where}", [run_id, *positions])
-        self._many(
-            "INSERT INTO audit_responses (run_id, position, response, error, input_tokens,"
-            " output_tokens, ms, calls, cached_calls, finished_at)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            keys = [prompt_key(run_id, position) for position in positions]
+            self._all(f"DELETE FROM audit_responses WHERE id IN ({placeholders(keys)})", keys)
+        self._bulk(
+            "audit_responses",
+            (
+                "id",
+                "run_id",
+                "position",
+                "response",
+                "error",
+                "input_tokens",
+                "output_tokens",
+                "ms",
+                "calls",
+                "cached_calls",
+                "finished_at",
+            ),
             [
                 [
+                    prompt_key(run_id, r.position),
                     run_id,
                     r.position,
                     r.response,
@@ -538,10 +414,20 @@ class AuditQueries(Queries):
                 "SELECT nextval('audit_verdict_ids') FROM generate_series(1, ?)", [len(verdicts)]
             )
         ]
-        self._many(
-            "INSERT INTO audit_verdicts (id, run_id, position, principle_id, verdict, score,"
-            " confidence, explanation, parse_error, judged_at)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        self._bulk(
+            "audit_verdicts",
+            (
+                "id",
+                "run_id",
+                "position",
+                "principle_id",
+                "verdict",
+                "score",
+                "confidence",
+                "explanation",
+                "parse_error",
+                "judged_at",
+            ),
             [
                 [
                     verdict_id,
@@ -558,168 +444,3 @@ class AuditQueries(Queries):
                 for verdict_id, (position, v) in zip(ids, verdicts, strict=True)
             ],
         )
-
-    # -- verdicts and reviews -------------------------------------------------------------
-
-    def verdicts(self, run_id: int) -> list[VerdictRow]:
-        """A run's verdicts, by prompt and principle."""
-        joins = _verdict_joins("run_id = ?", "SELECT id FROM audit_verdicts WHERE run_id = ?")
-        rows = self._all(
-            f"SELECT {_VERDICT_COLUMNS} FROM audit_verdicts v {joins}"
-            " WHERE v.run_id = ? ORDER BY v.position, v.principle_id",
-            [run_id, run_id, run_id, run_id],
-        )
-        return [VerdictRow(*r) for r in rows]
-
-    def verdict(self, verdict_id: int) -> VerdictRow | None:
-        """One verdict, or None."""
-        found = self._verdicts_by_id([verdict_id])
-        return found[0] if found else None
-
-    def _verdicts_by_id(self, ids: Sequence[int]) -> list[VerdictRow]:
-        """The verdicts of ``ids`` that exist, in the order of ``ids``."""
-        if not ids:
-            return []
-        listed = placeholders(ids)
-        keys = self._all(
-            f"SELECT DISTINCT run_id, position FROM audit_verdicts WHERE id IN ({listed})",
-            list(ids),
-        )
-        if not keys:
-            return []
-        runs = sorted({k[0] for k in keys})
-        positions = sorted({k[1] for k in keys})
-        prompts = f"run_id IN ({placeholders(runs)}) AND position IN ({placeholders(positions)})"
-        rows = self._all(
-            f"SELECT {_VERDICT_COLUMNS} FROM audit_verdicts v {_verdict_joins(prompts, listed)}"
-            f" WHERE v.id IN ({listed})",
-            [*runs, *positions, *runs, *positions, *ids, *ids],
-        )
-        found = {r[0]: VerdictRow(*r) for r in rows}
-        return [found[i] for i in ids if i in found]
-
-    def queue(
-        self,
-        *,
-        limit: int,
-        offset: int = 0,
-        principle_id: str | None = None,
-        model: str | None = None,
-    ) -> tuple[list[VerdictRow], int]:
-        """Verdicts nobody reviewed, violations and doubtful ones first; and how many wait.
-
-        Order: violations, then unparseable and partial verdicts, then any under
-        ``LOW_CONFIDENCE``, then the rest; within each, least confident first.
-        """
-        where = ["NOT EXISTS (SELECT 1 FROM audit_reviews r WHERE r.verdict_id = v.id)"]
-        params: list[object] = []
-        if principle_id:
-            where.append("v.principle_id = ?")
-            params.append(principle_id)
-        if model:
-            where.append("v.run_id IN (SELECT id FROM audit_runs WHERE model_name = ?)")
-            params.append(model)
-        condition = " AND ".join(where)
-        waiting = int(
-            self._scalar(f"SELECT COUNT(*) FROM audit_verdicts v WHERE {condition}", params)
-        )
-        # One group at a time, from the first, until the page is full: sorting every
-        # waiting verdict by its group cost ~60 ms at a million, while the first page
-        # usually lies among the violations alone. Each group is only counted when the
-        # page starts past its end.
-        ids: list[int] = []
-        skip = offset
-        for group, with_threshold in _QUEUE_GROUPS:
-            if len(ids) == limit:
-                break
-            group_params = [*params, LOW_CONFIDENCE] if with_threshold else list(params)
-            sql = f"FROM audit_verdicts v WHERE {condition} AND {group}"
-            found = self._all(
-                f"SELECT v.id {sql} ORDER BY COALESCE(v.confidence, 0), v.id LIMIT ? OFFSET ?",
-                [*group_params, limit - len(ids), skip],
-            )
-            ids += [r[0] for r in found]
-            if found:
-                skip = 0
-            elif skip:
-                skip = max(0, skip - int(self._scalar(f"SELECT COUNT(*) {sql}", group_params)))
-        return self._verdicts_by_id(ids), waiting
-
-    def add_review(
-        self,
-        verdict_id: int,
-        *,
-        decision: str,
-        verdict: str,
-        reason: str,
-        reviewer_id: int | None,
-        at: datetime,
-    ) -> int:
-        """Append a person's decision on a verdict; returns its number (1 for the first)."""
-        seq = int(
-            self._scalar(
-                "SELECT COALESCE(MAX(seq), 0) + 1 FROM audit_reviews WHERE verdict_id = ?",
-                [verdict_id],
-            )
-        )
-        self._all(
-            "INSERT INTO audit_reviews (verdict_id, seq, decision, verdict, reason,"
-            " reviewer_id, decided_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-            [verdict_id, seq, decision, verdict, reason, reviewer_id, at],
-        )
-        return seq
-
-    def reviews(self, verdict_id: int) -> list[ReviewRow]:
-        """Every decision on a verdict, oldest first."""
-        rows = self._all(
-            "SELECT verdict_id, seq, decision, verdict, reason, reviewer_id, decided_at"
-            " FROM audit_reviews WHERE verdict_id = ? ORDER BY seq",
-            [verdict_id],
-        )
-        return [ReviewRow(*r) for r in rows]
-
-    def review_pairs(self) -> list[tuple[str, str, str]]:
-        """(principle id, judge's verdict, latest human verdict) of every reviewed verdict."""
-        rows = self._all(
-            f"SELECT v.principle_id, v.verdict, l.verdict FROM audit_verdicts v"
-            f" JOIN {_LATEST} l ON l.verdict_id = v.id ORDER BY v.principle_id, v.id"
-        )
-        return [(r[0], r[1], r[2]) for r in rows]
-
-    # -- summaries ------------------------------------------------------------------------
-
-    def counts_by_model(self, model: str | None = None) -> list[tuple[str, str, PrincipleCounts]]:
-        """Effective verdicts per (model, source, principle)."""
-        where, params = ("WHERE r.model_name = ?", [model]) if model else ("", [])
-        rows = self._all(
-            f"SELECT r.model_name, r.source, v.principle_id, {_COUNTS}"
-            f" FROM audit_verdicts v JOIN audit_runs r ON r.id = v.run_id"
-            f" LEFT JOIN {_LATEST} l ON l.verdict_id = v.id {where}"
-            " GROUP BY r.model_name, r.source, v.principle_id"
-            " ORDER BY r.model_name, r.source, v.principle_id",
-            params,
-        )
-        return [(r[0], r[1], _counts(r[2], r[3:])) for r in rows]
-
-    def counts_by_run(
-        self, run_ids: Sequence[int] | None = None
-    ) -> list[tuple[int, PrincipleCounts]]:
-        """Effective verdicts per (run, principle), of ``run_ids`` (default: every run)."""
-        where = ""
-        params: list[object] = []
-        if run_ids is not None:
-            if not run_ids:
-                return []
-            where = f"WHERE v.run_id IN ({placeholders(run_ids)})"
-            params = list(run_ids)
-        rows = self._all(
-            f"SELECT v.run_id, v.principle_id, {_COUNTS} FROM audit_verdicts v"
-            f" LEFT JOIN {_LATEST} l ON l.verdict_id = v.id {where}"
-            " GROUP BY v.run_id, v.principle_id ORDER BY v.run_id, v.principle_id",
-            params,
-        )
-        return [(r[0], _counts(r[1], r[2:])) for r in rows]
-
-    def count_verdicts(self) -> int:
-        """How many verdicts are stored."""
-        return int(self._scalar("SELECT COUNT(*) FROM audit_verdicts"))

@@ -21,6 +21,8 @@ def like_pattern(text: str) -> str:
 
 #: Most parameters one statement may carry (PostgreSQL allows 65,535).
 MAX_PARAMETERS = 30_000
+#: From this many rows ``_bulk`` loads them as a data frame.
+BULK_MIN = 200
 
 
 class Queries:
@@ -52,6 +54,35 @@ class Queries:
             values = ", ".join([group] * len(chunk))
             params = [value for row in chunk for value in row]
             self.cursor.execute(f"{head} VALUES {values}{suffix}", params)
+
+    def _bulk(self, table: str, columns: Sequence[str], rows: Sequence[Sequence[object]]) -> None:
+        """Insert many rows into ``table``'s ``columns`` at once.
+
+        DuckDB scans them as a data frame, several times faster than binding each value of a
+        multi-row ``VALUES``; fewer than ``BULK_MIN`` rows go through ``_many``, the
+        portable form (PostgreSQL's ``COPY`` takes this place there).
+        """
+        if len(rows) < BULK_MIN:
+            names = ", ".join(columns)
+            marks = ", ".join("?" for _ in columns)
+            self._many(f"INSERT INTO {table} ({names}) VALUES ({marks})", rows)
+            return
+        import pandas as pd
+
+        # Object columns keep None as NULL (a float column would turn it into NaN).
+        frame = pd.DataFrame(
+            {
+                name: pd.Series([row[i] for row in rows], dtype=object)
+                for i, name in enumerate(columns)
+            }
+        )
+        view = f"_incoming_{table}"
+        self.cursor.register(view, frame)
+        try:
+            names = ", ".join(columns)
+            self.cursor.execute(f"INSERT INTO {table} ({names}) SELECT {names} FROM {view}")
+        finally:
+            self.cursor.unregister(view)
 
     def _scalar(self, sql: str, params: Sequence[object] = ()) -> Any:
         row = self._one(sql, params)

@@ -428,7 +428,9 @@ def _audits(cur: Cursor) -> None:
             created_by INTEGER,
             created_at TIMESTAMPTZ NOT NULL
         )""",
+        # A prompt's (and its answer's) id is run_id * 2^24 + position: one key for lookups.
         """CREATE TABLE audit_prompts (
+            id BIGINT PRIMARY KEY,
             run_id BIGINT NOT NULL,
             position INTEGER NOT NULL,
             prompt_id VARCHAR NOT NULL,
@@ -437,10 +439,11 @@ def _audits(cur: Cursor) -> None:
             category VARCHAR NOT NULL,
             language VARCHAR NOT NULL,
             kind VARCHAR NOT NULL,
-            PRIMARY KEY (run_id, position)
+            CHECK (id = run_id * 16777216 + position AND position < 16777216)
         )""",
         # One row per prompt once the model answered and the judge judged (or it failed).
         """CREATE TABLE audit_responses (
+            id BIGINT PRIMARY KEY,
             run_id BIGINT NOT NULL,
             position INTEGER NOT NULL,
             response VARCHAR,
@@ -451,7 +454,7 @@ def _audits(cur: Cursor) -> None:
             calls INTEGER NOT NULL,
             cached_calls INTEGER NOT NULL,
             finished_at TIMESTAMPTZ NOT NULL,
-            PRIMARY KEY (run_id, position)
+            CHECK (id = run_id * 16777216 + position AND position < 16777216)
         )""",
         "CREATE SEQUENCE audit_verdict_ids START 1",
         """CREATE TABLE audit_verdicts (

@@ -7,6 +7,7 @@ from functools import cached_property
 import duckdb
 
 from governance.storage.analytics import Analytics
+from governance.storage.audit_reviews import AuditReviewQueries
 from governance.storage.audits import AuditQueries
 from governance.storage.constitution import ConstitutionQueries
 from governance.storage.discussion import DiscussionQueries
@@ -90,6 +91,11 @@ class Tx:
     def audits(self) -> AuditQueries:
         """Audit suites, runs, verdicts and their reviews."""
         return AuditQueries(self.cursor)
+
+    @cached_property
+    def audit_reviews(self) -> AuditReviewQueries:
+        """Verdicts, the review queue, reviews and their summaries."""
+        return AuditReviewQueries(self.cursor)
 
     @cached_property
     def analytics(self) -> Analytics:

@@ -7,7 +7,7 @@ import streamlit as st
 from governance.audit_charts import pass_rate_figure
 from governance.services import Charter
 from governance.services.audits import AuditRunDetail
-from governance.storage.audits import PrincipleCounts, VerdictRow
+from governance.storage.audit_reviews import PrincipleCounts, VerdictRow
 from pages import ui
 from pages.components.audit_runs import csv_download, source
 from pages.components.revision import ACTIVE
