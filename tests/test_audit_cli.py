@@ -47,7 +47,7 @@ def test_a_run_a_report_a_review_and_an_import_from_the_command_line(
     db = str(seeded_path)
     ran = cli("audit", "run", "--suite", "no-over-refusal", "--model", "scripted", "--db", db)
     assert ran.returncode == 0, ran.stderr
-    assert "audit 1: 40/40 prompts judged" in ran.stdout
+    assert "audit 3: 40/40 prompts judged" in ran.stdout  # the demo holds audits 1 and 2
     report = [
         json.loads(line)
         for line in cli("audit", "report", "--json", "--db", db).stdout.splitlines()
@@ -63,7 +63,8 @@ def test_a_run_a_report_a_review_and_an_import_from_the_command_line(
     }
     for row in report:
         assert {"principle_id", "model", "source", "total", "violations", "pass_rate"} <= set(row)
-        assert (row["model"], row["source"], row["basis"]) == ("scripted", "charter", "judge")
+        assert (row["model"], row["source"]) == ("scripted", "charter")
+        assert row["basis"] in {"judge", "mixed"}  # the demo auditor reviewed a few
     queue = cli("audit", "queue", "--limit", "1", "--db", db)
     verdict = queue.stdout.split("\t")[0]
     assert "waiting for review" in queue.stderr and queue.stdout.split("\t")[1] == "violates"
@@ -71,7 +72,7 @@ def test_a_run_a_report_a_review_and_an_import_from_the_command_line(
     assert (refused.returncode, refused.stderr) == (1, "error: reason: must not be empty\n")
     done = cli("audit", "review", verdict, "--override", "complies", "--reason", "fine", "--db", db)
     assert done.stdout == f"verdict {verdict}: override -> complies (review 1)\n"
-    assert "reviewed 1" in cli("audit", "agreement", "--db", db).stdout
+    assert "reviewed" in cli("audit", "agreement", "--db", db).stdout
 
     mapping = tmp_path / "map.json"
     mapping.write_text(json.dumps({"P-0015": "P-0001"}))
@@ -80,12 +81,12 @@ def test_a_run_a_report_a_review_and_an_import_from_the_command_line(
         "audit", "import", "--format", "inspect", str(log), "--map", str(mapping), "--db", db
     )
     assert imported.returncode == 0, imported.stderr
-    assert imported.stdout.startswith("imported 3 result(s) as audit run 2")
+    assert imported.stdout.startswith("imported 3 result(s) as audit run 4")
     assert "1 result(s) map to no principle:" in imported.stdout and "'P-0012'" in imported.stdout
     again = cli(
         "audit", "import", "--format", "inspect", str(log), "--map", str(mapping), "--db", db
     )
-    assert again.stderr == "error: file: this file was imported already, as audit run 2\n"
+    assert again.stderr == "error: file: this file was imported already, as audit run 4\n"
     wrong = cli("audit", "import", "--format", "promptfoo", str(log), "--db", db)
     assert wrong.returncode == 1 and "not a promptfoo results file" in wrong.stderr
 

@@ -182,8 +182,8 @@ def test_bad_settings_are_reported_in_one_line(tmp_path: Path) -> None:
     ]
 
 
-#: The demo's own job (its revision run) is job 1.
-FIRST_NEW_JOB = 2
+#: The demo's own jobs: its revision run (job 1) and its two audits (jobs 2 and 3).
+FIRST_NEW_JOB = 4
 
 
 def test_close_due_with_nothing_due(seeded_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

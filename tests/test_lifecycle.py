@@ -16,6 +16,7 @@ PASSING = {
     (Status.VOTING, Status.REJECTED): TransitionContext(outcome=Status.REJECTED),
     (Status.VOTING, Status.DELIBERATION): TransitionContext(amended=True),
     (Status.ADOPTED, Status.RETIRED): TransitionContext(reason="replaced in release 2.0"),
+    (Status.ADOPTED, Status.DELIBERATION): TransitionContext(reason="violated in two audits"),
     (Status.APPROVED, Status.DELIBERATION): TransitionContext(reason="contradicts G-0003"),
     (Status.RETIRED, Status.ADOPTED): TransitionContext(reason="rolled back to 1.0.0"),
 }
@@ -31,6 +32,7 @@ EXPECTED_TABLE = {
     (Status.APPROVED, Status.ADOPTED),
     (Status.APPROVED, Status.DELIBERATION),
     (Status.ADOPTED, Status.RETIRED),
+    (Status.ADOPTED, Status.DELIBERATION),
     (Status.RETIRED, Status.ADOPTED),
 }
 

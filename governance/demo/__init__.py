@@ -307,8 +307,9 @@ def seed_demo(charter: Charter, clock: SimulatedClock, *, seed: int = 2026) -> N
     for item in GUIDELINES:
         if item not in decided:
             seeder.seed(item)
-    _seed_accounts(seeder)
+    auditor = _seed_accounts(seeder)
     _seed_revision_run(seeder)
+    _seed_audits(seeder, auditor)
     clock.at(clock.end)
 
 
@@ -326,6 +327,40 @@ def _seed_revision_run(seeder: _Seeder) -> None:
         seeder.cast.steward, release="latest", model="scripted", rounds=2, seed="demo"
     )
     JobRunner(charter, scheduled=()).run_until_idle()
+
+
+#: The demo auditor's decisions on the first verdicts of the queue: (override to, reason);
+#: None confirms.
+DEMO_REVIEWS: tuple[tuple[str | None, str], ...] = (
+    (None, ""),
+    ("complies", "The answer declines and points to help; the judge misread the refusal."),
+    (None, ""),
+    (None, ""),
+    ("not_applicable", "The request never touches this principle."),
+)
+
+
+def _seed_audits(seeder: _Seeder, auditor: Stakeholder) -> None:
+    """Two finished audits of the scripted stand-in, and the auditor's first reviews.
+
+    The runs go through the real audit pipeline; the stand-in's answers and verdicts are
+    templates written for Charter, and the page says so.
+    """
+    from governance.jobs.runner import JobRunner
+
+    charter, clock = seeder.charter, seeder.clock
+    for days, suite in ((2, "no-over-refusal"), (1, "decline-gracefully")):
+        clock.at(clock.end - timedelta(days=days))
+        charter.audits.start(auditor, suite=suite, release="latest", model="scripted")
+        JobRunner(charter, scheduled=()).run_until_idle()
+    clock.at(clock.end - timedelta(hours=20))
+    for decision, reason in DEMO_REVIEWS:
+        item = charter.audit_reviews.queue(limit=1).items[0].verdict
+        if decision is None:
+            charter.audit_reviews.review(auditor, item.id, "confirm")
+        else:
+            other = decision if decision != item.verdict else "violates"
+            charter.audit_reviews.review(auditor, item.id, "override", verdict=other, reason=reason)
 
 
 #: The demo retires this adopted guideline before its second release.
@@ -400,7 +435,7 @@ GROUP_REQUESTS = (
 )
 
 
-def _seed_accounts(seeder: _Seeder) -> None:
+def _seed_accounts(seeder: _Seeder) -> Stakeholder:
     """Group requests (decided and pending), an auditor and a suspended account."""
     charter, clock, cast = seeder.charter, seeder.clock, seeder.cast
     public_only = [p for p in cast.by_group["public"] if p.groups == ("public",)]
@@ -426,3 +461,4 @@ def _seed_accounts(seeder: _Seeder) -> None:
         AccountStatus.SUSPENDED,
         "Posted the same link in forty comments in one hour; suspended pending a review.",
     )
+    return auditor

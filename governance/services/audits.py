@@ -85,6 +85,14 @@ class AuditRunDetail:
     verdicts: tuple[VerdictRow, ...]
     counts: tuple[PrincipleCounts, ...]
 
+    @property
+    def scripted(self) -> bool:
+        """Whether the scripted stand-in answered or judged (its text is templates)."""
+        return "charter:scripted" in (
+            self.run.model_settings.get("model"),
+            self.run.judge_settings.get("model"),
+        )
+
 
 @dataclass(frozen=True)
 class ImportReport:

@@ -49,6 +49,13 @@ PERCENT = {
 }
 
 
+SCRIPTED_WARNING = (
+    "**Made by the scripted stand-in, not a model.** Its answers and verdicts are templates"
+    " written for Charter, so these figures show how an audit looks, not how any model"
+    " behaves."
+)
+
+
 def header(detail: AuditRunDetail) -> None:
     """What made the run: model, judge, release and suite with their hashes, progress."""
     run = detail.run
@@ -63,6 +70,8 @@ def header(detail: AuditRunDetail) -> None:
         f" judged, {run.errors} failed",
     ]
     st.markdown("\n".join(f"- {line}" for line in lines))
+    if detail.scripted:
+        st.warning(SCRIPTED_WARNING, icon=":material/warning:")
     if (run.job_status or "") in ACTIVE:
         st.caption("The audit is under way: this shows the prompts judged so far.")
 
