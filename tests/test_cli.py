@@ -228,8 +228,12 @@ def test_close_due_runs_a_job_and_prints_its_progress(
     assert sorted(m[2] for m in progress if m) == due
 
     assert main(["jobs", "--db", str(seeded_path)]) == 0
-    row, demo = capsys.readouterr().out.splitlines()  # newest first
-    assert demo.split("\t")[:3] == ["1", "revise", "done"]
+    row, *demo = capsys.readouterr().out.splitlines()  # newest first
+    assert [line.split("\t")[:3] for line in demo] == [
+        ["3", "audit", "done"],
+        ["2", "audit", "done"],
+        ["1", "revise", "done"],
+    ]
     fields = row.split("\t")
     assert fields[:5] == [str(FIRST_NEW_JOB), "close-due", "done", "3/3", "Charter (automatic)"]
     assert all(fields[5:8]) and fields[8] == ""

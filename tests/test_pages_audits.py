@@ -22,6 +22,7 @@ from governance.audit.agreement import Agreement
 from governance.audit.drift import DriftPoint
 from governance.audit_charts import agreement_figure, drift_figure, pass_rate_figure
 from governance.config import Settings
+from governance.demo import DEMO_REVIEWS
 from governance.jobs.runner import JobRunner
 from governance.llm.specs import BUILTIN_MODELS, ModelSpec
 from governance.models import Role, Stakeholder, Status
@@ -34,6 +35,8 @@ from tests.fake_models import ConversationFake
 from tests.test_pages import a_plain_participant
 
 PAGE = "pages/audits.py"
+#: The demo's own audits (of the scripted stand-in), newest first.
+DEMO_AUDITS = [2, 1]
 HOSTILE = "<script>alert(1)</script> **bold**"
 SUITE = (
     '{"id": "a-hostile", "prompt": "' + HOSTILE + '", "principles": ["P-0001"],'
@@ -119,7 +122,7 @@ def test_a_visitor_reads_audits_without_any_control(demo_env: Path, charter: Cha
         "Drift",
         "Suites & tools",
     ]
-    assert list(table(at, "prompts done")["run"]) == [run_id]
+    assert list(table(at, "prompts done")["run"]) == [run_id, *DEMO_AUDITS]
     assert "Start an audit" not in [e.label for e in at.expander]
     assert "Add a suite" not in [e.label for e in at.expander]
     assert not actions(at)
@@ -139,7 +142,7 @@ def test_an_auditor_starts_an_audit_and_reads_its_results(demo_env: Path, charte
     go.click()
     rerun(at)
     assert "Started: the audit is queued; its progress shows below." in texts(at.success)
-    [run] = charter.audits.runs()
+    run = charter.audits.runs()[0]  # the newest: the demo's own audits follow
     assert (run.model_name, run.judge_name, run.suite_name, run.total) == (
         "scripted",
         "scripted",
@@ -148,7 +151,7 @@ def test_an_auditor_starts_an_audit_and_reads_its_results(demo_env: Path, charte
     )
     wait_until(lambda: charter.audits.run(run.id).run.job_status == "done")
     rerun(at)
-    assert list(table(at, "prompts done")["prompts done"]) == ["2/2"]
+    assert list(table(at, "prompts done")["prompts done"]) == ["2/2", "40/40", "40/40"]
     detail = charter.audits.run(run.id)
     results = table(at, "pass rate")
     assert list(results["principle"]) == [c.principle_id for c in detail.counts]
@@ -211,7 +214,7 @@ def test_an_auditor_confirms_and_overrides_in_the_review_queue(demo_env: Path, c
     expected = charter.audit_reviews.agreement()
     assert list(shown["principle"]) == [a.principle_id for a in expected]
     assert list(shown["reviewed"]) == [a.reviewed for a in expected]
-    assert sum(shown["reviewed"]) == 2
+    assert sum(shown["reviewed"]) == 2 + len(DEMO_REVIEWS)  # the demo auditor's own
     assert list(shown["kappa"]) == [
         "undefined" if a.kappa is None else f"{a.kappa:.3f}" for a in expected
     ]

@@ -108,17 +108,17 @@ def test_a_moderator_closes_due_votes_and_follows_the_job(
     moderator = someone(services, Role.MODERATOR)
     at = open_page(start(moderator), "pages/jobs.py")  # the app's runner has started
     assert texts(at.title) == ["Jobs"]
-    # The demo's one job: the revision run it seeds.
-    assert [j.kind for j in services.jobs.job_list(None).jobs] == ["revise"]
+    # The demo's jobs: the revision run and the two audits it seeds.
+    assert [j.kind for j in services.jobs.job_list(None).jobs] == ["audit", "audit", "revise"]
     due = make_due(seeded_db, 3)
 
     at.button(key="jobs:start:go").click()
     rerun(at)
     assert "Started: due votes are being closed." in texts(at.success)
-    job, _ = services.jobs.job_list(None).jobs  # newest first
+    job, *_ = services.jobs.job_list(None).jobs  # newest first
     assert (job.kind, job.total, job.created_by) == ("close-due", 3, moderator.id)
     assert any(f"job {job.id}" in m for m in texts(at.markdown))
-    (value, text), _ = progress_bars(at)  # drawn while the job may still be running
+    (value, text), *_ = progress_bars(at)  # drawn while the job may still be running
     assert text.split(" · ")[0] in {"0/3", "1/3", "2/3", "3/3"}
     assert value == int(text[0]) * 100 // 3
 
@@ -126,7 +126,7 @@ def test_a_moderator_closes_due_votes_and_follows_the_job(
     rerun(at)
     assert progress_bars(at)[0][0] == 100
     assert progress_bars(at)[0][1].startswith("3/3 · ")
-    assert badges(at) == [":green-badge[done]"] * 2
+    assert badges(at) == [":green-badge[done]"] * 4
     for gid in due:
         assert services.guidelines.detail(gid, None).guideline.status in {
             Status.APPROVED,
