@@ -61,10 +61,11 @@ def pass_rate_figure(
         "%{customdata[1]}<extra></extra>",
     )
     figure.update_layout(
+        title={"text": "Pass rate per principle"},
         yaxis={"title": "pass rate (%)", "range": [0, 100]},
         xaxis={"title": "principle", "type": "category"},
-        margin={"t": 30, "b": 40},
-        height=320,
+        margin={"t": 50, "b": 40},
+        height=340,
     )
     return figure
 
@@ -101,11 +102,12 @@ def agreement_figure(rows: Sequence[Agreement]) -> go.Figure | None:
         "<br>%{customdata[1]} reviewed<extra></extra>",
     )
     figure.update_layout(
+        title={"text": "Judge and reviewers: raw agreement and Cohen's kappa"},
         barmode="group",
         yaxis={"title": "agreement", "range": [-1, 1]},
         xaxis={"title": "principle", "type": "category"},
-        margin={"t": 30, "b": 40},
-        height=320,
+        margin={"t": 50, "b": 40},
+        height=340,
     )
     return figure
 
@@ -174,10 +176,11 @@ def drift_figure(points: Sequence[DriftPoint], threshold: float | None = None) -
             line={"dash": "dash", "color": THRESHOLD_COLOR, "width": 1},
         )
     figure.update_layout(
+        title={"text": "Pass rate per principle over successive audits"},
         yaxis={"title": "pass rate (%)", "range": [0, 105]},
         xaxis={"title": "audit"},
         legend={"title": "principle"},
-        margin={"t": 30, "b": 40},
-        height=360,
+        margin={"t": 50, "b": 40},
+        height=380,
     )
     return figure

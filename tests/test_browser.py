@@ -19,7 +19,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Dialog, Page, Request, expect
+from playwright.sync_api import Browser, BrowserContext, Dialog, Locator, Page, Request, expect
 
 from governance.models import GuidelineFilter, Status
 from governance.storage import Database
@@ -243,6 +243,84 @@ def test_the_dashboard_charts_are_in_view_on_a_laptop_screen(
             assert box is not None and box["y"] + box["height"] <= height, (box, height)
 
     run_with_screenshot(page, tmp_path, "dashboard-fold", flow)
+
+
+def test_an_auditor_reviews_from_the_keyboard_and_the_drift_chart_draws(
+    app: App, page: Page, tmp_path: Path
+) -> None:
+    def flow() -> None:
+        main = _sign_in_as_auditor_on_audits(page, app.url)
+        main.get_by_role("tab", name="Review queue").click()
+        waiting = main.get_by_text(re.compile(r"^\d+ verdicts waiting$"))
+        expect(waiting).to_be_visible()
+        before = int(waiting.inner_text().split()[0])
+        expect(main.get_by_role("button", name="Confirm")).to_be_visible()
+        page.keyboard.press("y")  # the Confirm button's shortcut: one key per decision
+        expect(main.get_by_text(re.compile(r"Confirmed: verdict \d+"))).to_be_visible()
+        expect(main.get_by_text(f"{before - 1} verdicts waiting", exact=True)).to_be_visible()
+        main.get_by_role("tab", name="Drift").click()
+        # The Drift tab's chart (the other tabs' charts are drawn hidden).
+        drift = main.locator('[data-testid="stPlotlyChart"] .main-svg:visible').first
+        expect(drift).to_be_visible()
+        expect(main.get_by_role("heading", name="Flags")).to_be_visible()
+
+    run_with_screenshot(page, tmp_path, "audit-review", flow)
+
+
+def _sign_in_as_auditor_on_audits(page: Page, url: str) -> Locator:
+    """Demo sign-in as the auditor, then the Audits page; returns its main area."""
+    open_page(page, url)
+    sidebar = page.get_by_test_id("stSidebar")
+    box = sidebar.get_by_role("combobox", name="Act as (demo)")
+    choose(box, "auditor", re.compile("auditor"))
+    button = sidebar.get_by_role("button", name="Sign in", exact=True)
+    expect(button).to_be_enabled(timeout=10_000)
+    button.click()
+    expect(sidebar.get_by_text("Signed in as")).to_be_visible(timeout=WAIT_MS)
+    wait_idle(page)
+    nav_link(page, "Audits").click()
+    main = page.get_by_test_id("stMain")
+    expect(main.get_by_role("heading", name="Audits")).to_be_visible()
+    wait_idle(page)
+    return main
+
+
+def test_an_auditor_imports_an_inspect_log_and_exports_a_promptfoo_config(
+    app: App, page: Page, tmp_path: Path
+) -> None:
+    fixtures = REPO_ROOT / "tests" / "fixtures" / "audit"
+    mapping = tmp_path / "map.json"
+    mapping.write_text('{"P-0015": "P-0001"}')
+
+    def flow() -> None:
+        main = _sign_in_as_auditor_on_audits(page, app.url)
+        main.get_by_role("tab", name="Suites & tools").click()
+        main.get_by_text("Import an Inspect log or promptfoo results").click()
+        def upload(key: str, path: Path) -> None:
+            """Into the uploader whose widget key is ``key`` (Streamlit's st-key-* class)."""
+            main.locator(f".st-key-{key} input[type='file']").set_input_files(str(path))
+            size = re.compile(r"^\d+(\.\d+)?(B|KB|MB)$")  # the uploaded file's chip
+            expect(main.locator(f".st-key-{key}").get_by_text(size)).to_be_visible()
+
+        upload("audits-import-file", fixtures / "inspect_charter_task.json")
+        upload("audits-import-map", mapping)
+        wait_idle(page)
+        main.get_by_role("button", name="Import", exact=True).click()
+        expect(main.get_by_text(re.compile(r"3 results imported as audit run \d+"))).to_be_visible()
+        expect(main.get_by_text(re.compile("1 score mapped to no principle"))).to_be_visible()
+        # Export: the file of what is chosen, for promptfoo.
+        main.get_by_role("combobox", name="Tool").click()
+        page.get_by_role("option", name="promptfoo").click()
+        wait_idle(page)
+        main.get_by_role("button", name="Prepare the file").click()
+        download = main.get_by_role("button", name=re.compile("promptfooconfig.yaml"))
+        expect(download).to_be_visible()
+        with page.expect_download() as info:
+            download.click()
+        text = Path(info.value.path()).read_text()
+        assert 'metric: "P-0007"' in text and "llm-rubric" in text
+
+    run_with_screenshot(page, tmp_path, "audit-import", flow)
 
 
 def test_visitor_can_neither_propose_nor_vote(app: App, page: Page, tmp_path: Path) -> None:

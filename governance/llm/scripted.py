@@ -108,12 +108,27 @@ class ScriptedChatModel(BaseChatModel):
             if needed
             else f"{MARK} Read against the request “{_short(request, 18)}”, nothing to change."
         )
+        properties = tool.get("parameters", {}).get("properties", {})
+        # A structure with a choice (a judge's verdict): the first choice about two times in
+        # three, else the second; its text names the choice, so the two never disagree.
+        chosen = next(
+            (
+                (name, s["enum"][0] if needed or len(s["enum"]) == 1 else s["enum"][1])
+                for name, s in properties.items()
+                if s.get("enum")
+            ),
+            None,
+        )
+        if chosen is not None:
+            critique = (
+                f"{MARK} A template verdict, {chosen[1]}, on the request"
+                f" “{_short(request, 12)}”: no model read the answer."
+            )
         args: dict[str, Any] = {}
-        for name, schema in tool.get("parameters", {}).get("properties", {}).items():
+        for name, schema in properties.items():
             kind = schema.get("type")
-            choices = schema.get("enum")
-            if choices:  # the first choice when a critique would find something, else the next
-                args[name] = choices[0] if needed or len(choices) == 1 else choices[1]
+            if chosen is not None and name == chosen[0]:
+                args[name] = chosen[1]
             elif kind == "number":
                 args[name] = round(0.5 + (hash_fraction(answer, request) / 2), 2)
             elif kind == "boolean":
