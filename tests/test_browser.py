@@ -296,6 +296,7 @@ def test_an_auditor_imports_an_inspect_log_and_exports_a_promptfoo_config(
         main = _sign_in_as_auditor_on_audits(page, app.url)
         main.get_by_role("tab", name="Suites & tools").click()
         main.get_by_text("Import an Inspect log or promptfoo results").click()
+
         def upload(key: str, path: Path) -> None:
             """Into the uploader whose widget key is ``key`` (Streamlit's st-key-* class)."""
             main.locator(f".st-key-{key} input[type='file']").set_input_files(str(path))
