@@ -311,8 +311,7 @@ def bench_audit(
         ``build_s``; ``queue_page_ms`` (the queue's first page, median of ``REPEATS``;
         ``_p90`` beside it), ``queue_filtered_ms`` (one principle of one model),
         ``summary_ms`` (``audit_reviews.report()``), ``drift_ms``, ``agreement_ms``; and
-        ``import_10k_s``: importing an Inspect log of ``samples`` samples (None, with a
-        ``note``, while the Inspect reader is missing).
+        ``import_10k_s``: importing an Inspect log of ``samples`` samples.
     """
     rng = np.random.default_rng(seed)
     result: dict[str, object] = {"verdicts": verdicts, "reviews": min(reviews, verdicts)}
@@ -354,14 +353,9 @@ def bench_audit(
             result["samples"] = samples
             result["log_mb"] = round(len(data) / 1e6, 1)
             started = time.perf_counter()
-            try:
-                report = charter.audits.import_log(None, data, "inspect")
-            except ImportError as exc:
-                result["import_10k_s"] = None
-                result["note"] = f"the Inspect reader is missing here ({exc.name})"
-            else:
-                result["import_10k_s"] = round(time.perf_counter() - started, 3)
-                result["imported_verdicts"] = report.imported
+            report = charter.audits.import_log(None, data, "inspect")
+            result["import_10k_s"] = round(time.perf_counter() - started, 3)
+            result["imported_verdicts"] = report.imported
         finally:
             db.close()
     return result

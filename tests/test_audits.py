@@ -578,3 +578,14 @@ def test_a_promptfoo_export_of_a_suite_names_each_principle_as_its_metric(lab: A
     name, text = charter.audits.export("mine", "latest", "inspect")
     assert name == "mine-1.0.0_task.py"
     compile(text, name, "exec")
+
+
+def test_a_100_mb_inspect_log_imports_whole(lab: Any) -> None:
+    from governance.bench_audit import inspect_log
+
+    charter, _, cast = lab
+    data = inspect_log(10_000, ids(charter))
+    assert len(data) > 95_000_000
+    report = charter.audits.import_log(cast.auditor, data, "inspect", file_name="big.json")
+    assert (report.imported, len(report.unmapped), report.run.total) == (10_000, 0, 10_000)
+    assert charter.audit_reviews.queue().waiting == 10_000
