@@ -110,3 +110,92 @@ def test_a_run_a_report_a_review_and_an_import_from_the_command_line(
         "suite: no audit suite 'nope'" in unknown.stderr
         and "model: no model named" in unknown.stderr
     )
+
+
+def test_an_audit_killed_mid_run_resumes_with_nothing_lost_or_repeated(
+    demo_template: Path, tmp_path: Path
+) -> None:
+    import os
+    import re
+    import shutil
+    import signal
+    import subprocess
+    import sys
+    import threading
+    import time
+
+    from governance.config import Settings
+    from governance.services import Charter
+    from governance.storage import Database
+    from tests.test_revision_cli import ROOT
+    from tests.test_revision_cli import cli as cli_in
+
+    path = tmp_path / "charter.duckdb"
+    shutil.copy(demo_template, path)
+    secrets = tmp_path / "secrets.toml"
+    secrets.write_text(  # the scripted stand-in, 150 ms a reply, 4 prompts at once
+        '[charter.models.slow]\nmodel = "charter:scripted"\nlatency_ms = 150\nconcurrency = 4\n'
+    )
+    env = {**os.environ, "CHARTER_SECRETS": str(secrets), "CHARTER_DB": str(path)}
+    # Prompts of its own: the demo's audits answered the built-in ones (their calls are kept).
+    suite = tmp_path / "fresh.jsonl"
+    rows = (
+        {"id": f"f{i}", "prompt": f"Fresh question {i}?", "principles": ["P-0001", "P-0002"]}
+        for i in range(40)
+    )
+    suite.write_text("".join(json.dumps(row) + "\n" for row in rows))
+    added = cli_in(env, "audit", "add-suite", str(suite), "--name", "fresh")
+    assert added.returncode == 0, added.stderr
+    first = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "governance",
+            "audit",
+            "run",
+            "--suite",
+            "fresh",
+            "--model",
+            "slow",
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        cwd=ROOT,
+        env=env,
+    )
+    assert first.stdout is not None
+    guard = threading.Timer(90, first.kill)
+    guard.start()
+    try:
+        seen = 0
+        for line in first.stdout:
+            match = re.match(r"^(\d+)/(\d+) items ", line)
+            if match and int(match[1]) >= 1:  # items of 16, 16 and 8 prompts: one is in
+                seen = int(match[1])
+                break
+        time.sleep(0.1)  # the next items are in flight, some of their calls answered
+        os.kill(first.pid, signal.SIGKILL)
+    finally:
+        guard.cancel()
+    first.wait(timeout=30)
+    assert first.returncode == -signal.SIGKILL and 1 <= seen < 3
+
+    db = Database(path)
+    before = {v.id: v for v in Charter(db, Settings(db_path=path)).audits.run(3).verdicts}
+    db.close()
+    positions = {v.position for v in before.values()}
+    assert before and len(positions) < 40, (seen, len(positions), sorted(positions)[:50])
+
+    second = cli_in(env, "audit", "run", "--resume", "3")
+    assert second.returncode == 0, second.stderr
+    assert "audit 3: 40/40 prompts judged" in second.stdout
+
+    db = Database(path)
+    detail = Charter(db, Settings(db_path=path)).audits.run(3)
+    assert (detail.run.finished, detail.run.errors, detail.run.total) == (40, 0, 40)
+    after = {v.id: v for v in detail.verdicts}
+    for verdict_id, verdict in before.items():  # committed verdicts are untouched
+        assert after[verdict_id] == verdict
+    assert len(after) == 80  # one verdict per prompt and principle, none twice
+    db.close()
