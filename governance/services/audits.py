@@ -34,7 +34,7 @@ from governance.errors import NotFound, ValidationFailed
 from governance.events import EventAction
 from governance.models import Stakeholder
 from governance.services.base import Clock, UseCases, utc_now
-from governance.services.prompt_pool import PromptPool
+from governance.services.prompt_pool import PromptPool, plan_items
 from governance.storage import Database, Tx
 from governance.storage.audit_reviews import PrincipleCounts, VerdictRow
 from governance.storage.audits import AuditPromptRow, AuditRunRow, NewResponse, NewVerdict
@@ -49,8 +49,6 @@ if TYPE_CHECKING:
 AUDIT = "audit"
 #: The fewest prompts in an item (see ``governance.services.revisions``).
 ITEM_PROMPTS_MIN = 16
-#: Longest error kept on a prompt's result.
-ERROR_MAX = 1_000
 #: The formats a log is imported from and a suite exported to.
 TOOLS = ("inspect", "promptfoo")
 #: Most entries in a mapping file.
@@ -555,16 +553,7 @@ class Audits(UseCases):
     def plan(self, tx: Tx, run_id: int) -> list[dict[str, object]]:
         """The items of a run's job: its unfinished prompts, in small batches."""
         run = self._run(tx, run_id)
-        todo = tx.audits.unfinished(run_id)
-        size = max(ITEM_PROMPTS_MIN, -(-run.concurrency // 2))
-        items: list[dict[str, object]] = []
-        for start in range(0, len(todo), size):
-            batch = todo[start : start + size]
-            positions = [position for position, _ in batch]
-            items.append(
-                {"run": run_id, "positions": positions, "replace": any(f for _, f in batch)}
-            )
-        return items
+        return plan_items(run_id, tx.audits.unfinished(run_id), run.concurrency, ITEM_PROMPTS_MIN)
 
     def work(self, run_id: int, positions: Sequence[int]) -> list[tuple[int, AuditOutcome | str]]:
         """Answer and judge prompts at once, with no transaction open.
@@ -582,20 +571,12 @@ class Audits(UseCases):
             p["id"]: JudgedPrinciple(p["id"], p["title"], p["statement"], p["critique_request"])
             for p in run.principles
         }
-        gate = self._pool.gate(run.id, run.concurrency)
 
-        def one(prompt: AuditPromptRow) -> tuple[int, AuditOutcome | str]:
+        def one(prompt: AuditPromptRow) -> AuditOutcome:
             tested = [principles[pid] for pid in prompt.principle_ids if pid in principles]
-            with gate:
-                try:
-                    outcome = audit_prompt(model, judge, prompt.text, prompt.kind, tested)
-                except Exception as exc:
-                    from governance.jobs.runner import describe_error
+            return audit_prompt(model, judge, prompt.text, prompt.kind, tested)
 
-                    return prompt.position, describe_error(exc)[:ERROR_MAX]
-                return prompt.position, outcome
-
-        return self._pool.map(one, prompts)
+        return self._pool.each(run.id, run.concurrency, prompts, one)
 
     def commit(
         self,

@@ -11,9 +11,7 @@ a run resumed after a crash, a cancel or a failing model repeats no call that wa
 from __future__ import annotations
 
 import secrets
-import threading
 from collections.abc import Sequence
-from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING
 
 from governance.auth import Action
@@ -31,6 +29,7 @@ from governance.revision.pipeline import (
 )
 from governance.revision.prompts import PromptSet, builtin_prompt_set
 from governance.services.base import Clock, UseCases, utc_now
+from governance.services.prompt_pool import PromptPool, plan_items
 from governance.services.revision_screens import RunDetail, principle_stats
 from governance.storage import Database, Tx
 from governance.storage.revisions import NewResult, PromptRow, RunRow, StepRow
@@ -45,18 +44,10 @@ if TYPE_CHECKING:
 REVISE = "revise"
 #: Most rounds a run may ask for.
 ROUNDS_MAX = 16
-#: A run's prompts go in items of ``concurrency / ITEMS_PER_GATE`` prompts. The runner works
-#: several items at once and the run's gate lets ``concurrency`` prompts past at a time, so
-#: a prompt that ends makes room for the next one waiting, whichever item it belongs to.
-ITEMS_PER_GATE = 2
-#: The fewest prompts in an item: each item costs a few statements to claim and commit, and
-#: an item cut short by a crash is worked again from the cache of model calls.
+#: The fewest prompts in an item (``prompt_pool.plan_items``): each item costs a few
+#: statements to claim and commit, and an item cut short by a crash is worked again from the
+#: cache of model calls.
 ITEM_PROMPTS_MIN = 32
-#: Threads taking prompts through the loop, shared by every run of the process (each run's
-#: gate decides how many of its prompts go at once).
-PROMPT_THREADS = 64
-#: Longest error kept on a prompt's result.
-ERROR_MAX = 1_000
 
 
 def run_subject(run_id: int) -> str:
@@ -82,10 +73,8 @@ class Revisions(UseCases):
         self.models = models
         self.constitution = constitution
         self.jobs = jobs
-        self._gates: dict[int, threading.BoundedSemaphore] = {}
         self._settled: dict[int, RunRow] = {}
-        self._threads: ThreadPoolExecutor | None = None
-        self._gates_lock = threading.Lock()
+        self._pool = PromptPool("charter-revise")
 
     # -- what people do -------------------------------------------------------------------
 
@@ -302,16 +291,7 @@ class Revisions(UseCases):
         """The items of a run's job: its unfinished prompts, in small batches."""
         run = self._run(tx, run_id)
         todo = tx.revisions.unfinished(run_id)
-        size = max(ITEM_PROMPTS_MIN, -(-run.concurrency // ITEMS_PER_GATE))
-        items: list[dict[str, object]] = []
-        for start in range(0, len(todo), size):
-            batch = todo[start : start + size]
-            # "replace": some of these prompts have a failed try stored, replaced on commit.
-            positions = [position for position, _ in batch]
-            items.append(
-                {"run": run_id, "positions": positions, "replace": any(f for _, f in batch)}
-            )
-        return items
+        return plan_items(run_id, todo, run.concurrency, ITEM_PROMPTS_MIN)
 
     def work(self, run_id: int, positions: Sequence[int]) -> list[tuple[int, PromptOutcome | str]]:
         """Take prompts through the loop at once, with no transaction open.
@@ -328,24 +308,17 @@ class Revisions(UseCases):
             RevisionPrinciple(p["id"], p["title"], p["critique_request"], p["revision_request"])
             for p in run.principles
         ]
-        gate = self._gate(run)
 
-        def one(prompt: PromptRow) -> tuple[int, PromptOutcome | str]:
+        def one(prompt: PromptRow) -> PromptOutcome:
             chosen = choose_principles(
                 principles,
                 run.rounds,
                 Sampling(run.sampling),
                 f"{run.seed}:{prompt.prompt_id}:{prompt.position}",
             )
-            with gate:
-                try:
-                    return prompt.position, revise(client, prompt.text, chosen)
-                except Exception as exc:
-                    from governance.jobs.runner import describe_error
+            return revise(client, prompt.text, chosen)
 
-                    return prompt.position, describe_error(exc)[:ERROR_MAX]
-
-        return list(self._pool().map(one, prompts))
+        return self._pool.each(run.id, run.concurrency, prompts, one)
 
     def commit(
         self,
@@ -403,22 +376,6 @@ class Revisions(UseCases):
     def _start_job(self, tx: Tx, run_id: int, actor_id: int | None, at: object) -> None:
         job = self.jobs.create_in(tx, REVISE, {"run": run_id}, actor_id)
         tx.revisions.attach_job(run_id, job.id)
-
-    def _pool(self) -> ThreadPoolExecutor:
-        with self._gates_lock:
-            if self._threads is None:
-                self._threads = ThreadPoolExecutor(
-                    max_workers=PROMPT_THREADS, thread_name_prefix="charter-revise"
-                )
-            return self._threads
-
-    def _gate(self, run: RunRow) -> threading.BoundedSemaphore:
-        """At most ``concurrency`` prompts of a run at once, across the runner's threads."""
-        with self._gates_lock:
-            gate = self._gates.get(run.id)
-            if gate is None:
-                gate = self._gates[run.id] = threading.BoundedSemaphore(run.concurrency)
-            return gate
 
     @staticmethod
     def _run(tx: Tx, run_id: int) -> RunRow:

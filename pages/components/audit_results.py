@@ -10,7 +10,7 @@ from governance.services.audits import AuditRunDetail
 from governance.storage.audit_reviews import PrincipleCounts, VerdictRow
 from pages import ui
 from pages.components.audit_runs import csv_download, source
-from pages.components.revision import ACTIVE
+from pages.components.run_controls import ACTIVE
 
 PER_PAGE = 10
 RESULTS_CAPTION = (

@@ -4,16 +4,16 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 
 import streamlit as st
 
-from governance.models import REASON_MAX, Stakeholder
+from governance.models import Stakeholder
 from governance.services import Charter
 from governance.storage.audits import AuditRunRow
 from pages import ui
-from pages.components.fields import limited_text
-from pages.components.revision import ACTIVE, REFRESH_S, STATUS_COLORS
+from pages.components import run_controls
+from pages.components.run_controls import ACTIVE
 
 KEY = "audits:start"
 #: Session key of the run shown (also the run selectbox's key).
@@ -146,7 +146,7 @@ def start_form(charter: Charter, principal: Stakeholder | None) -> None:
     ui.show_outcome(KEY)
 
 
-def run_table(runs: list[AuditRunRow]) -> None:
+def run_table(runs: Sequence[AuditRunRow]) -> None:
     """The runs, newest first, with a progress bar for each one under way."""
     for run in runs:
         if status(run) in ACTIVE:
@@ -177,80 +177,29 @@ def run_table(runs: list[AuditRunRow]) -> None:
 
 def run_list(charter: Charter, first: list[AuditRunRow]) -> None:
     """The list of runs; it refreshes itself while one is queued or running."""
-    active = any(status(r) in ACTIVE for r in first)
-
-    @st.fragment(run_every=REFRESH_S if active else None)
-    def refreshed() -> None:
-        runs = charter.audits.runs()
-        if active and not any(status(r) in ACTIVE for r in runs):
-            st.rerun(scope="app")  # everything finished: the detail shows the results
-        run_table(runs)
-
-    refreshed()
+    run_controls.live_list(charter.audits.runs, first, status, run_table)
 
 
 def chosen_run(runs: list[AuditRunRow]) -> int:
     """The run to show: ``?run=ID`` when it names one, else the one picked, else the newest."""
-    ids = [r.id for r in runs]
-    wanted = st.query_params.get("run", "")
-    if CHOSEN not in st.session_state and wanted.isdigit() and int(wanted) in ids:
-        st.session_state[CHOSEN] = int(wanted)
-    if st.session_state.get(CHOSEN) not in ids:
-        st.session_state[CHOSEN] = ids[0]
-    labels = {r.id: run_label(r) for r in runs}
-    chosen: int = st.selectbox("Run", ids, format_func=labels.__getitem__, key=CHOSEN)
-    st.query_params["run"] = str(chosen)
-    return chosen
+    return run_controls.chosen(runs, CHOSEN, run_label)
 
 
 def controls(
     charter: Charter, principal: Stakeholder | None, run: AuditRunRow, runner: bool
 ) -> None:
-    """Resume a stopped run, or cancel one under way (with a reason), as on Model revision."""
+    """The run's title and status; Resume a stopped run, or Cancel one under way."""
     state = status(run)
-    title, badge = st.columns([5, 1])
-    title.subheader(f"Run {run.id}", anchor=False)
-    with badge:
-        st.badge(state, color=STATUS_COLORS.get(state, "gray"))  # type: ignore[arg-type]
-    key = f"audits:resume:{run.id}"
-    resumable = run.source == "charter" and (run.errors > 0 or run.finished < run.total)
-    if runner and state not in ACTIVE and resumable:
-
-        def resume() -> None:
-            ui.run_action(
-                key,
-                lambda: charter.audits.resume(principal, run.id),
-                "Resumed: the prompts left are queued again; answered calls are not repeated.",
-            )
-
-        st.button(
-            "Resume", key=f"{key}:go", on_click=resume, help="Run the failed and unrun prompts"
-        )
-    ui.show_outcome(key, with_fields=True)
-    cancel_key = f"audits:cancel:{run.id}"
-    if runner and state in ACTIVE and run.job_id is not None:
-        with st.popover("Cancel the audit…"):
-            limited_text(
-                "Reason (required; logged)",
-                f"{cancel_key}:reason",
-                REASON_MAX,
-                error_key=cancel_key,
-                field="reason",
-            )
-            st.button(
-                "Cancel this audit",
-                key=f"{cancel_key}:go",
-                on_click=_cancel,
-                args=(charter, principal, run.job_id, cancel_key),
-            )
-    ui.show_outcome(cancel_key)
-
-
-def _cancel(charter: Charter, principal: Stakeholder | None, job_id: int, key: str) -> None:
-    reason = st.session_state.get(f"{key}:reason", "")
-    ui.run_action(
-        key,
-        lambda: charter.jobs.cancel(principal, job_id, reason),
-        "Cancelled: prompts under way finish their calls and are dropped; resume the audit to"
-        " finish it, with no answered call repeated.",
+    run_controls.title(run.id, state)
+    run_controls.resume_or_cancel(
+        charter,
+        principal,
+        prefix="audits",
+        noun="audit",
+        run_id=run.id,
+        job_id=run.job_id,
+        status=state,
+        resumable=run.source == "charter" and (run.errors > 0 or run.finished < run.total),
+        may_act=runner,
+        resume=lambda: charter.audits.resume(principal, run.id),
     )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import streamlit as st
 
 from governance.errors import ValidationFailed
@@ -11,14 +13,14 @@ from governance.services import Charter
 from governance.services.revisions import ROUNDS_MAX
 from governance.storage.revisions import RunRow
 from pages import ui
+from pages.components import run_controls
+from pages.components.run_controls import ACTIVE
 
 KEY = "revision:start"
 #: Session key of the run shown (also the run selectbox's key).
 CHOSEN = "revision:run"
 #: The runs this session's start forms made, by form token (see ``_start``).
 STARTED = "revision:started"
-#: How often the list refreshes itself while a run is queued or running.
-REFRESH_S = 2.0
 BUILTIN = f"Built-in ({len(builtin_prompt_set().prompts)} prompts)"
 UPLOAD = "Upload a CSV or JSONL file"
 SAMPLING = {
@@ -27,14 +29,6 @@ SAMPLING = {
     "priority": "priority: every principle once, highest priority first (the rounds are the"
     " principles)",
 }
-STATUS_COLORS = {
-    "queued": "gray",
-    "running": "blue",
-    "done": "green",
-    "failed": "red",
-    "cancelled": "orange",
-}
-ACTIVE = ("queued", "running")
 
 
 def scripted(run: RunRow) -> bool:
@@ -157,7 +151,7 @@ def run_label(run: RunRow) -> str:
     )
 
 
-def run_table(runs: list[RunRow]) -> None:
+def run_table(runs: Sequence[RunRow]) -> None:
     """The runs, newest first, with a progress bar for each one under way."""
     for run in runs:
         if _status(run) in ACTIVE:
@@ -183,27 +177,9 @@ def run_table(runs: list[RunRow]) -> None:
 
 def run_list(charter: Charter, first: list[RunRow]) -> None:
     """The list of runs; it refreshes itself while one is queued or running."""
-    active = any(_status(r) in ACTIVE for r in first)
-
-    @st.fragment(run_every=REFRESH_S if active else None)
-    def refreshed() -> None:
-        runs = charter.revisions.runs()
-        if active and not any(_status(r) in ACTIVE for r in runs):
-            st.rerun(scope="app")  # everything finished: the detail shows the results
-        run_table(runs)
-
-    refreshed()
+    run_controls.live_list(charter.revisions.runs, first, _status, run_table)
 
 
 def chosen_run(runs: list[RunRow]) -> int:
     """The run to show: ``?run=ID`` when it names one, else the one picked, else the newest."""
-    ids = [r.id for r in runs]
-    wanted = st.query_params.get("run", "")
-    if CHOSEN not in st.session_state and wanted.isdigit() and int(wanted) in ids:
-        st.session_state[CHOSEN] = int(wanted)
-    if st.session_state.get(CHOSEN) not in ids:
-        st.session_state[CHOSEN] = ids[0]
-    labels = {r.id: run_label(r) for r in runs}
-    chosen: int = st.selectbox("Run", ids, format_func=labels.__getitem__, key=CHOSEN)
-    st.query_params["run"] = str(chosen)  # the address names the run shown, for sharing
-    return chosen
+    return run_controls.chosen(runs, CHOSEN, run_label)

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import streamlit as st
 
-from governance.models import REASON_MAX, Stakeholder
+from governance.models import Stakeholder
 from governance.revision.datasets import DatasetFormat, Rules
 from governance.services import Charter
 from governance.services.revision_screens import RunDetail
 from pages import ui
-from pages.components.fields import limited_text
-from pages.components.revision import ACTIVE, STATUS_COLORS
+from pages.components import run_controls
+from pages.components.run_controls import ACTIVE
 
 SCRIPTED_WARNING = (
     "**Made by the scripted stand-in, not a model.** Every answer, critique and revision in"
@@ -33,10 +33,7 @@ def header(
     """What made the run: release, model and its settings, prompts, sampling, seed."""
     run = detail.run
     status = run.job_status or "queued"
-    title, badge = st.columns([5, 1])
-    title.subheader(f"Run {run.id}", anchor=False)
-    with badge:
-        st.badge(status, color=STATUS_COLORS.get(status, "gray"))  # type: ignore[arg-type]
+    run_controls.title(run.id, status)
     if detail.scripted:
         st.warning(SCRIPTED_WARNING, icon=":material/theater_comedy:")
     settings = run.model_settings
@@ -60,47 +57,17 @@ def header(
     st.markdown("\n".join(f"- {line}" for line in lines))
     if status in ACTIVE:
         st.caption("The run is under way: this shows the prompts done so far.")
-    resumable = run.errors > 0 or run.finished < run.total
-    key = f"revision:resume:{run.id}"
-    if steward and status not in ACTIVE and resumable:
-
-        def resume() -> None:
-            ui.run_action(
-                key,
-                lambda: charter.revisions.resume(principal, run.id),
-                "Resumed: the prompts left are queued again; answered calls are not repeated.",
-            )
-
-        st.button(
-            "Resume", key=f"{key}:go", on_click=resume, help="Run the failed and unrun prompts"
-        )
-    ui.show_outcome(key, with_fields=True)
-    cancel_key = f"revision:cancel:{run.id}"
-    if steward and status in ACTIVE and run.job_id is not None:
-        with st.popover("Cancel the run…"):
-            limited_text(
-                "Reason (required; logged)",
-                f"{cancel_key}:reason",
-                REASON_MAX,
-                error_key=cancel_key,
-                field="reason",
-            )
-            st.button(
-                "Cancel this run",
-                key=f"{cancel_key}:go",
-                on_click=_cancel,
-                args=(charter, principal, run.job_id, cancel_key),
-            )
-    ui.show_outcome(cancel_key)
-
-
-def _cancel(charter: Charter, principal: Stakeholder | None, job_id: int, key: str) -> None:
-    reason = st.session_state.get(f"{key}:reason", "")
-    ui.run_action(
-        key,
-        lambda: charter.jobs.cancel(principal, job_id, reason),
-        "Cancelled: prompts under way finish their calls and are dropped; resume the run to"
-        " finish it, with no answered call repeated.",
+    run_controls.resume_or_cancel(
+        charter,
+        principal,
+        prefix="revision",
+        noun="run",
+        run_id=run.id,
+        job_id=run.job_id,
+        status=status,
+        resumable=run.errors > 0 or run.finished < run.total,
+        may_act=steward,
+        resume=lambda: charter.revisions.resume(principal, run.id),
     )
 
 
