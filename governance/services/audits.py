@@ -13,31 +13,38 @@ scores are reported, charted and reviewed like Charter's own verdicts.
 from __future__ import annotations
 
 import hashlib
-import json
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from governance.audit.interop.model import (
     DEFAULT_KEY,
-    ImportedLog,
-    ImportedScore,
     map_scores,
     paused_gc,
 )
 from governance.audit.judge import AuditOutcome, JudgedPrinciple, audit_prompt
-from governance.audit.suites import AuditPrompt, AuditSuite, builtin_suites, parse_suite_file
+from governance.audit.suites import AuditSuite, builtin_suites, parse_suite_file
 from governance.auth import Action
 from governance.config import Settings
-from governance.constitution.model import Constitution
 from governance.errors import NotFound, ValidationFailed
 from governance.events import EventAction
 from governance.models import Stakeholder
+from governance.services.audit_screens import (
+    AuditRunDetail,
+    ImportReport,
+    SuiteInfo,
+    export_file,
+    imported_rows,
+    new_response,
+    parse_mapping,
+    read_log,
+    release_principles,
+    stored_suite,
+    suite_info,
+)
 from governance.services.base import Clock, UseCases, utc_now
 from governance.services.prompt_pool import PromptPool, plan_items
 from governance.storage import Database, Tx
-from governance.storage.audit_reviews import PrincipleCounts, VerdictRow
-from governance.storage.audits import AuditPromptRow, AuditRunRow, NewResponse, NewVerdict
+from governance.storage.audits import AuditPromptRow, AuditRunRow
 from governance.text import clean_text
 
 if TYPE_CHECKING:
@@ -51,8 +58,6 @@ AUDIT = "audit"
 ITEM_PROMPTS_MIN = 16
 #: The formats a log is imported from and a suite exported to.
 TOOLS = ("inspect", "promptfoo")
-#: Most entries in a mapping file.
-MAPPING_MAX = 10_000
 #: Unmapped labels named in a refusal or an event.
 LABELS_SHOWN = 10
 
@@ -60,96 +65,6 @@ LABELS_SHOWN = 10
 def run_subject(run_id: int) -> str:
     """A run's subject in the event log."""
     return f"audit-run:{run_id}"
-
-
-@dataclass(frozen=True)
-class SuiteInfo:
-    """A suite as listed."""
-
-    name: str
-    version: int
-    content_hash: str
-    description: str
-    prompts: int
-    principle_ids: tuple[str, ...]
-    builtin: bool
-
-
-@dataclass(frozen=True)
-class AuditRunDetail:
-    """A run, its verdicts and its per-principle figures."""
-
-    run: AuditRunRow
-    verdicts: tuple[VerdictRow, ...]
-    counts: tuple[PrincipleCounts, ...]
-
-    @property
-    def scripted(self) -> bool:
-        """Whether the scripted stand-in answered or judged (its text is templates)."""
-        return "charter:scripted" in (
-            self.run.model_settings.get("model"),
-            self.run.judge_settings.get("model"),
-        )
-
-
-@dataclass(frozen=True)
-class ImportReport:
-    """What an import stored, and what it could not place."""
-
-    run: AuditRunRow
-    imported: int
-    """Scores stored as verdicts."""
-    unmapped: tuple[ImportedScore, ...]
-    """Scores that map to no principle of the release, in file order."""
-
-
-def release_principles(constitution: Constitution) -> list[dict[str, Any]]:
-    """What a run records of each principle: its text and the decision behind it."""
-    return [
-        {
-            "id": p.id,
-            "title": p.title,
-            "statement": p.statement,
-            "critique_request": p.critique_request,
-            "category": p.category,
-            "priority": p.priority,
-            "guideline_id": p.provenance.guideline_id,
-            "guideline_version": p.provenance.guideline_version,
-            "rules_version": p.provenance.rules_version,
-            "decided_at": p.provenance.decided_at.isoformat(),
-            "approve": p.provenance.approve,
-            "reject": p.provenance.reject,
-            "abstain": p.provenance.abstain,
-            "content": hashlib.sha256(
-                f"{p.title}\x1f{p.statement}\x1f{p.critique_request}".encode()
-            ).hexdigest()[:16],
-        }
-        for p in sorted(constitution.principles, key=lambda p: p.priority)
-    ]
-
-
-def parse_mapping(data: bytes) -> dict[str, str]:
-    """A mapping file: a JSON object from a file's labels to Charter principle ids.
-
-    Raises:
-        ValidationFailed: Under ``map``, naming what is wrong.
-    """
-    try:
-        value = json.loads(data.decode("utf-8-sig"))
-    except (UnicodeDecodeError, ValueError) as exc:
-        raise ValidationFailed({"map": f"the mapping is not JSON: {exc}"}) from None
-    if not isinstance(value, dict):
-        raise ValidationFailed(
-            {"map": 'the mapping must be a JSON object such as {"fairness": "P-0006"}'}
-        )
-    if len(value) > MAPPING_MAX:
-        raise ValidationFailed({"map": f"the mapping has more than {MAPPING_MAX:,} entries"})
-    bad = [k for k, v in value.items() if not isinstance(v, str)]
-    if bad:
-        raise ValidationFailed(
-            {"map": f"the mapping's values must be principle ids; {bad[0]!r} is not text"}
-        )
-    return {str(k): str(v) for k, v in value.items()}
 
 
 class Audits(UseCases):
@@ -177,10 +92,10 @@ class Audits(UseCases):
 
     def suites(self) -> list[SuiteInfo]:
         """The built-in suites, then every stored one (its latest version)."""
-        listed = [_info(s, builtin=True) for s in builtin_suites()]
+        listed = [suite_info(s, builtin=True) for s in builtin_suites()]
         with self.db.read() as tx:
             names = [row[0] for row in tx.audits.suites()]
-        listed += [_info(self.suite(name), builtin=False) for name in names]
+        listed += [suite_info(self.suite(name), builtin=False) for name in names]
         return listed
 
     def suite(self, name: str, version: int | None = None) -> AuditSuite:
@@ -197,18 +112,7 @@ class Audits(UseCases):
         if row is None:
             which = f"{name!r}" if version is None else f"{name!r} version {version}"
             raise NotFound(f"no audit suite {which}")
-        prompts = tuple(
-            AuditPrompt(
-                id=p["id"],
-                text=p["prompt"],
-                principle_ids=tuple(p["principles"]),
-                category=p["category"],
-                language=p["language"],
-                kind=p["kind"],
-            )
-            for p in row.prompts
-        )
-        return AuditSuite(row.name, prompts, row.version, row.description)
+        return stored_suite(row)
 
     def add_suite(
         self,
@@ -446,7 +350,7 @@ class Audits(UseCases):
             raise ValidationFailed({"release": exc.message}) from None
         known = {p.id for p in info.constitution.principles}
         with paused_gc():
-            log = _read_log(data, fmt, key)
+            log = read_log(data, fmt, key)
             mapped, unmapped = map_scores(log.scores, mapping or {}, known)
         if not mapped:
             labels = sorted({s.label for s in unmapped})
@@ -461,7 +365,7 @@ class Audits(UseCases):
             )
         digest = hashlib.sha256(data).hexdigest()
         with paused_gc():
-            prompts, responses = _imported_rows(mapped)
+            prompts, responses = imported_rows(mapped)
         now = self.clock()
         with self.db.transaction() as tx:
             actor_id = self._actor_id(tx, actor, Action.RUN_AUDITS)
@@ -530,23 +434,7 @@ class Audits(UseCases):
             info = self.constitution.release(release)
         except NotFound as exc:
             raise ValidationFailed({"release": exc.message}) from None
-        constitution = info.constitution
-        outside = chosen.outside([p.id for p in constitution.principles])
-        if outside:
-            raise ValidationFailed(
-                {
-                    "suite": f"suite {chosen.name} tests principles that release"
-                    f" {info.row.version} does not hold: {', '.join(outside)}"
-                }
-            )
-        stem = f"{chosen.name}-{info.row.version}"
-        if fmt == "inspect":
-            from governance.audit.interop.inspect_task import inspect_task
-
-            return f"{stem}_task.py", inspect_task(chosen, constitution)
-        from governance.audit.interop.promptfoo_suite import promptfoo_config
-
-        return f"{stem}-promptfooconfig.yaml", promptfoo_config(chosen, constitution)
+        return export_file(chosen, info.constitution, info.row.version, fmt)
 
     # -- the job --------------------------------------------------------------------------
 
@@ -587,32 +475,7 @@ class Audits(UseCases):
         replace: bool = True,
     ) -> dict[str, object]:
         """Store an item's answers and verdicts in its transaction."""
-        responses = [
-            NewResponse(position, None, outcome)
-            if isinstance(outcome, str)
-            else NewResponse(
-                position,
-                outcome.response,
-                None,
-                tuple(
-                    NewVerdict(
-                        v.principle_id,
-                        v.verdict,
-                        v.score,
-                        v.confidence,
-                        v.explanation,
-                        v.parse_error,
-                    )
-                    for v in outcome.verdicts
-                ),
-                outcome.input_tokens,
-                outcome.output_tokens,
-                outcome.ms,
-                outcome.calls,
-                outcome.cached_calls,
-            )
-            for position, outcome in outcomes
-        ]
+        responses = [new_response(position, outcome) for position, outcome in outcomes]
         tx.audits.save_responses(run_id, responses, self.clock(), replace=replace)
         self.models.write_replies(tx)
         failed = sum(1 for r in responses if r.error is not None)
@@ -634,55 +497,6 @@ class Audits(UseCases):
         if run is None:
             raise NotFound(f"no audit run {run_id}")
         return run
-
-
-def _info(suite: AuditSuite, *, builtin: bool) -> SuiteInfo:
-    return SuiteInfo(
-        suite.name,
-        suite.version,
-        suite.content_hash,
-        suite.description,
-        len(suite.prompts),
-        suite.principle_ids,
-        builtin,
-    )
-
-
-def _read_log(data: bytes, fmt: str, key: str) -> ImportedLog:
-    if fmt == "inspect":
-        from governance.audit.interop.inspect_log import read_inspect_log
-
-        return read_inspect_log(data, key=key)
-    from governance.audit.interop.promptfoo_results import read_promptfoo_results
-
-    return read_promptfoo_results(data, key=key)
-
-
-def _imported_rows(
-    scores: Sequence[ImportedScore],
-) -> tuple[list[AuditPromptRow], list[NewResponse]]:
-    """One prompt per sample, its verdicts from the sample's mapped scores."""
-    samples: dict[str, list[ImportedScore]] = {}
-    for score in scores:
-        samples.setdefault(score.sample_id, []).append(score)
-    prompts = []
-    responses = []
-    for position, (sample_id, found) in enumerate(samples.items()):
-        first = found[0]
-        ids = tuple(dict.fromkeys(s.principle_id for s in found))
-        prompts.append(AuditPromptRow(position, sample_id[:200], first.prompt, ids, "", "", ""))
-        responses.append(
-            NewResponse(
-                position,
-                first.response,
-                None,
-                tuple(
-                    NewVerdict(s.principle_id, s.verdict, s.score, None, s.explanation)
-                    for s in found
-                ),
-            )
-        )
-    return prompts, responses
 
 
 __all__ = [
