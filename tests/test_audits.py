@@ -589,3 +589,20 @@ def test_a_100_mb_inspect_log_imports_whole(lab: Any) -> None:
     report = charter.audits.import_log(cast.auditor, data, "inspect", file_name="big.json")
     assert (report.imported, len(report.unmapped), report.run.total) == (10_000, 0, 10_000)
     assert charter.audit_reviews.queue().waiting == 10_000
+
+
+def test_the_activity_feed_says_a_guideline_was_reopened_after_audits(lab: Any) -> None:
+    charter, _, cast = lab
+    principle = ids(charter)[0]
+    audited(charter, cast, ["BAD one"], name="a")
+    audited(charter, cast, ["BAD two"], name="b")
+    guideline = charter.audit_reviews.reopen(
+        cast.steward, principle, model="answerer", reason="violations in two audits"
+    )
+    feed = [item.text for item in charter.dashboard.screen(None).recent]
+    reopened = [t for t in feed if guideline.id in t and "back to deliberation" in t]
+    assert reopened == [
+        f"Stew Ard sent {guideline.id} \u201c{guideline.text.title}\u201d back to deliberation:"
+        " audits of answerer found it violated"
+    ]
+    assert not [t for t in feed if guideline.id in t and "opened" in t and "deliberation" in t]

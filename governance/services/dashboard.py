@@ -76,6 +76,9 @@ _ACTIVITY = {
     EventAction.GUIDELINE_DECIDED: "{subject} was {outcome}",
     EventAction.COMMENT_ADDED: "{actor} commented on {subject}",
     EventAction.RULES_UPDATED: "{actor} published rules version {rules_version}",
+    EventAction.GUIDELINE_REOPENED: (
+        "{actor} sent {subject} back to deliberation: audits of {model} found it violated"
+    ),
 }
 _TRANSITIONS = {
     Status.DELIBERATION.value: "{actor} opened {subject} for deliberation",
@@ -92,7 +95,9 @@ def describe(event: Event, names: dict[int | None, str], titles: dict[str, str])
     after = event.after or {}
     template = _ACTIVITY.get(event.action)
     if event.action is EventAction.GUIDELINE_TRANSITIONED:
-        template = _TRANSITIONS.get(str(after.get("status")))
+        # A reopening has its own entry (guideline.reopened), with the audits behind it.
+        reopened = after.get("verb") == "reopen for deliberation"
+        template = None if reopened else _TRANSITIONS.get(str(after.get("status")))
     if template is None:
         return None
     subject = event.subject
@@ -104,6 +109,7 @@ def describe(event: Event, names: dict[int | None, str], titles: dict[str, str])
         version=after.get("version", "?"),
         outcome=after.get("outcome", "decided"),
         rules_version=after.get("version", "?"),
+        model=after.get("model", "a model"),
     )
 
 
