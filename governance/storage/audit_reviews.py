@@ -306,10 +306,6 @@ class AuditReviewQueries(Queries):
         )
         return [(r[0], _counts(r[1], r[2:])) for r in rows]
 
-    def count_verdicts(self) -> int:
-        """How many verdicts are stored."""
-        return int(self._scalar("SELECT COUNT(*) FROM audit_verdicts"))
-
     # -- inside ---------------------------------------------------------------------------
 
     def _by_id(self, ids: Sequence[int]) -> list[VerdictRow]:
