@@ -37,7 +37,11 @@ _ENV_NAMES = {
     "groups": "CHARTER_GROUPS",
     "categories": "CHARTER_CATEGORIES",
     "audit_threshold": "CHARTER_AUDIT_THRESHOLD",
+    "public_view": "CHARTER_PUBLIC_VIEW",
+    "min_group_size": "CHARTER_MIN_GROUP_SIZE",
 }
+_SWITCH = {"1": True, "true": True, "yes": True, "on": True}
+_SWITCH.update({"0": False, "false": False, "no": False, "off": False})
 _SLUG = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
 
 
@@ -59,6 +63,13 @@ class Settings(BaseModel):
     audit_threshold: float = Field(default=0.2, gt=0, lt=1)
     """A principle is flagged when its violation rate is above this in two consecutive
     audits of one model (``CHARTER_AUDIT_THRESHOLD``, between 0 and 1)."""
+    public_view: bool = True
+    """Publish the transparency view (tallies, releases, audit summaries) to anyone, signed
+    in or not (``CHARTER_PUBLIC_VIEW``, on unless set to 0/false/no/off)."""
+    min_group_size: int = Field(default=5, ge=2, le=1000)
+    """k: wherever numbers are published, a group (or a group's ballots on a guideline) with
+    fewer than this many is shown as "fewer than k", never as a number
+    (``CHARTER_MIN_GROUP_SIZE``)."""
 
     @field_validator("groups", "categories")
     @classmethod
@@ -100,6 +111,16 @@ class Settings(BaseModel):
         if env.get("CHARTER_AUDIT_THRESHOLD", "").strip():
             values["audit_threshold"] = env["CHARTER_AUDIT_THRESHOLD"].strip()
         values["demo"] = env.get("CHARTER_DEMO", "").strip().lower() in {"1", "true", "yes", "on"}
+        public = env.get("CHARTER_PUBLIC_VIEW", "").strip().lower()
+        if public:
+            if public not in _SWITCH:
+                raise ConfigurationError(
+                    f"invalid settings: CHARTER_PUBLIC_VIEW: {public!r} is not one of"
+                    " 1, true, yes, on, 0, false, no, off"
+                )
+            values["public_view"] = _SWITCH[public]
+        if env.get("CHARTER_MIN_GROUP_SIZE", "").strip():
+            values["min_group_size"] = env["CHARTER_MIN_GROUP_SIZE"].strip()
         try:
             return cls.model_validate(values)
         except ValidationError as exc:
