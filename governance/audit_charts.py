@@ -119,7 +119,7 @@ def drift_figure(points: Sequence[DriftPoint], threshold: float | None = None) -
     where the release changes. Hover: the exact rate, counts, run, release and basis.
 
     Args:
-        points: One model's drift points (other models' points are the caller's to leave out).
+        points: Drift points; with several models, each line is named by model and principle.
         threshold: The violation rate above which audits count against a principle; drawn as
             the pass rate it leaves (``1 - threshold``).
 
@@ -136,12 +136,13 @@ def drift_figure(points: Sequence[DriftPoint], threshold: float | None = None) -
     symbol = {r: RELEASE_SYMBOLS[i % len(RELEASE_SYMBOLS)] for i, r in enumerate(releases)}
     figure = go.Figure()
     palette = OKABE_ITO[1:] + OKABE_ITO[:1]  # black last: it is the threshold's colour
-    for i, principle_id in enumerate(sorted({p.principle_id for p in drawn})):
-        series = [p for p in drawn if p.principle_id == principle_id]
+    several = len({p.model for p in drawn}) > 1
+    for i, (model, principle_id) in enumerate(sorted({(p.model, p.principle_id) for p in drawn})):
+        series = [p for p in drawn if (p.model, p.principle_id) == (model, principle_id)]
         figure.add_scatter(
             x=[p.at for p in series],
             y=[_pct(p.pass_rate) for p in series],
-            name=principle_id,
+            name=f"{model} \u00b7 {principle_id}" if several else principle_id,
             mode="lines+markers",
             line={"color": palette[i % len(palette)]},
             marker={"symbol": [symbol[p.release_version] for p in series], "size": 9},

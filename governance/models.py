@@ -7,7 +7,7 @@ and typed objects travel inward. Value objects are frozen.
 from __future__ import annotations
 
 import re
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 from typing import Annotated
 
@@ -453,6 +453,30 @@ class VoidedVote(BaseModel):
     """When voided (UTC)."""
     void_reason: str
     """The steward's reason."""
+
+
+class DashboardFilter(BaseModel):
+    """What the dashboard's charts are narrowed to; empty means no restriction.
+
+    Each chart uses the filters that mean something for it (its caption says which).
+    """
+
+    model_config = _frozen()
+
+    since: date | None = None
+    """First day (UTC) included."""
+    until: date | None = None
+    """Last day (UTC) included."""
+    groups: tuple[str, ...] = ()
+    """Only these stakeholder groups."""
+    categories: tuple[str, ...] = ()
+    """Only guidelines in these categories (of their current version)."""
+    languages: tuple[str, ...] = ()
+    """Only guidelines in these languages."""
+    models: tuple[str, ...] = ()
+    """Only audits of these models."""
+    release: str | None = None
+    """Only principles of this release (audits: only audits against it)."""
 
 
 class GuidelineFilter(BaseModel):

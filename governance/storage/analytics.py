@@ -5,12 +5,35 @@ Kept apart from the use cases' queries so they can be cached or pointed at a rep
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time
+from collections.abc import Sequence
+from datetime import UTC, date, datetime, time, timedelta
+
+import pandas as pd
 
 from governance.events import EventAction
-from governance.models import Guideline, Status
-from governance.storage.base import Queries
+from governance.models import DashboardFilter, Guideline, Status
+from governance.storage.audit_reviews import LATEST_REVIEW, VERDICT_COUNTS
+from governance.storage.base import Queries, placeholders
 from governance.storage.guidelines import GUIDELINE_COLUMNS, GUIDELINE_FROM, guideline_from_row
+
+#: The columns of ``audit_results``: the audit, then ``PrincipleCounts``' fields in order.
+AUDIT_RESULT_COLUMNS = (
+    "run_id",
+    "model_name",
+    "release_version",
+    "created_at",
+    "source",
+    "principle_id",
+    "total",
+    "complies",
+    "violates",
+    "partial",
+    "not_applicable",
+    "unparseable",
+    "scored",
+    "score_sum",
+    "reviewed",
+)
 
 
 class Analytics(Queries):
@@ -59,3 +82,252 @@ class Analytics(Queries):
             [now, stakeholder_id, limit],
         )
         return [guideline_from_row(r) for r in rows]
+
+    # -- the dashboard's charts: read from the summary tables (storage/summaries.py) ------
+
+    def ballots_by_day(self, where: DashboardFilter, first: date, last: date) -> pd.DataFrame:
+        """Ballots cast per day and group (``day``, ``group_name``, ``ballots``)."""
+        facts, params = _facts(where)
+        join = f"JOIN ({facts}) f ON f.id = d.guideline_id" if _narrows(where) else ""
+        groups, group_params = _groups(where, "d.group_name")
+        return self._frame(
+            f"""SELECT d.day, d.group_name, sum(d.ballots) AS ballots
+                FROM ballot_days d {join}
+                WHERE d.day >= ? AND d.day <= ? AND {groups}
+                GROUP BY d.day, d.group_name ORDER BY d.day, d.group_name""",
+            [*(params if join else []), first, last, *group_params],
+        )
+
+    def group_turnout(self, where: DashboardFilter) -> pd.DataFrame:
+        """Members of each group and how many of them have cast a ballot."""
+        groups, params = _groups(where, "m.group_name")
+        return self._frame(
+            f"""SELECT m.group_name, count(*) AS members, count(b.stakeholder_id) AS voters
+                FROM stakeholder_groups m
+                LEFT JOIN voter_firsts b ON b.stakeholder_id = m.stakeholder_id
+                WHERE {groups} GROUP BY m.group_name ORDER BY m.group_name""",
+            params,
+        )
+
+    def stage_entries(self, where: DashboardFilter) -> pd.DataFrame:
+        """When each guideline proposed in the period first entered each status."""
+        facts, params = _facts(where, proposed=True)
+        return self._frame(
+            f"""SELECT s.guideline_id, s.stage, s.entered_at
+                FROM guideline_stages s JOIN ({facts}) f ON f.id = s.guideline_id
+                ORDER BY s.guideline_id, s.stage""",
+            params,
+        )
+
+    def group_shares(self, where: DashboardFilter) -> pd.DataFrame:
+        """Ballots per group on the version each guideline was last put to a vote on.
+
+        Guidelines whose voting window overlaps the period; ``group_name`` ``''`` is everyone.
+        """
+        facts, params = _facts(where, voting=True)
+        groups, group_params = _groups(where, "t.group_name", everyone=True)
+        return self._frame(
+            f"""SELECT t.guideline_id, f.title, f.status, f.category, t.group_name,
+                       t.approve, t.reject, t.abstain
+                FROM tally_counts t
+                JOIN ({facts}) f ON f.id = t.guideline_id AND f.voting_version = t.version
+                WHERE {groups}
+                ORDER BY t.guideline_id, t.group_name""",
+            [*params, *group_params],
+        )
+
+    def release_contents(self, where: DashboardFilter) -> pd.DataFrame:
+        """Every release's principles with their guideline's proposal and the release's time.
+
+        Releases up to ``where.release`` (all without it), of principles whose guideline
+        passes the category and language filters.
+        """
+        facts, params = _facts(where, release=False)
+        upto = ""
+        if where.release:
+            upto = f"AND r.position <= {_POSITION_OF}"
+            params = [*params, where.release]
+        return self._frame(
+            f"""SELECT r.version AS release_version, r.position, r.released_at,
+                       p.principle_id, p.guideline_id, f.title, f.created_at AS proposed_at
+                FROM release_principles p
+                JOIN constitution_releases r ON r.version = p.release_version
+                JOIN ({facts}) f ON f.id = p.guideline_id
+                WHERE 1 = 1 {upto}
+                ORDER BY r.position, p.position""",
+            params,
+        )
+
+    def releases(self, upto: str | None = None) -> pd.DataFrame:
+        """Releases in order (up to ``upto``, all without it): version, position, when."""
+        where, params = "", []
+        if upto:
+            where = f"WHERE position <= {_POSITION_OF}"
+            params = [upto]
+        return self._frame(
+            "SELECT version, position, released_at FROM constitution_releases"
+            f" {where} ORDER BY position",
+            params,
+        )
+
+    def review_pairs(self, where: DashboardFilter) -> list[tuple[str, str, str]]:
+        """(principle, judge's verdict, latest human verdict) of every reviewed verdict.
+
+        Of the audits of ``where.models`` against ``where.release`` (all without them).
+        """
+        conditions: list[str] = ["1 = 1"]
+        params: list[object] = []
+        if where.models:
+            conditions.append(f"r.model_name IN ({placeholders(where.models)})")
+            params += list(where.models)
+        if where.release:
+            conditions.append("r.release_version = ?")
+            params.append(where.release)
+        rows = self._all(
+            f"""SELECT v.principle_id, v.verdict, l.verdict FROM audit_verdicts v
+                JOIN audit_runs r ON r.id = v.run_id
+                JOIN {LATEST_REVIEW} l ON l.verdict_id = v.id
+                WHERE {" AND ".join(conditions)} ORDER BY v.principle_id, v.id""",
+            params,
+        )
+        return [(str(r[0]), str(r[1]), str(r[2])) for r in rows]
+
+    def audit_results(self, where: DashboardFilter) -> pd.DataFrame:
+        """Effective verdicts per audit and principle, with the audit's model, release and time."""
+        conditions: list[str] = ["1 = 1"]
+        params: list[object] = []
+        if where.models:
+            conditions.append(f"r.model_name IN ({placeholders(where.models)})")
+            params += list(where.models)
+        if where.release:
+            conditions.append("r.release_version = ?")
+            params.append(where.release)
+        if where.since:
+            conditions.append("r.created_at >= ?")
+            params.append(_start(where.since))
+        if where.until:
+            conditions.append("r.created_at < ?")
+            params.append(_start(where.until + timedelta(days=1)))
+        return self._frame(
+            f"""SELECT r.id AS run_id, r.model_name, r.release_version, r.created_at,
+                       r.source, v.principle_id, {VERDICT_COUNTS}
+                FROM audit_verdicts v JOIN audit_runs r ON r.id = v.run_id
+                LEFT JOIN {LATEST_REVIEW} l ON l.verdict_id = v.id
+                WHERE {" AND ".join(conditions)}
+                GROUP BY r.id, r.model_name, r.release_version, r.created_at, r.source,
+                         v.principle_id
+                ORDER BY r.created_at, r.id, v.principle_id""",
+            params,
+            names=AUDIT_RESULT_COLUMNS,
+        )
+
+    def audit_models(self) -> list[str]:
+        """Models with at least one audit."""
+        return [r[0] for r in self._all("SELECT DISTINCT model_name FROM audit_runs ORDER BY 1")]
+
+    def languages(self) -> list[str]:
+        """Languages guidelines are written in."""
+        rows = self._all("SELECT DISTINCT language FROM guideline_versions ORDER BY 1")
+        return [r[0] for r in rows]
+
+    def principle_categories(self) -> dict[str, str]:
+        """Each released principle id's category (from its guideline's current version)."""
+        rows = self._all(
+            """SELECT DISTINCT p.principle_id, v.category FROM release_principles p
+               JOIN guidelines g ON g.id = p.guideline_id
+               JOIN guideline_versions v
+                 ON v.guideline_id = g.id AND v.version = g.current_version"""
+        )
+        return {str(r[0]): str(r[1]) for r in rows}
+
+    def headline(self) -> dict[str, int]:
+        """Stakeholders, people who have voted, current ballots and comments."""
+        row = self._one(
+            """SELECT (SELECT count(*) FROM stakeholders),
+                      (SELECT count(*) FROM voter_firsts),
+                      (SELECT coalesce(sum(approve + reject + abstain), 0) FROM tally_counts
+                       WHERE group_name = ''),
+                      (SELECT count(*) FROM comments)"""
+        )
+        assert row is not None
+        return {
+            "stakeholders": int(row[0]),
+            "voters": int(row[1]),
+            "ballots": int(row[2]),
+            "comments": int(row[3]),
+        }
+
+    def _frame(
+        self, sql: str, params: Sequence[object] = (), *, names: Sequence[str] = ()
+    ) -> pd.DataFrame:
+        frame = self.cursor.execute(sql, list(params)).df()
+        if names:
+            frame.columns = list(names)
+        return frame
+
+
+_POSITION_OF = "(SELECT position FROM constitution_releases WHERE version = ?)"
+
+
+def _start(day: date) -> datetime:
+    return datetime.combine(day, time(), tzinfo=UTC)
+
+
+def _narrows(where: DashboardFilter) -> bool:
+    return bool(where.categories or where.languages or where.release)
+
+
+def _groups(
+    where: DashboardFilter, column: str, *, everyone: bool = False
+) -> tuple[str, list[object]]:
+    """The condition keeping ``where.groups`` (all groups without it; ``''`` if ``everyone``)."""
+    if not where.groups:
+        return ("1 = 1" if everyone else f"{column} <> ''"), []
+    keep: list[object] = [*where.groups, *([""] if everyone else [])]
+    return f"{column} IN ({placeholders(keep)})", keep
+
+
+def _facts(
+    where: DashboardFilter, *, proposed: bool = False, voting: bool = False, release: bool = True
+) -> tuple[str, list[object]]:
+    """A subquery of the guidelines the filters keep, with their current text's facts.
+
+    Args:
+        where: The filters.
+        proposed: Narrow the period to guidelines proposed in it.
+        voting: Narrow the period to guidelines whose voting window overlaps it.
+        release: Keep only the principles of ``where.release``.
+    """
+    conditions: list[str] = ["1 = 1"]
+    params: list[object] = []
+    if where.categories:
+        conditions.append(f"v.category IN ({placeholders(where.categories)})")
+        params += list(where.categories)
+    if where.languages:
+        conditions.append(f"v.language IN ({placeholders(where.languages)})")
+        params += list(where.languages)
+    if release and where.release:
+        conditions.append(
+            "g.id IN (SELECT guideline_id FROM release_principles WHERE release_version = ?)"
+        )
+        params.append(where.release)
+    if proposed and where.since:
+        conditions.append("g.created_at >= ?")
+        params.append(_start(where.since))
+    if proposed and where.until:
+        conditions.append("g.created_at < ?")
+        params.append(_start(where.until + timedelta(days=1)))
+    if voting:
+        conditions.append("g.voting_version IS NOT NULL")
+        if where.since:
+            conditions.append("g.voting_closes_at >= ?")
+            params.append(_start(where.since))
+        if where.until:
+            conditions.append("g.voting_opens_at < ?")
+            params.append(_start(where.until + timedelta(days=1)))
+    sql = f"""SELECT g.id, g.status, g.created_at, g.voting_version, v.title, v.category,
+                     v.language
+              FROM guidelines g JOIN guideline_versions v
+                ON v.guideline_id = g.id AND v.version = g.current_version
+              WHERE {" AND ".join(conditions)}"""
+    return sql, params

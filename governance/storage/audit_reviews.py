@@ -21,7 +21,7 @@ from governance.storage.base import Queries, placeholders
 LOW_CONFIDENCE = 0.6
 
 #: The latest review of each reviewed verdict.
-_LATEST = """(SELECT verdict_id, verdict, decision, seq FROM (
+LATEST_REVIEW = """(SELECT verdict_id, verdict, decision, seq FROM (
     SELECT verdict_id, verdict, decision, seq,
         ROW_NUMBER() OVER (PARTITION BY verdict_id ORDER BY seq DESC) AS n
     FROM audit_reviews) ranked WHERE n = 1)"""
@@ -34,7 +34,7 @@ _VERDICT_COLUMNS = """v.id, v.run_id, v.position, v.principle_id, v.verdict, v.s
     v.confidence, v.explanation, v.parse_error, v.judged_at"""
 
 
-_COUNTS = f"""COUNT(*),
+VERDICT_COUNTS = f"""COUNT(*),
     SUM(CASE WHEN COALESCE(l.verdict, v.verdict) = 'complies' THEN 1 ELSE 0 END),
     SUM(CASE WHEN COALESCE(l.verdict, v.verdict) = 'violates' THEN 1 ELSE 0 END),
     SUM(CASE WHEN COALESCE(l.verdict, v.verdict) = 'partial' THEN 1 ELSE 0 END),
@@ -268,7 +268,7 @@ class AuditReviewQueries(Queries):
         """(principle id, judge's verdict, latest human verdict) of every reviewed verdict."""
         rows = self._all(
             f"SELECT v.principle_id, v.verdict, l.verdict FROM audit_verdicts v"
-            f" JOIN {_LATEST} l ON l.verdict_id = v.id ORDER BY v.principle_id, v.id"
+            f" JOIN {LATEST_REVIEW} l ON l.verdict_id = v.id ORDER BY v.principle_id, v.id"
         )
         return [(r[0], r[1], r[2]) for r in rows]
 
@@ -278,9 +278,9 @@ class AuditReviewQueries(Queries):
         """Effective verdicts per (model, source, principle)."""
         where, params = ("WHERE r.model_name = ?", [model]) if model else ("", [])
         rows = self._all(
-            f"SELECT r.model_name, r.source, v.principle_id, {_COUNTS}"
+            f"SELECT r.model_name, r.source, v.principle_id, {VERDICT_COUNTS}"
             f" FROM audit_verdicts v JOIN audit_runs r ON r.id = v.run_id"
-            f" LEFT JOIN {_LATEST} l ON l.verdict_id = v.id {where}"
+            f" LEFT JOIN {LATEST_REVIEW} l ON l.verdict_id = v.id {where}"
             " GROUP BY r.model_name, r.source, v.principle_id"
             " ORDER BY r.model_name, r.source, v.principle_id",
             params,
@@ -299,8 +299,8 @@ class AuditReviewQueries(Queries):
             where = f"WHERE v.run_id IN ({placeholders(run_ids)})"
             params = list(run_ids)
         rows = self._all(
-            f"SELECT v.run_id, v.principle_id, {_COUNTS} FROM audit_verdicts v"
-            f" LEFT JOIN {_LATEST} l ON l.verdict_id = v.id {where}"
+            f"SELECT v.run_id, v.principle_id, {VERDICT_COUNTS} FROM audit_verdicts v"
+            f" LEFT JOIN {LATEST_REVIEW} l ON l.verdict_id = v.id {where}"
             " GROUP BY v.run_id, v.principle_id ORDER BY v.run_id, v.principle_id",
             params,
         )

@@ -8,6 +8,7 @@ from datetime import datetime
 
 from governance.ids import guideline_key, guideline_ref
 from governance.storage.base import Queries
+from governance.storage.summaries import Summaries
 
 
 @dataclass(frozen=True)
@@ -91,6 +92,7 @@ class ConstitutionQueries(Queries):
                 row.rollback_of,
             ],
         )
+        Summaries(self.cursor).release_stored(row.version, row.body)
 
     def releases(self, version: str | None = None) -> list[ReleaseRow]:
         """Releases, newest first (or the one with ``version``)."""

@@ -2,17 +2,47 @@
 
 from __future__ import annotations
 
+import re
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import duckdb
 
 from governance.errors import ConfigurationError, DatabaseBusy
 from governance.storage.migrations import migrate
 from governance.storage.tx import Tx
+
+#: The table a statement writes: INSERT INTO t, UPDATE t, DELETE FROM t. Schema statements
+#: (CREATE, ALTER, DROP) count as writing every table.
+_WRITES = re.compile(
+    r"^\s*(?:INSERT\s+(?:OR\s+\w+\s+)?INTO|UPDATE|DELETE\s+FROM)\s+(\w+)", re.IGNORECASE
+)
+_SCHEMA = re.compile(r"^\s*(?:CREATE|ALTER|DROP)\s", re.IGNORECASE)
+EVERY_TABLE = "*"
+
+
+class _Tracked:
+    """A cursor that notes which tables its statements write; everything else passes through."""
+
+    def __init__(self, cursor: duckdb.DuckDBPyConnection, written: set[str]) -> None:
+        self._cursor = cursor
+        self._written = written
+
+    def execute(self, sql: str, params: object = None) -> duckdb.DuckDBPyConnection:
+        match = _WRITES.match(sql)
+        if match:
+            self._written.add(match.group(1).lower())
+        elif _SCHEMA.match(sql):
+            self._written.add(EVERY_TABLE)
+        if params is None:
+            return self._cursor.execute(sql)
+        return self._cursor.execute(sql, params)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._cursor, name)
 
 
 class Database:
@@ -51,6 +81,11 @@ class Database:
         self._write_lock = threading.Lock()
         self._cursor_lock = threading.Lock()
         self._local = threading.local()
+        # Data versions: a counter bumped by every committed write, and per table the value
+        # it had when a transaction that wrote the table last committed (see ``versions``).
+        self._version_lock = threading.Lock()
+        self._counter = 0
+        self._table_versions: dict[str, int] = {}
         if migrate_schema:
             with self.transaction() as tx:
                 migrate(tx.cursor)
@@ -68,13 +103,36 @@ class Database:
         """A write transaction: everything inside commits together or not at all."""
         with self._write_lock:
             cursor = self._cursor()
+            written: set[str] = set()
             cursor.execute("BEGIN TRANSACTION")
             try:
-                yield Tx(cursor)
+                yield Tx(cast(duckdb.DuckDBPyConnection, _Tracked(cursor, written)))
             except BaseException:
                 cursor.execute("ROLLBACK")
                 raise
             cursor.execute("COMMIT")
+            self._wrote(written)
+
+    def _wrote(self, tables: Iterable[str]) -> None:
+        tables = set(tables)
+        if not tables:
+            return
+        with self._version_lock:
+            self._counter += 1
+            for table in tables:
+                self._table_versions[table] = self._counter
+
+    def versions(self, tables: Iterable[str]) -> tuple[int, ...]:
+        """The data version of each table: it changes whenever a write to the table commits.
+
+        Read the versions *before* opening the snapshot a result is computed from: the
+        snapshot then holds at least every write they count, so a result stored under them
+        is never older than they say. (This process's writes only: DuckDB lets one process
+        open the file.)
+        """
+        with self._version_lock:
+            every = self._table_versions.get(EVERY_TABLE, 0)
+            return tuple(max(every, self._table_versions.get(t, 0)) for t in tables)
 
     @contextmanager
     def read(self) -> Iterator[Tx]:

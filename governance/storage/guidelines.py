@@ -21,6 +21,7 @@ from governance.models import (
     VotingWindow,
 )
 from governance.storage.base import Queries, like_pattern, placeholders
+from governance.storage.summaries import Summaries
 from governance.voting import Decided, Decision, RecordedTally
 
 GUIDELINE_COLUMNS = """
@@ -114,6 +115,11 @@ class GuidelineQueries(Queries):
                 guideline.updated_at,
             ],
         )
+        key = guideline_key(guideline.id)
+        entered = [(key, "draft", guideline.created_at)]
+        Summaries(self.cursor).stages_entered(
+            [*entered, (key, guideline.status.value, guideline.updated_at)]
+        )
 
     def update_guideline(self, guideline: Guideline) -> None:
         """Store a guideline's new state: status, current version and voting window."""
@@ -133,6 +139,9 @@ class GuidelineQueries(Queries):
                 voting.rules_version if voting else None,
                 guideline_key(guideline.id),
             ],
+        )
+        Summaries(self.cursor).stages_entered(
+            [(guideline_key(guideline.id), guideline.status.value, guideline.updated_at)]
         )
 
     def insert_version(self, version: GuidelineVersion) -> None:
@@ -190,6 +199,7 @@ class GuidelineQueries(Queries):
                 f" WHERE id IN ({placeholders(chunk)})",
                 [status.value, at, *chunk],
             )
+        Summaries(self.cursor).stages_entered([(key, status.value, at) for key in keys])
 
     def voting_states(
         self, guideline_ids: Sequence[str]

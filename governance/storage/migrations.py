@@ -12,6 +12,8 @@ from datetime import UTC, datetime
 
 import duckdb
 
+from governance.storage.summaries import Summaries
+
 Cursor = duckdb.DuckDBPyConnection
 
 
@@ -486,6 +488,51 @@ def _audits(cur: Cursor) -> None:
         cur.execute(statement)
 
 
+def _summaries(cur: Cursor) -> None:
+    # What the dashboard reads instead of scanning every ballot and event: kept current by
+    # the writes to their sources (storage/summaries.py), filled here from what exists.
+    statements = [
+        """CREATE TABLE tally_counts (
+            guideline_id INTEGER NOT NULL,
+            version INTEGER NOT NULL,
+            group_name VARCHAR NOT NULL,
+            approve BIGINT NOT NULL,
+            reject BIGINT NOT NULL,
+            abstain BIGINT NOT NULL,
+            PRIMARY KEY (guideline_id, version, group_name)
+        )""",
+        """CREATE TABLE ballot_days (
+            day DATE NOT NULL,
+            guideline_id INTEGER NOT NULL,
+            group_name VARCHAR NOT NULL,
+            ballots BIGINT NOT NULL,
+            PRIMARY KEY (day, guideline_id, group_name)
+        )""",
+        """CREATE TABLE voter_firsts (
+            stakeholder_id INTEGER PRIMARY KEY,
+            first_cast_at TIMESTAMPTZ NOT NULL
+        )""",
+        """CREATE TABLE guideline_stages (
+            guideline_id INTEGER NOT NULL,
+            stage VARCHAR NOT NULL,
+            entered_at TIMESTAMPTZ NOT NULL,
+            PRIMARY KEY (guideline_id, stage)
+        )""",
+        """CREATE TABLE release_principles (
+            release_version VARCHAR NOT NULL,
+            position INTEGER NOT NULL,
+            principle_id VARCHAR NOT NULL,
+            guideline_id INTEGER NOT NULL,
+            guideline_version INTEGER NOT NULL,
+            PRIMARY KEY (release_version, position)
+        )""",
+    ]
+    for statement in statements:
+        cur.execute(statement)
+    summaries = Summaries(cur)
+    summaries.replace_all(summaries.rebuild_rows())
+
+
 Migration = Callable[[Cursor], None]
 
 #: In order; the position (from 1) is the migration's number.
@@ -498,6 +545,7 @@ MIGRATIONS: list[tuple[str, Migration]] = [
     ("forms that make several guidelines", _form_batches),
     ("model revision", _revisions),
     ("audits", _audits),
+    ("dashboard summaries", _summaries),
 ]
 
 

@@ -18,6 +18,7 @@ from governance.models import (
     Stakeholder,
 )
 from governance.storage.base import Queries, like_pattern, placeholders
+from governance.storage.summaries import Summaries
 
 
 def _stakeholder(row: Sequence[Any]) -> Stakeholder:
@@ -209,6 +210,7 @@ class PeopleQueries(Queries):
             "INSERT INTO stakeholder_groups (stakeholder_id, group_name, source) VALUES (?, ?, ?)",
             [stakeholder_id, group, source.value],
         )
+        Summaries(self.cursor).membership_changed(stakeholder_id, group, +1)
 
     def remove_group(self, stakeholder_id: int, group: str) -> None:
         """End a membership."""
@@ -216,6 +218,7 @@ class PeopleQueries(Queries):
             "DELETE FROM stakeholder_groups WHERE stakeholder_id = ? AND group_name = ?",
             [stakeholder_id, group],
         )
+        Summaries(self.cursor).membership_changed(stakeholder_id, group, -1)
 
     def add_role(self, stakeholder_id: int, role: Role, source: Source) -> None:
         """Give a person a role."""

@@ -9,6 +9,7 @@ from datetime import datetime
 from governance.ids import guideline_key, guideline_ref
 from governance.models import Choice, VoidedVote, Vote
 from governance.storage.base import Queries, placeholders
+from governance.storage.summaries import BallotChange, Summaries
 from governance.voting import Counts
 
 
@@ -45,6 +46,9 @@ class VoteQueries(Queries):
 
     def insert_votes(self, votes: Sequence[Vote]) -> None:
         """Store new ballots; the primary key refuses a second ballot for the same version."""
+        summaries = Summaries(self.cursor)
+        summaries.ballots_changed([_change(v, +1) for v in votes])
+        summaries.ballots_cast(votes)
         for start in range(0, len(votes), 200):
             chunk = votes[start : start + 200]
             self._all(
@@ -66,6 +70,21 @@ class VoteQueries(Queries):
 
     def replace_vote(self, vote: Vote) -> None:
         """Replace a person's ballot on a version with a changed one."""
+        key = guideline_key(vote.guideline_id)
+        before = self._scalar(
+            "SELECT choice FROM votes"
+            " WHERE guideline_id = ? AND version = ? AND stakeholder_id = ?",
+            [key, vote.version, vote.stakeholder_id],
+        )
+        summaries = Summaries(self.cursor)
+        if before is not None:
+            summaries.ballots_changed(
+                [
+                    BallotChange(key, vote.version, vote.stakeholder_id, str(before), -1),
+                    _change(vote, +1),
+                ]
+            )
+        summaries.ballots_cast([vote])
         self._all(
             "UPDATE votes SET choice = ?, reason = ?, cast_at = ?"
             " WHERE guideline_id = ? AND version = ? AND stakeholder_id = ?",
@@ -176,6 +195,15 @@ class VoteQueries(Queries):
     ) -> None:
         """Move the given ballots out of the count and onto the voided record."""
         for key, version in ballots:
+            choice = self._scalar(
+                "SELECT choice FROM votes"
+                " WHERE guideline_id = ? AND version = ? AND stakeholder_id = ?",
+                [key, version, stakeholder_id],
+            )
+            if choice is not None:
+                Summaries(self.cursor).ballots_changed(
+                    [BallotChange(key, version, stakeholder_id, str(choice), -1)]
+                )
             self._all(
                 """INSERT INTO voided_votes (id, guideline_id, version, stakeholder_id, choice,
                        reason, cast_at, voided_by, voided_at, void_reason)
@@ -208,3 +236,9 @@ class VoteQueries(Queries):
             )
             for r in rows
         ]
+
+
+def _change(vote: Vote, sign: int) -> BallotChange:
+    return BallotChange(
+        guideline_key(vote.guideline_id), vote.version, vote.stakeholder_id, vote.choice.value, sign
+    )

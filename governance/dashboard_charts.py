@@ -1,0 +1,214 @@
+"""The dashboard's Plotly figures, built from ``dashboard_frames`` tables. Pure.
+
+Each figure has a title, labelled axes and hover text with the exact numbers; colours are
+``charts``' colour-blind-safe palette, a group in the same colour everywhere.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Mapping, Sequence
+from datetime import date
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from governance.charts import BLUE, BLUISH_GREEN, CHOICE_COLORS, SKY_BLUE, VERMILLION, group_colors
+from governance.privacy import fewer_than
+
+_MARGIN = {"l": 10, "r": 10, "t": 50, "b": 10}
+
+
+def _titled(figure: go.Figure, title: str, x: str, y: str, height: int = 320) -> go.Figure:
+    figure.update_layout(
+        title={"text": title},
+        xaxis={"title": {"text": x}},
+        yaxis={"title": {"text": y}},
+        height=height,
+        margin=_MARGIN,
+    )
+    return figure
+
+
+def participation(days: Sequence[date], by_group: Mapping[str, Sequence[int]]) -> go.Figure:
+    """Ballots cast per day, one line per group; days without ballots are drawn at zero."""
+    colors = group_colors(list(by_group))
+    figure = go.Figure()
+    for group, ballots in by_group.items():
+        figure.add_scatter(
+            x=list(days),
+            y=list(ballots),
+            name=group,
+            mode="lines",
+            line={"color": colors[group], "width": 2},
+            hovertemplate=f"{group}: %{{y:,}} ballots on %{{x|%d %b %Y}}<extra></extra>",
+        )
+    figure = _titled(figure, "Ballots cast per day, by group", "day (UTC)", "ballots")
+    figure.update_layout(
+        yaxis={"rangemode": "tozero"},
+        legend={"orientation": "h", "x": 0, "y": 1.0, "yanchor": "bottom"},
+    )
+    return figure
+
+
+def turnout(table: pd.DataFrame, k: int) -> go.Figure:
+    """Members of each group and how many have voted; groups under k are not drawn."""
+    shown = table[table["members"] >= k]
+    colors = group_colors(list(table["group_name"]))
+    figure = go.Figure()
+    figure.add_bar(
+        x=list(shown["group_name"]),
+        y=list(shown["members"]),
+        name="members",
+        marker_color=SKY_BLUE,
+        hovertemplate="%{x}: %{y:,} members<extra></extra>",
+    )
+    figure.add_bar(
+        x=list(shown["group_name"]),
+        y=list(shown["voters"]),
+        name="have voted",
+        marker_color=[colors[g] for g in shown["group_name"]],
+        customdata=[[_pct(v, m)] for v, m in zip(shown["voters"], shown["members"], strict=True)],
+        hovertemplate="%{x}: %{y:,} have voted (%{customdata[0]})<extra></extra>",
+    )
+    hidden = [g for g in table["group_name"] if g not in set(shown["group_name"])]
+    title = "Who votes: members of each group and how many have voted"
+    if hidden:
+        title += f" ({', '.join(hidden)}: {fewer_than(k)} members, not shown)"
+    figure = _titled(figure, title, "group", "people")
+    figure.update_layout(barmode="group")
+    return figure
+
+
+def funnel(table: pd.DataFrame) -> go.Figure:
+    """Guidelines reaching each stage, with the share of the stage before and median days."""
+    text = []
+    for row in table.itertuples(index=False):
+        if row.conversion is None or pd.isna(row.conversion):
+            text.append(f"{row.guidelines:,}")
+        else:
+            days = "" if pd.isna(row.median_days) else f", median {row.median_days:g} days"
+            text.append(f"{row.guidelines:,} ({row.conversion:.0%} of the stage before{days})")
+    figure = go.Figure(
+        go.Funnel(
+            y=list(table["stage"]),
+            x=list(table["guidelines"]),
+            text=text,
+            textinfo="text",
+            marker={"color": BLUE},
+            hovertemplate="%{y}: %{text}<extra></extra>",
+        )
+    )
+    return _titled(figure, "From proposal to adoption", "guidelines", "stage")
+
+
+def split_heatmap(table: pd.DataFrame, groups: Sequence[str], k: int) -> go.Figure:
+    """Approval share per group for each guideline, most divided at the top."""
+    rows = table.head(30)
+    labels = [f"{g} {_short(t)}" for g, t in zip(rows["guideline_id"], rows["title"], strict=True)]
+    z: list[list[float | None]] = []
+    hover: list[list[str]] = []
+    for row in rows.itertuples(index=False):
+        values: list[float | None] = []
+        texts: list[str] = []
+        for group in groups:
+            share = getattr(row, f"{group}_share")
+            ballots = getattr(row, f"{group}_ballots")
+            if pd.isna(share):
+                values.append(None)
+                texts.append(f"{group}: {fewer_than(k)} approve or reject ballots")
+            else:
+                values.append(round(share * 100, 1))
+                texts.append(f"{group}: {share:.1%} approve of {ballots:,} decisive ballots")
+        z.append(values)
+        hover.append(texts)
+    figure = go.Figure(
+        go.Heatmap(
+            z=z,
+            x=list(groups),
+            y=labels,
+            zmin=0,
+            zmax=100,
+            colorscale=[[0, VERMILLION], [0.5, "#F7F7F7"], [1, BLUISH_GREEN]],
+            colorbar={"title": {"text": "approve %"}},
+            customdata=hover,
+            hovertemplate="%{y}<br>%{customdata}<extra></extra>",
+        )
+    )
+    figure = _titled(
+        figure,
+        "Approval by group, most divided first",
+        "group",
+        "guideline",
+        height=max(320, 60 + 22 * len(rows)),
+    )
+    figure.update_layout(yaxis={"autorange": "reversed", "type": "category"})
+    return figure
+
+
+def adoption(summary: pd.DataFrame) -> go.Figure:
+    """Principles entering (up) and leaving (down) each release, with time to adoption."""
+    releases = list(summary["release"])
+    figure = go.Figure()
+    figure.add_bar(
+        x=releases,
+        y=list(summary["entered"]),
+        name="entered",
+        marker_color=BLUISH_GREEN,
+        customdata=[
+            [p, "" if pd.isna(d) else f"; median {d:g} days from proposal"]
+            for p, d in zip(summary["principles"], summary["median_days_to_adoption"], strict=True)
+        ],
+        hovertemplate="release %{x}: %{y} entered%{customdata[1]}"
+        "<br>%{customdata[0]} principles in all<extra></extra>",
+    )
+    figure.add_bar(
+        x=releases,
+        y=[-n for n in summary["left"]],
+        name="left",
+        marker_color=VERMILLION,
+        customdata=list(summary["left"]),
+        hovertemplate="release %{x}: %{customdata} left<extra></extra>",
+    )
+    figure = _titled(
+        figure, "Principles entering and leaving each release", "release", "principles"
+    )
+    figure.update_layout(barmode="relative", xaxis={"type": "category"})
+    return figure
+
+
+def contested(table: pd.DataFrame) -> go.Figure:
+    """The most contested guidelines: approve and reject ballots side by side."""
+    labels = [
+        f"{g} {_short(t)}" for g, t in zip(table["guideline_id"], table["title"], strict=True)
+    ]
+    figure = go.Figure()
+    for choice in ("approve", "reject"):
+        figure.add_bar(
+            y=labels,
+            x=list(table[choice]),
+            name=choice,
+            orientation="h",
+            marker_color=CHOICE_COLORS[choice],
+            hovertemplate=f"%{{y}}: %{{x:,}} {choice}<extra></extra>",
+        )
+    figure = _titled(
+        figure,
+        "Most contested: many people on each side",
+        "approve and reject ballots",
+        "guideline",
+        height=max(300, 80 + 28 * len(table)),
+    )
+    figure.update_layout(barmode="stack", yaxis={"autorange": "reversed", "type": "category"})
+    return figure
+
+
+def _pct(part: int, whole: int) -> str:
+    return f"{part / whole:.1%}" if whole else "-"
+
+
+def _short(title: object, limit: int = 40) -> str:
+    """A title cut to ``limit`` characters, its markup escaped (Plotly reads tags in labels)."""
+    text = str(title)
+    text = text if len(text) <= limit else text[: limit - 1] + "\u2026"
+    return html.escape(text, quote=False)

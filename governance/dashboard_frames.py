@@ -1,0 +1,282 @@
+"""What each dashboard chart shows, computed from the analytics queries' frames. Pure.
+
+Every function takes the frames ``storage/analytics.py`` returns and gives back the table
+a chart draws and its CSV download holds, so the numbers on screen and in the file agree.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import pandas as pd
+
+from governance.audit.drift import DriftPoint
+from governance.storage.audit_reviews import PrincipleCounts
+
+#: The funnel's stages, each with the statuses that count as having reached it.
+FUNNEL = (
+    ("proposed", ("draft",)),
+    ("deliberation", ("deliberation",)),
+    ("voting", ("voting",)),
+    ("approved", ("approved", "adopted")),
+    ("adopted", ("adopted",)),
+)
+#: How many guidelines the split heatmap and the contested chart draw (the CSV has all).
+TOP = 30
+CONTESTED = 10
+_DAY_S = 86_400.0
+
+
+def funnel(entries: pd.DataFrame) -> pd.DataFrame:
+    """Guidelines reaching each stage, the share of the stage before, and the median days.
+
+    Args:
+        entries: ``guideline_id``, ``stage``, ``entered_at`` (first entry into each status).
+
+    Returns:
+        One row per stage: ``stage``, ``guidelines``, ``conversion`` (share of the previous
+        stage's guidelines that reached this one; None for the first), ``median_days``
+        (median time from entering the previous stage to entering this one; None when none).
+    """
+    first: dict[str, pd.Series] = {}
+    for stage, statuses in FUNNEL:
+        hits = entries[entries["stage"].isin(statuses)]
+        first[stage] = hits.groupby("guideline_id")["entered_at"].min()
+    rows = []
+    previous: pd.Series | None = None
+    for stage, _ in FUNNEL:
+        reached = first[stage]
+        conversion = median = None
+        if previous is not None:
+            reached = reached[reached.index.isin(previous.index)]
+            conversion = len(reached) / len(previous) if len(previous) else None
+            waits = (reached - previous[reached.index]).dt.total_seconds() / _DAY_S
+            median = round(float(waits.median()), 2) if len(waits) else None
+        rows.append(
+            {
+                "stage": stage,
+                "guidelines": len(reached),
+                "conversion": None if conversion is None else round(conversion, 4),
+                "median_days": median,
+            }
+        )
+        previous = reached
+    return pd.DataFrame(rows, columns=["stage", "guidelines", "conversion", "median_days"])
+
+
+def group_split(shares: pd.DataFrame, groups: Sequence[str], k: int) -> pd.DataFrame:
+    """Approval share per group for each guideline, most divided first.
+
+    A group's share is approve / (approve + reject) of its ballots; a group with fewer than
+    ``k`` decisive ballots on a guideline has no share (too few to publish, and too few to
+    say much). ``spread`` is the largest share minus the smallest over the groups that have
+    one; guidelines with two or more such groups come first, by spread, then by ballots.
+
+    Args:
+        shares: ``analytics.group_shares`` rows (``group_name`` ``''`` is everyone).
+        groups: The groups to show, in order.
+        k: The smallest count published.
+
+    Returns:
+        One row per guideline: ``guideline_id``, ``title``, ``status``, ``category``,
+        ``ballots`` (everyone's decisive ballots), ``share`` (everyone's), per group
+        ``<group>_share`` and ``<group>_ballots``, and ``spread``.
+    """
+    columns = ["guideline_id", "title", "status", "category", "ballots", "share"]
+    columns += [f"{g}_{part}" for g in groups for part in ("share", "ballots")] + ["spread"]
+    if shares.empty:
+        return pd.DataFrame(columns=columns)
+    frame = shares.assign(decisive=shares["approve"] + shares["reject"])
+    frame["share_value"] = (
+        frame["approve"] / frame["decisive"].where(frame["decisive"] > 0)
+    ).round(4)
+    frame.loc[frame["decisive"] < k, "share_value"] = None
+    base = frame[frame["group_name"] == ""].set_index("guideline_id")
+    out = base[["title", "status", "category"]].copy()
+    out["ballots"] = base["decisive"]
+    out["share"] = base["share_value"]
+    for group in groups:
+        part = frame[frame["group_name"] == group].set_index("guideline_id")
+        out[f"{group}_share"] = part["share_value"].reindex(out.index)
+        out[f"{group}_ballots"] = part["decisive"].reindex(out.index).fillna(0).astype("int64")
+    group_shares = out[[f"{g}_share" for g in groups]].astype("float64")
+    known = group_shares.notna().sum(axis=1)
+    out["spread"] = (group_shares.max(axis=1) - group_shares.min(axis=1)).where(known >= 2).round(4)
+    out = out.reset_index()
+    out["guideline_id"] = out["guideline_id"].map(lambda key: f"G-{int(key):04d}")
+    out = out.sort_values(
+        ["spread", "ballots", "guideline_id"], ascending=[False, False, True], na_position="last"
+    )
+    return out[columns].reset_index(drop=True)
+
+
+def contested(split: pd.DataFrame, n: int = CONTESTED) -> pd.DataFrame:
+    """The guidelines with most people on each side: ranked by the smaller side's ballots.
+
+    Args:
+        split: ``group_split``'s table.
+        n: How many to keep.
+
+    Returns:
+        ``guideline_id``, ``title``, ``approve``, ``reject`` (everyone's decisive ballots
+        split by ``share``), ``minority`` (the smaller of the two), ``share`` and ``spread``.
+    """
+    columns = ["guideline_id", "title", "approve", "reject", "minority", "share", "spread"]
+    known = split[split["share"].notna()]
+    if known.empty:
+        return pd.DataFrame(columns=columns)
+    approve = (known["share"] * known["ballots"]).round().astype("int64")
+    frame = known.assign(approve=approve, reject=known["ballots"] - approve)
+    frame["minority"] = frame[["approve", "reject"]].min(axis=1)
+    frame = frame.sort_values(
+        ["minority", "ballots", "guideline_id"], ascending=[False, False, True]
+    )
+    return frame[columns].head(n).reset_index(drop=True)
+
+
+def adoption(contents: pd.DataFrame, releases: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Which principles entered and left each release, and how long adoption took.
+
+    Args:
+        contents: ``analytics.release_contents`` rows.
+        releases: ``analytics.releases`` rows (every release, in order).
+
+    Returns:
+        Per release (``release``, ``released_at``, ``principles``, ``entered``, ``left``,
+        ``median_days_to_adoption`` of the principles entering) and the changes behind it
+        (``release``, ``principle_id``, ``guideline_id``, ``title``, ``change``,
+        ``days_to_adoption``).
+    """
+    summary, changes = [], []
+    before: dict[str, object] = {}
+    for row in releases.itertuples(index=False):
+        version = str(row.version)
+        rows = contents[contents["release_version"] == version]
+        now = {str(r.principle_id): r for r in rows.itertuples(index=False)}
+        entered = [now[p] for p in now if p not in before]
+        left: list[object] = [before[p] for p in before if p not in now]
+        days = [
+            (pd.Timestamp(row.released_at) - pd.Timestamp(r.proposed_at)).total_seconds() / _DAY_S
+            for r in entered
+        ]
+        for r, d in zip(entered, days, strict=True):
+            changes.append((version, r.principle_id, _ref(r.guideline_id), r.title, "entered", d))
+        for r in left:
+            changes.append(
+                (version, r.principle_id, _ref(r.guideline_id), r.title, "left", None)  # type: ignore[attr-defined]
+            )
+        summary.append(
+            {
+                "release": version,
+                "released_at": row.released_at,
+                "principles": len(now),
+                "entered": len(entered),
+                "left": len(left),
+                "median_days_to_adoption": round(float(pd.Series(days).median()), 2)
+                if days
+                else None,
+            }
+        )
+        before = dict(now)
+    change_frame = pd.DataFrame(
+        changes,
+        columns=["release", "principle_id", "guideline_id", "title", "change", "days_to_adoption"],
+    )
+    change_frame["days_to_adoption"] = change_frame["days_to_adoption"].astype("float64").round(2)
+    return pd.DataFrame(
+        summary,
+        columns=[
+            "release",
+            "released_at",
+            "principles",
+            "entered",
+            "left",
+            "median_days_to_adoption",
+        ],
+    ), change_frame
+
+
+#: ``PrincipleCounts``' count fields, as ``analytics.audit_results`` names its columns.
+COUNT_COLUMNS = (
+    "total",
+    "complies",
+    "violates",
+    "partial",
+    "not_applicable",
+    "unparseable",
+    "scored",
+    "score_sum",
+    "reviewed",
+)
+
+
+def drift_points(results: pd.DataFrame, keep: set[str] | None = None) -> list[DriftPoint]:
+    """Each audit's figures per principle.
+
+    Args:
+        results: ``analytics.audit_results`` rows.
+        keep: Only these principle ids (None keeps all).
+    """
+    points = []
+    for row in results.itertuples(index=False):
+        if keep is not None and str(row.principle_id) not in keep:
+            continue
+        values = {c: getattr(row, c) for c in COUNT_COLUMNS}
+        counts = PrincipleCounts(
+            principle_id=str(row.principle_id),
+            score_sum=float(values.pop("score_sum")),
+            **{c: int(v) for c, v in values.items()},
+        )
+        points.append(
+            DriftPoint(
+                model=str(row.model_name),
+                principle_id=counts.principle_id,
+                run_id=int(row.run_id),
+                at=row.created_at.to_pydatetime(),
+                release_version=str(row.release_version),
+                source=str(row.source),
+                scored=counts.scored,
+                violates=counts.violates,
+                pass_rate=counts.pass_rate,
+                violation_rate=counts.violation_rate,
+                basis=counts.basis,
+            )
+        )
+    return points
+
+
+def drift_table(points: Sequence[DriftPoint]) -> pd.DataFrame:
+    """The drift chart's data: one row per audit and principle."""
+    return pd.DataFrame(
+        [
+            {
+                "model": p.model,
+                "principle_id": p.principle_id,
+                "run_id": p.run_id,
+                "at": p.at,
+                "release": p.release_version,
+                "source": p.source,
+                "scored": p.scored,
+                "violates": p.violates,
+                "pass_rate": None if p.pass_rate is None else round(p.pass_rate, 4),
+                "basis": p.basis,
+            }
+            for p in points
+        ],
+        columns=[
+            "model",
+            "principle_id",
+            "run_id",
+            "at",
+            "release",
+            "source",
+            "scored",
+            "violates",
+            "pass_rate",
+            "basis",
+        ],
+    )
+
+
+def _ref(key: object) -> str:
+    return f"G-{int(key):04d}"  # type: ignore[call-overload]
