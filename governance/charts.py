@@ -6,8 +6,7 @@ group has one colour in every figure (``group_colors``).
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from datetime import date
+from collections.abc import Sequence
 
 import plotly.graph_objects as go
 
@@ -125,48 +124,5 @@ def tally_figure(result: Tally) -> go.Figure | None:
             ],
         },
         legend={"orientation": "h", "y": -0.25, "traceorder": "normal"},
-    )
-    return figure
-
-
-def status_figure(counts: Mapping[Status, int]) -> go.Figure:
-    """How many guidelines are in each status."""
-    present = [s for s in STATUS_ORDER if counts.get(s)]
-    figure = go.Figure(
-        go.Bar(
-            x=[s.value for s in present], y=[counts[s] for s in present], marker_color=STATUS_COLOR
-        )
-    )
-    figure.update_layout(height=260, margin={"l": 10, "r": 10, "t": 10, "b": 10})
-    return figure
-
-
-def participation_figure(days: Sequence[date], by_group: Mapping[str, Sequence[int]]) -> go.Figure:
-    """Ballots cast per day, one line per group, days without ballots drawn at zero.
-
-    Args:
-        days: Every day of the period, in order.
-        by_group: Per group, in the deployment's group order, its ballots on each of ``days``.
-
-    Returns:
-        The figure.
-    """
-    colors = group_colors(list(by_group))
-    figure = go.Figure()
-    for group, ballots in by_group.items():
-        figure.add_scatter(
-            x=list(days),
-            y=list(ballots),
-            name=group,
-            mode="lines",
-            line={"color": colors[group], "width": 2},
-        )
-    figure.update_layout(
-        height=260,
-        margin={"l": 10, "r": 10, "t": 30, "b": 10},
-        yaxis={"title": "ballots", "rangemode": "tozero"},
-        hovermode="x unified",
-        # Above the plot: below it, the legend covered the dates.
-        legend={"orientation": "h", "x": 0, "y": 1.02, "yanchor": "bottom"},
     )
     return figure

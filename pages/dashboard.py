@@ -2,10 +2,11 @@
 
 import streamlit as st
 
-from governance import charts
+from governance.errors import ValidationFailed
 from governance.models import Guideline, Status
 from governance.services.dashboard import Activity
 from pages import ui
+from pages.components import dashboard_charts
 
 ui.page_gate(__file__)
 
@@ -37,18 +38,14 @@ cols[2].metric("Ballots", f"{people['ballots']:,}")
 cols[3].metric("Comments", f"{people['comments']:,}")
 cols[4].metric("Open votes", board.status_counts.get(Status.VOTING, 0))
 
-# The charts first: on a laptop screen they are in view without scrolling.
-left, right = st.columns(2)
-with left:
-    st.subheader("Guidelines by status")
-    st.plotly_chart(charts.status_figure(board.status_counts), key="status_chart")
-with right:
-    st.subheader("Ballots per day, by group")
-    series = board.ballots_per_day
-    st.caption(f"The last {len(series.days)} days (UTC).")
-    st.plotly_chart(
-        charts.participation_figure(series.days, series.by_group), key="participation_chart"
-    )
+# The charts first: on a laptop screen the filter bar and the first two are in view.
+where = dashboard_charts.filter_bar(ui.charter().dashboard.options())
+try:
+    charts = ui.charter().dashboard.charts(where)
+except ValidationFailed as exc:
+    dashboard_charts.filter_problems(exc)
+else:
+    dashboard_charts.panels(charts)
 
 left, right = st.columns(2)
 with left:

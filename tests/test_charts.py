@@ -9,8 +9,10 @@ from typing import Any
 import plotly.graph_objects as go
 import pytest
 
-from governance import charts
-from governance.models import GovernanceRules, Status
+import pandas as pd
+
+from governance import charts, dashboard_charts
+from governance.models import GovernanceRules
 from governance.voting import Counts, Tally, tally
 
 GROUPS = ("ethicist", "engineer", "public")
@@ -95,14 +97,32 @@ def every_figure() -> dict[str, go.Figure]:
     assert figure is not None
     return {
         "tally": figure,
-        "status": charts.status_figure({Status.DRAFT: 2, Status.VOTING: 3}),
-        "participation": charts.participation_figure(
+        "participation": dashboard_charts.participation(
             days(3), {g: (0, i, 2) for i, g in enumerate(GROUPS)}
+        ),
+        "turnout": dashboard_charts.turnout(
+            pd.DataFrame({"group_name": GROUPS, "members": [9, 20, 300], "voters": [3, 20, 120]}),
+            5,
+        ),
+        "funnel": dashboard_charts.funnel(
+            pd.DataFrame(
+                {
+                    "stage": ["proposed", "voting"],
+                    "guidelines": [10, 4],
+                    "conversion": [None, 0.4],
+                    "median_days": [None, 3.5],
+                }
+            )
+        ),
+        "contested": dashboard_charts.contested(
+            pd.DataFrame(
+                {"guideline_id": ["G-0001"], "title": ["T"], "approve": [40], "reject": [38]}
+            )
         ),
     }
 
 
-@pytest.mark.parametrize("name", ["tally", "status", "participation"])
+@pytest.mark.parametrize("name", ["tally", "participation", "turnout", "funnel", "contested"])
 def test_every_figure_draws_in_the_colour_blind_safe_palette(name: str) -> None:
     figure = every_figure()[name]
     used = colours(figure)
@@ -133,7 +153,7 @@ def test_a_group_keeps_its_colour_in_every_figure() -> None:
 
 def test_participation_draws_one_point_per_day_zero_days_included() -> None:
     series = {"ethicist": (1, 0, 0, 0, 4), "engineer": (0, 0, 0, 0, 0), "public": (2, 0, 3, 0, 1)}
-    figure = charts.participation_figure(days(5), series)
+    figure = dashboard_charts.participation(days(5), series)
     assert [t.name for t in figure.data] == list(GROUPS)
     for trace in figure.data:
         assert list(trace.x) == list(days(5))

@@ -26,7 +26,7 @@ def test_every_guideline_ends_where_its_content_says(seeded_db: Database) -> Non
         found, total = tx.guidelines.search_guidelines(GuidelineFilter(), limit=100)
         people = tx.people.count_stakeholders()
         ballots = tx.votes.count_votes()
-        participation = tx.analytics.participation()
+        participation = tx.analytics.headline()
     assert total == len(GUIDELINES) >= 30
     by_title = {g.text.title: g for g in found}
     expected = {item.key: _final_status(item) for item in GUIDELINES}

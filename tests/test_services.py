@@ -590,14 +590,14 @@ def test_ballots_per_day_has_a_point_for_every_day_zero_days_included(
     clock.advance(days=3)
     charter.ballots.cast(cast.voters["engineer"][0], in_voting, "reject")
     charter.ballots.cast(cast.voters["engineer"][1], in_voting, "approve")
-    series = charter.dashboard.screen(None).ballots_per_day
-    assert len(series.days) == BALLOT_DAYS and series.days[-1] == clock.now.date()
-    assert all(b - a == timedelta(days=1) for a, b in itertools.pairwise(series.days))
-    assert list(series.by_group) == list(charter.settings.groups), "every group, in order"
-    assert all(len(ballots) == BALLOT_DAYS for ballots in series.by_group.values())
-    assert series.by_group["ethicist"][-4:] == (1, 0, 0, 0)
-    assert series.by_group["engineer"][-4:] == (0, 0, 0, 2)
-    assert sum(series.by_group["public"]) == 0
+    series = charter.dashboard.chart("participation").table
+    days = list(series["day"])
+    assert len(days) == BALLOT_DAYS and days[-1] == clock.now.date()
+    assert all(b - a == timedelta(days=1) for a, b in itertools.pairwise(days))
+    assert list(series.columns) == ["day", *charter.settings.groups], "every group, in order"
+    assert list(series["ethicist"][-4:]) == [1, 0, 0, 0]
+    assert list(series["engineer"][-4:]) == [0, 0, 0, 2]
+    assert series["public"].sum() == 0
 
 
 def test_dashboard_keeps_recent_activity_short_with_the_rest_to_hand(

@@ -7,7 +7,7 @@ queries over the summary tables, cached on the data versions of the tables each 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 
@@ -25,7 +25,7 @@ from governance.services.base import Clock, UseCases, utc_now
 from governance.services.read_cache import ReadCache
 from governance.storage import Database, Tx
 
-#: Days the "ballots per day" series covers, today included.
+#: Days the charts cover when no period is chosen, today included.
 BALLOT_DAYS = 60
 #: Activity items shown at once; the rest are one click away.
 RECENT_ACTIVITY = 6
@@ -41,16 +41,6 @@ class Activity:
 
 
 @dataclass(frozen=True)
-class DailyBallots:
-    """Ballots cast per day and group, every day of the period present (zero or not)."""
-
-    days: tuple[date, ...]
-    """Every day of the period (UTC), oldest first, today last."""
-    by_group: dict[str, tuple[int, ...]]
-    """Per group, in the deployment's group order, its ballots on each of ``days``."""
-
-
-@dataclass(frozen=True)
 class DashboardScreen:
     """The first screen."""
 
@@ -62,7 +52,6 @@ class DashboardScreen:
     """The latest activity, at most ``RECENT_ACTIVITY`` items, newest first."""
     earlier: tuple[Activity, ...]
     """Older activity, newest first, for whoever asks to see more."""
-    ballots_per_day: DailyBallots
 
     @property
     def empty(self) -> bool:
@@ -163,7 +152,6 @@ class Dashboard(UseCases):
             closing_soon=shared.closing_soon,
             recent=shared.recent,
             earlier=shared.earlier,
-            ballots_per_day=shared.ballots_per_day,
         )
 
     def options(self) -> FilterOptions:
@@ -435,28 +423,6 @@ def describe(event: Event, names: dict[int | None, str], titles: dict[str, str])
     )
 
 
-def daily_ballots(
-    rows: Iterable[tuple[date, str, int]], last_day: date, groups: tuple[str, ...]
-) -> DailyBallots:
-    """Ballots per day and group over the ``BALLOT_DAYS`` days up to ``last_day``, zeros filled.
-
-    Args:
-        rows: ``(day, group, ballots)`` for the days and groups that had ballots.
-        last_day: The period's last day (today).
-        groups: The deployment's groups, in order; a group found only in ``rows`` comes after.
-
-    Returns:
-        One count per day for every group.
-    """
-    days = tuple(last_day - timedelta(days=n) for n in reversed(range(BALLOT_DAYS)))
-    index = {day: i for i, day in enumerate(days)}
-    counts = {group: [0] * len(days) for group in groups}
-    for day, group, ballots in rows:
-        if day in index:
-            counts.setdefault(group, [0] * len(days))[index[day]] += ballots
-    return DailyBallots(days, {group: tuple(n) for group, n in counts.items()})
-
-
 def _gather(
     tx: Tx, viewer: Stakeholder | None, now: datetime, groups: tuple[str, ...]
 ) -> DashboardScreen:
@@ -481,8 +447,6 @@ def _gather(
     awaiting: list[Guideline] = []
     if viewer is not None and not viewer.suspended and viewer.groups:
         awaiting = tx.analytics.open_for_voting_without_ballot(viewer.id, now)
-    today = now.astimezone(UTC).date()
-    first_day = today - timedelta(days=BALLOT_DAYS - 1)
     return DashboardScreen(
         status_counts=tx.analytics.status_counts(),
         participation=tx.analytics.headline(),
@@ -490,5 +454,4 @@ def _gather(
         closing_soon=tuple(closing[:5]),
         recent=tuple(recent[:RECENT_ACTIVITY]),
         earlier=tuple(recent[RECENT_ACTIVITY:]),
-        ballots_per_day=daily_ballots(tx.analytics.ballots_per_day(first_day), today, groups),
     )

@@ -10,7 +10,6 @@ from datetime import UTC, date, datetime, time, timedelta
 
 import pandas as pd
 
-from governance.events import EventAction
 from governance.models import DashboardFilter, Guideline, Status
 from governance.storage.audit_reviews import LATEST_REVIEW, VERDICT_COUNTS
 from governance.storage.base import Queries, placeholders
@@ -38,31 +37,6 @@ AUDIT_RESULT_COLUMNS = (
 
 class Analytics(Queries):
     """Read-only queries for the dashboard; never writes."""
-
-    def participation(self) -> dict[str, int]:
-        """Headline numbers for the dashboard."""
-        row = self._one(
-            """SELECT (SELECT count(*) FROM stakeholders),
-                      (SELECT count(DISTINCT stakeholder_id) FROM votes),
-                      (SELECT count(*) FROM votes),
-                      (SELECT count(*) FROM comments)"""
-        )
-        assert row is not None
-        return {"stakeholders": row[0], "voters": row[1], "ballots": row[2], "comments": row[3]}
-
-    def ballots_per_day(self, first_day: date) -> list[tuple[date, str, int]]:
-        """(day, group, ballots cast) from ``first_day`` (UTC) on, from the event log.
-
-        Only days and groups with ballots have a row; the dashboard fills in the zeros.
-        """
-        since = datetime.combine(first_day, time(), tzinfo=UTC)
-        return self._all(
-            """SELECT CAST(e.occurred_at AS DATE) AS day, m.group_name, count(*)
-               FROM events e JOIN stakeholder_groups m ON m.stakeholder_id = e.actor_id
-               WHERE e.action = ? AND e.occurred_at >= ?
-               GROUP BY 1, 2 ORDER BY 1, 2""",
-            [EventAction.VOTE_CAST.value, since],
-        )
 
     def status_counts(self) -> dict[Status, int]:
         """How many guidelines are in each status."""
