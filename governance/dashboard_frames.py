@@ -79,10 +79,12 @@ def group_split(shares: pd.DataFrame, groups: Sequence[str], k: int) -> pd.DataF
 
     Returns:
         One row per guideline: ``guideline_id``, ``title``, ``status``, ``category``,
-        ``ballots`` (everyone's decisive ballots), ``share`` (everyone's), per group
+        ``approve``, ``reject`` and ``ballots`` (everyone's decisive ballots), ``share``
+        (everyone's, None under k), per group
         ``<group>_share`` and ``<group>_ballots``, and ``spread``.
     """
-    columns = ["guideline_id", "title", "status", "category", "ballots", "share"]
+    columns = ["guideline_id", "title", "status", "category", "approve", "reject", "ballots"]
+    columns.append("share")
     columns += [f"{g}_{part}" for g in groups for part in ("share", "ballots")] + ["spread"]
     if shares.empty:
         return pd.DataFrame(columns=columns)
@@ -93,6 +95,8 @@ def group_split(shares: pd.DataFrame, groups: Sequence[str], k: int) -> pd.DataF
     frame.loc[frame["decisive"] < k, "share_value"] = None
     base = frame[frame["group_name"] == ""].set_index("guideline_id")
     out = base[["title", "status", "category"]].copy()
+    out["approve"] = base["approve"]
+    out["reject"] = base["reject"]
     out["ballots"] = base["decisive"]
     out["share"] = base["share_value"]
     for group in groups:
@@ -118,15 +122,13 @@ def contested(split: pd.DataFrame, n: int = CONTESTED) -> pd.DataFrame:
         n: How many to keep.
 
     Returns:
-        ``guideline_id``, ``title``, ``approve``, ``reject`` (everyone's decisive ballots
-        split by ``share``), ``minority`` (the smaller of the two), ``share`` and ``spread``.
+        ``guideline_id``, ``title``, ``approve``, ``reject`` (everyone's ballots),
+        ``minority`` (the smaller of the two), ``share`` and ``spread``.
     """
     columns = ["guideline_id", "title", "approve", "reject", "minority", "share", "spread"]
-    known = split[split["share"].notna()]
-    if known.empty:
+    frame = split[split["share"].notna()].copy()
+    if frame.empty:
         return pd.DataFrame(columns=columns)
-    approve = (known["share"] * known["ballots"]).round().astype("int64")
-    frame = known.assign(approve=approve, reject=known["ballots"] - approve)
     frame["minority"] = frame[["approve", "reject"]].min(axis=1)
     frame = frame.sort_values(
         ["minority", "ballots", "guideline_id"], ascending=[False, False, True]

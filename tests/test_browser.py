@@ -235,9 +235,9 @@ def test_the_dashboard_charts_are_in_view_on_a_laptop_screen(
         sign_in_as_moderator(page)  # a signed-in person also has "Awaiting your vote"
         expect(page.get_by_role("heading", name="Awaiting your vote")).to_be_visible()
         charts = page.get_by_test_id("stPlotlyChart")
-        expect(charts).to_have_count(2)
+        expect(charts).to_have_count(8)
         height = page.viewport_size["height"] if page.viewport_size else 0
-        for chart in charts.all():
+        for chart in charts.all()[:2]:  # the filter bar and the first row of charts
             expect(chart.locator(".main-svg").first).to_be_visible()
             box = chart.bounding_box()
             assert box is not None and box["y"] + box["height"] <= height, (box, height)

@@ -6,10 +6,9 @@ import re
 from datetime import date, timedelta
 from typing import Any
 
+import pandas as pd
 import plotly.graph_objects as go
 import pytest
-
-import pandas as pd
 
 from governance import charts, dashboard_charts
 from governance.models import GovernanceRules
