@@ -26,10 +26,10 @@ def _format(args: argparse.Namespace) -> str:
 
 def cmd_report(args: argparse.Namespace) -> int:
     """Write one release's report (HTML, or PDF printed by chromium) and say what was written."""
-    fmt = _format(args)
     out = Path(args.out)
     if out.is_dir():
         raise ValidationFailed({"--out": f"{args.out}: is a directory, not a file"})
+    fmt = _format(args)
     if not out.parent.is_dir():
         raise ValidationFailed({"--out": f"{args.out}: no folder {out.parent}"})
     charter = _charter(args)
