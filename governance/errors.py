@@ -63,3 +63,7 @@ class DatabaseBusy(GovernanceError):
 
 class ConfigurationError(GovernanceError):
     """Settings that cannot work together; raised at start-up."""
+
+
+class RenderFailed(GovernanceError):
+    """A report could not be rendered: e.g. no chromium here to print a PDF, or it failed."""

@@ -6,6 +6,7 @@ from governance.errors import GovernanceError
 from pages import ui
 from pages.components import principles
 from pages.components.draft import draft_tab
+from pages.components.release_report import report_downloads
 from pages.components.releases import history_tab, import_tab
 
 ui.page_gate(__file__)
@@ -66,6 +67,7 @@ with current:
                 icon=":material/download:",
                 width="stretch",
             )
+        report_downloads(charter, chosen)
         principles.principles(
             charter,
             principal,

@@ -35,13 +35,26 @@ def test_a_visitor_reads_the_release_with_provenance_and_downloads(demo_env, ser
     tables = [t.value for t in at.dataframe]
     assert any(set(t["group"]) == {"ethicist", "engineer", "public"} for t in tables)
     # One download per format; the JSON one is the release itself.
-    downloads = at.get("download_button")
+    downloads = [d for d in at.get("download_button") if str(d.key).startswith("download:")]
     assert len(downloads) == 7
     # Labels are the short format names, so none is cut off on the button.
     assert all(len(d.proto.label) <= 12 for d in downloads)
     # No steward controls for a visitor.
     assert not any(str(k).startswith(("flag:", "rollback:")) for k in buttons(at))
     assert not at.get("form")
+
+
+def test_the_release_report_is_offered_for_the_release_shown(demo_env, services):
+    at = open_page(start(), PAGE)
+    reports = {d.key: d for d in at.get("download_button") if str(d.key).startswith("report:")}
+    pdf = services.reports.pdf_available()
+    assert set(reports) == {"report:2.0.0:html", *(["report:2.0.0:pdf"] if pdf else [])}
+    assert reports["report:2.0.0:html"].proto.label == "Release report"
+    # Made when clicked (deferred), not on every rerun of the page.
+    assert reports["report:2.0.0:html"].proto.deferred_file_id
+    at.selectbox(key="constitution:version").select("1.0.0")
+    rerun(at)
+    assert "report:1.0.0:html" in {d.key for d in at.get("download_button")}
 
 
 def test_an_older_release_can_be_chosen(demo_env, services):

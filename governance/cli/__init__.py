@@ -22,6 +22,7 @@ from governance.cli.common import _Parser, _positive, _text
 from governance.cli.constitution import cmd_export, cmd_import
 from governance.cli.jobs import cmd_close_due, cmd_jobs, cmd_jobs_cancel, cmd_worker
 from governance.cli.reading import cmd_events, cmd_guidelines, cmd_rules, cmd_tally
+from governance.cli.report import cmd_report
 from governance.cli.revision import cmd_dataset, cmd_models, cmd_revise, cmd_runs
 from governance.cli.setup import cmd_check_config, cmd_grant_role, cmd_init, cmd_people
 from governance.errors import GovernanceError
@@ -193,6 +194,17 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--db", help=db_help)
     p.set_defaults(func=cmd_import)
+
+    p = sub.add_parser(
+        "report", help="write a release's report: principles, votes, changes, audits (HTML/PDF)"
+    )
+    p.add_argument(
+        "--release", type=_text, default="latest", help="latest (default) or a version, e.g. 2.0.0"
+    )
+    p.add_argument("--out", required=True, help="the file to write: .html, or .pdf (chromium)")
+    p.add_argument("--format", choices=("html", "pdf"), help="html or pdf (default: from --out)")
+    p.add_argument("--db", help=db_help)
+    p.set_defaults(func=cmd_report)
 
     add_audit_commands(sub, db_help)
 

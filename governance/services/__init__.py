@@ -24,6 +24,7 @@ from governance.services.imports import Imports
 from governance.services.jobs import Jobs
 from governance.services.models import Models
 from governance.services.people import People
+from governance.services.reports import Reports
 from governance.services.revisions import Revisions
 from governance.services.rules import Rules
 from governance.storage import Database
@@ -85,6 +86,7 @@ class Charter:
             jobs=self.jobs,
         )
         self.audit_reviews = AuditReviews(db, settings, clock=clock)
+        self.reports = Reports(db, settings, clock=clock)
 
     @classmethod
     def open(

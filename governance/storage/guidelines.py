@@ -353,3 +353,21 @@ class GuidelineQueries(Queries):
             )
             for r in rows
         ]
+
+    def approvals(self, guideline_ids: Sequence[str]) -> dict[tuple[str, int], Decision]:
+        """The approving decisions on ``guideline_ids``, by (guideline id, version voted on).
+
+        A release's principles name the guideline version that was approved; the recorded
+        tally of that decision (with each group's threshold) is what the release report shows.
+        """
+        if not guideline_ids:
+            return {}
+        keys = sorted({guideline_key(g) for g in guideline_ids})
+        rows = self._all(
+            f"SELECT d.guideline_id, {_DECISION_COLUMNS} FROM decisions d"
+            f" WHERE d.outcome = 'approved' AND d.guideline_id IN ({placeholders(keys)})"
+            " ORDER BY d.guideline_id, d.version, d.decided_at",
+            keys,
+        )
+        # A later approval of the same version (decided again) replaces the earlier one.
+        return {(guideline_ref(r[0]), r[1]): _decision(r[1:]) for r in rows}
