@@ -26,6 +26,7 @@ from governance.services.models import Models
 from governance.services.people import People
 from governance.services.revisions import Revisions
 from governance.services.rules import Rules
+from governance.services.transparency import Transparency
 from governance.storage import Database
 
 
@@ -85,6 +86,7 @@ class Charter:
             jobs=self.jobs,
         )
         self.audit_reviews = AuditReviews(db, settings, clock=clock)
+        self.transparency = Transparency(db, settings, clock=clock)
 
     @classmethod
     def open(
