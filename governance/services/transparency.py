@@ -13,8 +13,6 @@ would tell how identifiable people voted. Reads only, from one snapshot.
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 
@@ -36,8 +34,6 @@ PUBLISHED_STATUSES = (Status.VOTING, Status.APPROVED, Status.REJECTED, Status.AD
 DECIDED_STATUSES = (Status.APPROVED, Status.REJECTED, Status.ADOPTED)
 #: What a visitor is told when the deployment does not publish the view.
 CLOSED_MESSAGE = "This deployment does not publish a public view; sign in to see its data."
-#: Cells a spreadsheet would run as a formula start with one of these.
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def _frozen() -> ConfigDict:
@@ -292,27 +288,6 @@ class PublicView(BaseModel):
             hidden = self.hidden
             return {"group": g.group, "approve": hidden, "reject": hidden, "abstain": hidden}
         return {"group": g.group, "approve": g.approve, "reject": g.reject, "abstain": g.abstain}
-
-
-def table_csv(rows: Sequence[Mapping[str, object]]) -> bytes:
-    """Table rows as UTF-8 CSV with a header; text a spreadsheet would run is quoted inert.
-
-    Titles are text people wrote; one starting with ``=`` (or ``+``, ``-``, ``@``) would be
-    a formula in a spreadsheet, so such a cell gets a leading apostrophe.
-    """
-    out = io.StringIO()
-    if rows:
-        writer = csv.DictWriter(out, fieldnames=list(rows[0]), lineterminator="\n")
-        writer.writeheader()
-        for row in rows:
-            writer.writerow({key: _inert(value) for key, value in row.items()})
-    return out.getvalue().encode()
-
-
-def _inert(value: object) -> object:
-    if isinstance(value, str) and value.startswith(_FORMULA_STARTS):
-        return "'" + value
-    return value
 
 
 def _when(at: datetime | None) -> str:
