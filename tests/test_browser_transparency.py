@@ -1,4 +1,7 @@
-"""The public view in a real browser: a visitor sees its charts drawn and nobody's name."""
+"""The public view in a real browser: a visitor sees its charts drawn and nobody's name.
+
+The page asks no other host for anything either (its charts and icons are Charter's own).
+"""
 
 from __future__ import annotations
 
@@ -12,7 +15,12 @@ from tests.browser_support import WAIT_MS, _fresh_database
 from tests.browser_support import browser as browser  # fixture
 from tests.browser_support import chromium_available as chromium_available  # fixture
 from tests.browser_support import xdg_env as xdg_env  # fixture
-from tests.test_browser import open_page, run_with_screenshot, running_app
+from tests.test_browser import (
+    open_page,
+    record_foreign_requests,
+    run_with_screenshot,
+    running_app,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -41,6 +49,7 @@ def test_a_visitor_sees_the_public_view_drawn_and_no_name(
     page = context.new_page()
     try:
         with running_app(db_path, xdg_env) as url:
+            foreign = record_foreign_requests(context, url)
 
             def flow() -> None:
                 open_page(page, f"{url}/transparency")
@@ -55,6 +64,7 @@ def test_a_visitor_sees_the_public_view_drawn_and_no_name(
                 # Its activity feed names people: the names looked for are the ones pages show.
                 feed = page.get_by_test_id("stMain").inner_text()
                 assert any(n in feed for n in names)
+                assert foreign == [], f"requests to other hosts: {sorted(set(foreign))}"
 
             run_with_screenshot(page, tmp_path, "transparency", flow)
     finally:
