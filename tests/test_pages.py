@@ -405,6 +405,7 @@ def test_visitor_cannot_propose(demo_env: Path):
         "rules.py",
         "revision.py",
         "audits.py",
+        "transparency.py",
     }
     with pytest.raises(ValueError, match="Could not find a navigation page"):
         at.switch_page("pages/propose.py")

@@ -62,6 +62,7 @@ READER_PAGES = {
     "rules.py",
     "revision.py",
     "audits.py",
+    "transparency.py",  # the public view, on by default
 }
 PARTICIPANT_PAGES = READER_PAGES | {"propose.py", "profile.py"}
 MODERATOR_PAGES = PARTICIPANT_PAGES | {"jobs.py"}

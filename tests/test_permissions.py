@@ -40,6 +40,7 @@ from governance.services.models import Models
 from governance.services.people import People
 from governance.services.revisions import Revisions
 from governance.services.rules import Rules
+from governance.services.transparency import Transparency
 from governance.storage import Database, Tx
 from governance.storage.audits import AuditPromptRow, NewResponse, NewVerdict
 from governance.voting import Decision
@@ -880,6 +881,7 @@ READ_ONLY_OR_SYSTEM: dict[type, frozenset[str]] = {
         }
     ),
     AuditReviews: frozenset({"queue", "item", "agreement", "report", "drift", "compare"}),
+    Transparency: frozenset({"view"}),
 }
 
 #: Actions whose use cases do not exist yet.
@@ -979,6 +981,7 @@ def test_the_stored_record_decides_not_the_callers_copy(
         Models,
         Audits,
         AuditReviews,
+        Transparency,
     ],
     ids=lambda owner: owner.__name__,
 )

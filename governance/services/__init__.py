@@ -27,6 +27,7 @@ from governance.services.people import People
 from governance.services.reports import Reports
 from governance.services.revisions import Revisions
 from governance.services.rules import Rules
+from governance.services.transparency import Transparency
 from governance.storage import Database
 
 
@@ -87,6 +88,7 @@ class Charter:
         )
         self.audit_reviews = AuditReviews(db, settings, clock=clock)
         self.reports = Reports(db, settings, clock=clock)
+        self.transparency = Transparency(db, settings, clock=clock)
 
     @classmethod
     def open(

@@ -331,6 +331,22 @@ class GuidelineQueries(Queries):
         )
         return None if row is None else _decision(row)
 
+    def latest_decisions(self, statuses: Sequence[Status]) -> dict[str, Decision]:
+        """The latest decision on each guideline now in one of ``statuses``, in one query."""
+        if not statuses:
+            return {}
+        values = [s.value for s in statuses]
+        rows = self._all(
+            f"""SELECT g.id, {_DECISION_COLUMNS}
+                FROM guidelines g
+                JOIN decisions d ON d.guideline_id = g.id
+                    AND d.version = (SELECT max(version) FROM decisions
+                                     WHERE guideline_id = g.id)
+                WHERE g.status IN ({placeholders(values)})""",
+            values,
+        )
+        return {guideline_ref(r[0]): _decision(r[1:]) for r in rows}
+
     def decided_for_constitution(self) -> list[Decided]:
         """Approved and adopted guidelines, each with its voted version and decision."""
         rows = self._all(

@@ -144,6 +144,11 @@ class PeopleQueries(Queries):
         """How many stakeholders exist."""
         return int(self._scalar("SELECT count(*) FROM stakeholders"))
 
+    def group_sizes(self) -> dict[str, int]:
+        """Members of each group that has any (pending requests are not members)."""
+        rows = self._all("SELECT group_name, count(*) FROM stakeholder_groups GROUP BY group_name")
+        return {str(r[0]): int(r[1]) for r in rows}
+
     def set_display_name(self, stakeholder_id: int, name: str) -> None:
         """Change how a person is shown."""
         self._all("UPDATE stakeholders SET display_name = ? WHERE id = ?", [name, stakeholder_id])

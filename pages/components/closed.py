@@ -28,6 +28,11 @@ CLOSED_PAGES = {
         "Sign in as a steward to manage models.",
         "Only stewards manage models.",
     ),
+    "pages/transparency.py": (
+        "Transparency",
+        "This deployment does not publish a public view; sign in to see its data.",
+        "",
+    ),
 }
 
 

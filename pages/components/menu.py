@@ -5,7 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from governance.auth import Action, may
+from governance.errors import ConfigurationError
 from governance.models import Stakeholder
+from pages.components.services import settings
 
 #: A person who may take any of these sees the People page.
 STEWARD_PAGE_ACTIONS = (
@@ -38,6 +40,15 @@ def offered_pages(principal: Stakeholder | None) -> list[tuple[str, dict[str, An
             {"title": "Audits", "icon": ":material/fact_check:", "url_path": "audits"},
         ),
     ]
+    # The public view is anyone's unless the deployment switched it off; then it is for
+    # signed-in people, and a visitor finds a closed page (closed.CLOSED_PAGES).
+    if principal is not None or _public_view():
+        pages.append(
+            (
+                "pages/transparency.py",
+                {"title": "Transparency", "icon": ":material/public:", "url_path": "transparency"},
+            )
+        )
     if principal is None:
         return pages
     if may(principal, Action.PROPOSE):
@@ -50,3 +61,11 @@ def offered_pages(principal: Stakeholder | None) -> list[tuple[str, dict[str, An
     if may(principal, Action.RUN_MODELS):
         pages.append(("pages/models.py", {"title": "Models", "icon": ":material/smart_toy:"}))
     return pages
+
+
+def _public_view() -> bool:
+    """Whether the deployment publishes the transparency view to people not signed in."""
+    try:
+        return settings().public_view
+    except ConfigurationError:  # the frame says what is wrong and stops the run
+        return False
