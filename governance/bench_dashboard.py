@@ -90,7 +90,9 @@ def build(db: Database, *, votes: int, voters: int, guidelines: int, audit_resul
         _ballots(cur, votes, voters, now)
         _lifecycle(cur, now)
         _releases(cur, now)
-    principles = [{"id": f"P-{n:04d}", "title": f"Principle {n}"} for n in range(1, 9)]
+    principles: list[dict[str, object]] = [
+        {"id": f"P-{n:04d}", "title": f"Principle {n}"} for n in range(1, 9)
+    ]
     if audit_results:
         build_verdicts(db, principles, verdicts=audit_results, reviews=audit_results // 50)
 
@@ -255,7 +257,7 @@ def _releases(cur: object, now: object) -> None:
             ' \'{"status": "adopted", "version": 1}\' FROM guidelines'
             " WHERE status = 'adopted' AND voting_closes_at <= ?::TIMESTAMPTZ"
             " AND voting_closes_at > ?::TIMESTAMPTZ",
-            [at, at, at - timedelta(days=365 // RELEASES)],  # type: ignore[operator]
+            [at, at, at - timedelta(days=365 // RELEASES)],
         )
 
 

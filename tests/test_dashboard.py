@@ -231,6 +231,8 @@ def test_the_summaries_follow_every_kind_of_write(
     charter.ballots.void(cast.steward, cast.voters["public"][3].id, "duplicate account")
     charter.people.remove_group(cast.steward, cast.voters["engineer"][0].id, "engineer", "left")
     summaries_match_sources(charter.db)
+    with charter.db.read() as tx:
+        assert tx.analytics.tallies_under_vote() == tx.votes.ballot_counts_under_vote()
     live = charter.ballots.tally(first)
     split = table(charter, "split").set_index("guideline_id").loc[first]
     assert split["ballots"] == live.overall.approve + live.overall.reject

@@ -18,13 +18,15 @@ from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict
 
+from governance.config import Settings
 from governance.constitution.model import Constitution, GroupVote
 from governance.errors import NotAllowed
 from governance.models import GuidelineFilter, Stakeholder, Status
 from governance.privacy import fewer_than, shown_count, too_small
-from governance.services.base import UseCases
+from governance.services.base import Clock, UseCases, utc_now
 from governance.services.constitution_screens import release_constitution
-from governance.storage import Tx
+from governance.services.read_cache import ReadCache
+from governance.storage import Database, Tx
 from governance.storage.constitution import ReleaseRow
 from governance.voting import Counts
 
@@ -294,8 +296,29 @@ def _when(at: datetime | None) -> str:
     return "" if at is None else f"{at:%Y-%m-%d %H:%M}"
 
 
+#: The tables the view reads: a write to any of them makes the next view compute again.
+PUBLIC_TABLES = (
+    "stakeholders",
+    "stakeholder_groups",
+    "voter_firsts",
+    "tally_counts",
+    "guidelines",
+    "guideline_versions",
+    "decisions",
+    "constitution_releases",
+    "audit_runs",
+    "audit_verdicts",
+    "audit_reviews",
+)
+
+
 class Transparency(UseCases):
     """The public transparency view. Reached as ``charter.transparency``."""
+
+    def __init__(self, db: Database, settings: Settings, *, clock: Clock = utc_now) -> None:
+        """Read ``db`` through a cache keyed on its data versions."""
+        super().__init__(db, settings, clock=clock)
+        self.cache = ReadCache(db)
 
     def view(self, viewer: Stakeholder | None) -> PublicView:
         """Everything published, from one read snapshot.
@@ -307,31 +330,34 @@ class Transparency(UseCases):
             NotAllowed: The deployment does not publish the view and the viewer is not
                 signed in.
         """
-        k = self.settings.min_group_size
-        with self.db.read() as tx:
-            if not self.settings.public_view:
+        if not self.settings.public_view:
+            with self.db.read() as tx:
                 seen = None if viewer is None else tx.people.get_stakeholder(viewer.id)
-                if seen is None:
-                    raise NotAllowed(CLOSED_MESSAGE)
-            sizes = tx.people.group_sizes()
-            groups = _group_order(self.settings.groups, sizes)
-            rows = tx.constitution.releases()
-            releases = [(row, release_constitution(row)) for row in rows]
-            return PublicView(
-                k=k,
-                headline=_headline(tx, len(releases)),
-                group_sizes=tuple(
-                    GroupSize(
-                        group=g,
-                        members=None if too_small(sizes.get(g, 0), k) else sizes.get(g, 0),
-                        shown=shown_count(sizes.get(g, 0), k),
-                    )
-                    for g in groups
-                ),
-                tallies=tuple(_tallies(tx, groups, sizes, k)),
-                releases=tuple(_release(row, c, sizes, k) for row, c in releases),
-                audits=tuple(_audits(tx, releases[0][1] if releases else None)),
-            )
+            if seen is None:
+                raise NotAllowed(CLOSED_MESSAGE)
+        return self.cache.get("public view", PUBLIC_TABLES, self._read)
+
+    def _read(self, tx: Tx) -> PublicView:
+        k = self.settings.min_group_size
+        sizes = tx.people.group_sizes()
+        groups = _group_order(self.settings.groups, sizes)
+        rows = tx.constitution.releases()
+        releases = [(row, release_constitution(row)) for row in rows]
+        return PublicView(
+            k=k,
+            headline=_headline(tx, len(releases)),
+            group_sizes=tuple(
+                GroupSize(
+                    group=g,
+                    members=None if too_small(sizes.get(g, 0), k) else sizes.get(g, 0),
+                    shown=shown_count(sizes.get(g, 0), k),
+                )
+                for g in groups
+            ),
+            tallies=tuple(_tallies(tx, groups, sizes, k)),
+            releases=tuple(_release(row, c, sizes, k) for row, c in releases),
+            audits=tuple(_audits(tx, releases[0][1] if releases else None)),
+        )
 
 
 def _group_order(configured: Sequence[str], sizes: Mapping[str, int]) -> tuple[str, ...]:
@@ -360,7 +386,7 @@ def _by_group(
 
 
 def _headline(tx: Tx, releases: int) -> Headline:
-    people = tx.analytics.participation()
+    people = tx.analytics.headline()
     statuses = tx.analytics.status_counts()
     return Headline(
         stakeholders=people["stakeholders"],
@@ -377,7 +403,7 @@ def _tallies(
     found, _ = tx.guidelines.search_guidelines(
         GuidelineFilter(statuses=PUBLISHED_STATUSES), limit=1_000_000
     )
-    live = tx.votes.ballot_counts_under_vote()
+    live = tx.analytics.tallies_under_vote()
     decisions = tx.guidelines.latest_decisions(DECIDED_STATUSES)
     open_votes: list[tuple[datetime, PublicTally]] = []
     decided: list[tuple[datetime, PublicTally]] = []

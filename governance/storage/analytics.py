@@ -10,10 +10,12 @@ from datetime import UTC, date, datetime, time, timedelta
 
 import pandas as pd
 
+from governance.ids import guideline_ref
 from governance.models import DashboardFilter, Guideline, Status
 from governance.storage.audit_reviews import LATEST_REVIEW, VERDICT_COUNTS
 from governance.storage.base import Queries, placeholders
 from governance.storage.guidelines import GUIDELINE_COLUMNS, GUIDELINE_FROM, guideline_from_row
+from governance.voting import Counts
 
 #: The columns of ``audit_results``: the audit, then ``PrincipleCounts``' fields in order.
 AUDIT_RESULT_COLUMNS = (
@@ -213,6 +215,26 @@ class Analytics(Queries):
                  ON v.guideline_id = g.id AND v.version = g.current_version"""
         )
         return {str(r[0]): str(r[1]) for r in rows}
+
+    def tallies_under_vote(self) -> dict[str, tuple[Counts, dict[str, Counts]]]:
+        """What ``votes.ballot_counts_under_vote`` counts, read from the summary table."""
+        rows = self._all(
+            """SELECT t.guideline_id, t.group_name, t.approve, t.reject, t.abstain
+               FROM tally_counts t JOIN guidelines g
+                 ON g.id = t.guideline_id AND g.voting_version = t.version
+               ORDER BY t.guideline_id, t.group_name"""
+        )
+        found: dict[str, tuple[Counts, dict[str, Counts]]] = {}
+        for key, group, approve, reject, abstain in rows:
+            counts = Counts(approve=int(approve), reject=int(reject), abstain=int(abstain))
+            ref = guideline_ref(key)
+            overall, groups = found.get(ref, (Counts(), {}))
+            if group == "":
+                overall = counts
+            elif counts.total:
+                groups[group] = counts
+            found[ref] = (overall, groups)
+        return {ref: value for ref, value in found.items() if value[0].total}
 
     def headline(self) -> dict[str, int]:
         """Stakeholders, people who have voted, current ballots and comments."""
