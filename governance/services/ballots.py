@@ -211,10 +211,10 @@ class Ballots(UseCases):
                     after=_ballot(vote),
                 )
             )
-        tx.votes.insert_votes([v for k, v in writes.items() if k not in stored])
-        for key, vote in writes.items():
-            if key in stored:
-                tx.votes.replace_vote(vote)
+        tx.votes.write_ballots(
+            [v for k, v in writes.items() if k not in stored],
+            [(v, stored[k].choice) for k, v in writes.items() if k in stored],
+        )
         tx.events.append_all(events)
 
     def _check(

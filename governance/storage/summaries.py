@@ -97,11 +97,24 @@ class Summaries(Queries):
                 found[int(person)].append(str(group))
         return found
 
-    def ballots_changed(self, changes: Sequence[BallotChange]) -> None:
+    def ballots_written(self, changes: Sequence[BallotChange], cast: Sequence[Vote]) -> None:
+        """A batch of ballots written: move the tallies and count the casts, in one pass."""
+        if not changes and not cast:
+            return
+        groups = self.groups_of(
+            [*(c.stakeholder_id for c in changes), *(v.stakeholder_id for v in cast)]
+        )
+        self.ballots_changed(changes, groups)
+        self.ballots_cast(cast, groups)
+
+    def ballots_changed(
+        self, changes: Sequence[BallotChange], groups: dict[int, list[str]] | None = None
+    ) -> None:
         """Add ballots to, or take them from, the tallies (by the voters' groups now)."""
         if not changes:
             return
-        groups = self.groups_of(c.stakeholder_id for c in changes)
+        if groups is None:
+            groups = self.groups_of(c.stakeholder_id for c in changes)
         deltas: dict[tuple[int, int, str], list[int]] = defaultdict(lambda: [0, 0, 0])
         for change in changes:
             index = _CHOICES.index(change.choice)
@@ -109,11 +122,14 @@ class Summaries(Queries):
                 deltas[(change.guideline_key, change.version, group)][index] += change.sign
         self._many(_TALLY_UPSERT, [(*key, *counts) for key, counts in sorted(deltas.items())])
 
-    def ballots_cast(self, votes: Sequence[Vote]) -> None:
+    def ballots_cast(
+        self, votes: Sequence[Vote], groups: dict[int, list[str]] | None = None
+    ) -> None:
         """Count cast ballots (new or changed) per day, and note each voter's first ballot."""
         if not votes:
             return
-        groups = self.groups_of(v.stakeholder_id for v in votes)
+        if groups is None:
+            groups = self.groups_of(v.stakeholder_id for v in votes)
         days: dict[tuple[object, int, str], int] = defaultdict(int)
         firsts: dict[int, datetime] = {}
         for vote in votes:

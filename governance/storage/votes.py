@@ -46,11 +46,16 @@ class VoteQueries(Queries):
 
     def insert_votes(self, votes: Sequence[Vote]) -> None:
         """Store new ballots; the primary key refuses a second ballot for the same version."""
-        summaries = Summaries(self.cursor)
-        summaries.ballots_changed([_change(v, +1) for v in votes])
-        summaries.ballots_cast(votes)
-        for start in range(0, len(votes), 200):
-            chunk = votes[start : start + 200]
+        self.write_ballots(votes, [])
+
+    def write_ballots(self, new: Sequence[Vote], changed: Sequence[tuple[Vote, Choice]]) -> None:
+        """Store new ballots and changed ones (each with the choice it replaces).
+
+        The primary key refuses a second new ballot for the same version; the summary
+        tables take the whole batch in one pass.
+        """
+        for start in range(0, len(new), 200):
+            chunk = new[start : start + 200]
             self._all(
                 "INSERT INTO votes (guideline_id, version, stakeholder_id, choice, reason,"
                 " cast_at) VALUES " + ", ".join("(?, ?, ?, ?, ?, ?)" for _ in chunk),
@@ -67,36 +72,23 @@ class VoteQueries(Queries):
                     )
                 ],
             )
-
-    def replace_vote(self, vote: Vote) -> None:
-        """Replace a person's ballot on a version with a changed one."""
-        key = guideline_key(vote.guideline_id)
-        before = self._scalar(
-            "SELECT choice FROM votes"
-            " WHERE guideline_id = ? AND version = ? AND stakeholder_id = ?",
-            [key, vote.version, vote.stakeholder_id],
-        )
-        summaries = Summaries(self.cursor)
-        if before is not None:
-            summaries.ballots_changed(
+        for vote, _ in changed:
+            self._all(
+                "UPDATE votes SET choice = ?, reason = ?, cast_at = ?"
+                " WHERE guideline_id = ? AND version = ? AND stakeholder_id = ?",
                 [
-                    BallotChange(key, vote.version, vote.stakeholder_id, str(before), -1),
-                    _change(vote, +1),
-                ]
+                    vote.choice.value,
+                    vote.reason,
+                    vote.cast_at,
+                    guideline_key(vote.guideline_id),
+                    vote.version,
+                    vote.stakeholder_id,
+                ],
             )
-        summaries.ballots_cast([vote])
-        self._all(
-            "UPDATE votes SET choice = ?, reason = ?, cast_at = ?"
-            " WHERE guideline_id = ? AND version = ? AND stakeholder_id = ?",
-            [
-                vote.choice.value,
-                vote.reason,
-                vote.cast_at,
-                guideline_key(vote.guideline_id),
-                vote.version,
-                vote.stakeholder_id,
-            ],
-        )
+        moves = [_change(v, +1) for v in new]
+        for vote, before in changed:
+            moves += [_change(vote, -1, before), _change(vote, +1)]
+        Summaries(self.cursor).ballots_written(moves, [*new, *(v for v, _ in changed)])
 
     def count_votes(self, guideline_id: str | None = None) -> int:
         """Ballots stored (for one guideline, or all)."""
@@ -238,7 +230,12 @@ class VoteQueries(Queries):
         ]
 
 
-def _change(vote: Vote, sign: int) -> BallotChange:
+def _change(vote: Vote, sign: int, choice: Choice | None = None) -> BallotChange:
+    """``vote`` (or, with ``choice``, the same person's ballot with that choice) moving."""
     return BallotChange(
-        guideline_key(vote.guideline_id), vote.version, vote.stakeholder_id, vote.choice.value, sign
+        guideline_key(vote.guideline_id),
+        vote.version,
+        vote.stakeholder_id,
+        (choice or vote.choice).value,
+        sign,
     )
