@@ -13,25 +13,56 @@ from governance.errors import ValidationFailed
 from governance.models import DashboardFilter
 from governance.services import Charter
 from governance.services.dashboard import CHART_TABLES
-from governance.storage import Database
-from governance.storage.summaries import SUMMARY_COLUMNS, Summaries
+from governance.storage import Database, Tx
+from governance.storage.summaries import DAYS_NOW, SUMMARY_COLUMNS, TALLY_NOW, VOTERS_NOW
 from tests.conftest import PROPOSAL, Cast, FakeClock
 
 
 def summaries_match_sources(db: Database) -> None:
-    """Every summary table holds what recomputing it from its sources gives."""
+    """Every summary holds what recomputing it from its sources gives: before folding the
+    pending moves (as readers add them up) and after."""
+
+    def now(tx: Tx) -> dict[str, list[tuple[object, ...]]]:
+        return {
+            "tally_counts": tx.summaries._all(
+                f"SELECT * FROM {TALLY_NOW} t WHERE approve + reject + abstain <> 0"
+            ),
+            "ballot_days": tx.summaries._all(
+                f"SELECT day, guideline_id, group_name, sum(ballots) FROM {DAYS_NOW} d"
+                " WHERE group_name = '' GROUP BY 1, 2, 3"
+            ),
+            "voters": tx.summaries._all(f"SELECT stakeholder_id FROM {VOTERS_NOW} v"),
+        }
+
+    def expected(tx: Tx) -> dict[str, list[tuple[object, ...]]]:
+        rebuilt = tx.summaries.rebuild_rows()
+        return {
+            "tally_counts": rebuilt["tally_counts"],
+            "ballot_days": [r for r in rebuilt["ballot_days"] if r[2] == ""],
+            "voters": [r[:1] for r in rebuilt["voter_firsts"]],
+        }
+
+    def same(a: list[tuple[object, ...]], b: list[tuple[object, ...]]) -> bool:
+        return sorted(map(repr, a)) == sorted(map(repr, b))
+
     with db.read() as tx:
-        summaries = Summaries(tx.cursor)
-        rebuilt = summaries.rebuild_rows()
+        found, wanted = now(tx), expected(tx)
+    for name in wanted:
+        assert same(found[name], wanted[name]), f"{name} before folding"
+    with db.transaction() as tx:
+        tx.summaries.fold()
+    with db.read() as tx:
+        assert tx.summaries.pending_moves() == 0
+        rebuilt = tx.summaries.rebuild_rows()
         for table, columns in SUMMARY_COLUMNS.items():
-            stored = summaries._all(f"SELECT {', '.join(columns)} FROM {table}")
-            expected = rebuilt[table]
+            stored = tx.summaries._all(f"SELECT {', '.join(columns)} FROM {table}")
+            expected_rows = rebuilt[table]
             if table == "ballot_days":  # per group: the groups at casting time (see module)
                 stored = [r for r in stored if r[2] == ""]
-                expected = [r for r in expected if r[2] == ""]
+                expected_rows = [r for r in expected_rows if r[2] == ""]
             if table == "tally_counts":  # a count moved to zero stays as a row of zeros
                 stored = [r for r in stored if any(r[3:])]
-            assert sorted(map(repr, stored)) == sorted(map(repr, expected)), table
+            assert same(stored, expected_rows), table
 
 
 def propose(charter: Charter, cast: Cast, title: str, category: str = "honesty") -> str:
@@ -263,3 +294,18 @@ def test_every_chart_has_a_title_axes_caption_and_csv(services: Charter) -> None
         assert layout.xaxis.title.text and layout.yaxis.title.text, chart.name
         for trace in chart.figure.data:
             assert trace.hovertemplate, (chart.name, trace.name)
+
+
+def test_the_ballots_fold_their_moves_into_the_summaries_now_and_then(
+    charter: Charter, cast: Cast, in_voting: str
+) -> None:
+    charter.ballots.fold_every = 5
+    for voter in cast.voters["public"][:12]:
+        charter.ballots.cast(voter, in_voting, "approve")
+    with charter.db.read() as tx:
+        pending = tx.summaries.pending_moves()
+        folded = tx.summaries._all("SELECT approve FROM tally_counts WHERE group_name = ''")
+    assert pending == 2 * 2, "two ballots since the last fold, each for everyone and public"
+    assert folded == [(10,)]
+    assert table(charter, "split").iloc[0]["approve"] == 12
+    summaries_match_sources(charter.db)

@@ -32,6 +32,7 @@ from governance.ids import guideline_ref, parse_guideline_id, stakeholder_subjec
 from governance.models import Choice, GovernanceRules, Stakeholder, Status, Vote, VotingWindow
 from governance.services.base import Clock, UseCases, event, known_person, utc_now
 from governance.storage import Database, Tx
+from governance.storage.summaries import FOLD_EVERY
 from governance.validation import parse_choice, parse_reason
 from governance.voting import Counts, Tally, tally
 
@@ -103,6 +104,9 @@ class Ballots(UseCases):
         self._leading = False
         self._changed = threading.Condition()
         self._rules_cache: dict[int, GovernanceRules] = {}
+        self._since_fold = 0
+        self.fold_every = FOLD_EVERY
+        """Ballots written between two folds of the summaries' pending moves."""
 
     def cast(
         self,
@@ -166,6 +170,12 @@ class Ballots(UseCases):
         try:
             with self.db.transaction() as tx:
                 self._apply(tx, batch)
+                self._since_fold += len(batch)
+                if self._since_fold >= self.fold_every:
+                    # Now and then the summaries take the moves in, in this transaction:
+                    # a few milliseconds for one batch, so the moves readers add stay few.
+                    tx.summaries.fold()
+                    self._since_fold = 0
         except Exception as exc:
             for ballot in batch:
                 ballot.result = None
@@ -214,6 +224,7 @@ class Ballots(UseCases):
         tx.votes.write_ballots(
             [v for k, v in writes.items() if k not in stored],
             [(v, stored[k].choice) for k, v in writes.items() if k in stored],
+            {person.id: person.groups for person in people.values()},
         )
         tx.events.append_all(events)
 

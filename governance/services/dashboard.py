@@ -98,11 +98,11 @@ class FilterOptions:
 _FACTS = ("guidelines", "guideline_versions", "release_principles")
 _AUDITS = ("audit_runs", "audit_verdicts", "audit_reviews")
 CHART_TABLES: dict[str, tuple[str, ...]] = {
-    "participation": ("ballot_days", *_FACTS),
-    "turnout": ("stakeholder_groups", "voter_firsts"),
+    "participation": ("ballot_days", "ballot_moves", *_FACTS),
+    "turnout": ("stakeholder_groups", "voter_firsts", "ballot_moves"),
     "funnel": ("guideline_stages", *_FACTS),
-    "split": ("tally_counts", *_FACTS),
-    "contested": ("tally_counts", *_FACTS),
+    "split": ("tally_counts", "ballot_moves", *_FACTS),
+    "contested": ("tally_counts", "ballot_moves", *_FACTS),
     "adoption": ("constitution_releases", *_FACTS),
     "audit_drift": (*_AUDITS, *_FACTS),
     "agreement": _AUDITS,
@@ -111,6 +111,7 @@ _SCREEN_TABLES = (
     "stakeholders",
     "voter_firsts",
     "tally_counts",
+    "ballot_moves",
     "comments",
     "guidelines",
     "guideline_versions",

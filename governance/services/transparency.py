@@ -302,6 +302,7 @@ PUBLIC_TABLES = (
     "stakeholder_groups",
     "voter_firsts",
     "tally_counts",
+    "ballot_moves",
     "guidelines",
     "guideline_versions",
     "decisions",

@@ -15,6 +15,7 @@ from governance.models import DashboardFilter, Guideline, Status
 from governance.storage.audit_reviews import LATEST_REVIEW, VERDICT_COUNTS
 from governance.storage.base import Queries, placeholders
 from governance.storage.guidelines import GUIDELINE_COLUMNS, GUIDELINE_FROM, guideline_from_row
+from governance.storage.summaries import DAYS_NOW, TALLY_NOW, VOTERS_NOW
 from governance.voting import Counts
 
 #: The columns of ``audit_results``: the audit, then ``PrincipleCounts``' fields in order.
@@ -68,7 +69,7 @@ class Analytics(Queries):
         groups, group_params = _groups(where, "d.group_name")
         return self._frame(
             f"""SELECT d.day, d.group_name, sum(d.ballots) AS ballots
-                FROM ballot_days d {join}
+                FROM {DAYS_NOW} d {join}
                 WHERE d.day >= ? AND d.day <= ? AND {groups}
                 GROUP BY d.day, d.group_name ORDER BY d.day, d.group_name""",
             [*(params if join else []), first, last, *group_params],
@@ -79,8 +80,8 @@ class Analytics(Queries):
         groups, params = _groups(where, "m.group_name")
         return self._frame(
             f"""SELECT m.group_name, count(*) AS members, count(b.stakeholder_id) AS voters
-                FROM stakeholder_groups m
-                LEFT JOIN voter_firsts b ON b.stakeholder_id = m.stakeholder_id
+                FROM stakeholder_groups m LEFT JOIN {VOTERS_NOW} b
+                  ON b.stakeholder_id = m.stakeholder_id
                 WHERE {groups} GROUP BY m.group_name ORDER BY m.group_name""",
             params,
         )
@@ -105,7 +106,7 @@ class Analytics(Queries):
         return self._frame(
             f"""SELECT t.guideline_id, f.title, f.status, f.category, t.group_name,
                        t.approve, t.reject, t.abstain
-                FROM tally_counts t
+                FROM {TALLY_NOW} t
                 JOIN ({facts}) f ON f.id = t.guideline_id AND f.voting_version = t.version
                 WHERE {groups}
                 ORDER BY t.guideline_id, t.group_name""",
@@ -219,8 +220,8 @@ class Analytics(Queries):
     def tallies_under_vote(self) -> dict[str, tuple[Counts, dict[str, Counts]]]:
         """What ``votes.ballot_counts_under_vote`` counts, read from the summary table."""
         rows = self._all(
-            """SELECT t.guideline_id, t.group_name, t.approve, t.reject, t.abstain
-               FROM tally_counts t JOIN guidelines g
+            f"""SELECT t.guideline_id, t.group_name, t.approve, t.reject, t.abstain
+               FROM {TALLY_NOW} t JOIN guidelines g
                  ON g.id = t.guideline_id AND g.voting_version = t.version
                ORDER BY t.guideline_id, t.group_name"""
         )
@@ -239,9 +240,9 @@ class Analytics(Queries):
     def headline(self) -> dict[str, int]:
         """Stakeholders, people who have voted, current ballots and comments."""
         row = self._one(
-            """SELECT (SELECT count(*) FROM stakeholders),
-                      (SELECT count(*) FROM voter_firsts),
-                      (SELECT coalesce(sum(approve + reject + abstain), 0) FROM tally_counts
+            f"""SELECT (SELECT count(*) FROM stakeholders),
+                      (SELECT count(*) FROM {VOTERS_NOW} v),
+                      (SELECT coalesce(sum(approve + reject + abstain), 0) FROM {TALLY_NOW} t
                        WHERE group_name = ''),
                       (SELECT count(*) FROM comments)"""
         )

@@ -13,6 +13,7 @@ import duckdb
 
 from governance.errors import ConfigurationError, DatabaseBusy
 from governance.storage.migrations import migrate
+from governance.storage.summaries import Summaries
 from governance.storage.tx import Tx
 
 #: The table a statement writes: INSERT INTO t, UPDATE t, DELETE FROM t. Schema statements
@@ -89,6 +90,7 @@ class Database:
         if migrate_schema:
             with self.transaction() as tx:
                 migrate(tx.cursor)
+                Summaries(tx.cursor).fold()
 
     def _cursor(self) -> duckdb.DuckDBPyConnection:
         cursor: duckdb.DuckDBPyConnection | None = getattr(self._local, "cursor", None)

@@ -492,6 +492,17 @@ def _summaries(cur: Cursor) -> None:
     # What the dashboard reads instead of scanning every ballot and event: kept current by
     # the writes to their sources (storage/summaries.py), filled here from what exists.
     statements = [
+        """CREATE TABLE ballot_moves (
+            guideline_id INTEGER NOT NULL,
+            version INTEGER NOT NULL,
+            group_name VARCHAR NOT NULL,
+            stakeholder_id INTEGER NOT NULL,
+            moved_at TIMESTAMPTZ NOT NULL,
+            approve INTEGER NOT NULL,
+            reject INTEGER NOT NULL,
+            abstain INTEGER NOT NULL,
+            casts INTEGER NOT NULL
+        )""",
         """CREATE TABLE tally_counts (
             guideline_id INTEGER NOT NULL,
             version INTEGER NOT NULL,

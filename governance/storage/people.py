@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from governance.models import (
@@ -215,7 +215,7 @@ class PeopleQueries(Queries):
             "INSERT INTO stakeholder_groups (stakeholder_id, group_name, source) VALUES (?, ?, ?)",
             [stakeholder_id, group, source.value],
         )
-        Summaries(self.cursor).membership_changed(stakeholder_id, group, +1)
+        Summaries(self.cursor).membership_changed(stakeholder_id, group, +1, datetime.now(UTC))
 
     def remove_group(self, stakeholder_id: int, group: str) -> None:
         """End a membership."""
@@ -223,7 +223,7 @@ class PeopleQueries(Queries):
             "DELETE FROM stakeholder_groups WHERE stakeholder_id = ? AND group_name = ?",
             [stakeholder_id, group],
         )
-        Summaries(self.cursor).membership_changed(stakeholder_id, group, -1)
+        Summaries(self.cursor).membership_changed(stakeholder_id, group, -1, datetime.now(UTC))
 
     def add_role(self, stakeholder_id: int, role: Role, source: Source) -> None:
         """Give a person a role."""

@@ -1,13 +1,17 @@
 """Summary tables the dashboard reads, kept current by the writes that change their sources.
 
-A ballot, a changed ballot, a voided ballot, a membership granted or removed, a status
-change and a release each update the summaries in the same transaction as the rows they
-summarize, so a chart read from them is never behind a vote. ``rebuild_rows`` recomputes
-them from the source tables (the migration that added them, a bulk load, the
+A ballot, a changed ballot, a voided ballot and a membership granted or removed each append
+their effect to ``ballot_moves`` in the same transaction as the rows they change (a plain
+insert: the cheapest write there is, on the path of every ballot); readers add the pending
+moves to the folded summaries (``TALLY_NOW``, ``DAYS_NOW``), so a chart is never behind a
+vote. ``fold`` moves them into the summaries every ``FOLD_EVERY`` ballots. Status changes
+and releases, rare, update their summaries directly. ``rebuild_rows`` recomputes everything
+from the source tables (the migration that added them, a bulk load, the
 ``analytics-refresh`` job that checks and repairs them).
 
 The tables (migration 9):
 
+- ``ballot_moves``: the effect of each write on the three below, until folded.
 - ``tally_counts``: current ballots per guideline version and group (``''`` is everyone,
   each person once), the numbers a live tally counts.
 - ``ballot_days``: ballots cast per day (UTC), guideline and group, changed ballots included,
@@ -21,14 +25,17 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
+from typing import Any
 
 from governance.ids import guideline_key
 from governance.models import Vote
 from governance.storage.base import Queries, placeholders
 
+#: Ballots written between two folds of ``ballot_moves`` into the summaries.
+FOLD_EVERY = 1_000
 #: The ``group_name`` of a summary row that counts everyone (each person once).
 EVERYONE = ""
 _CHOICES = ("approve", "reject", "abstain")
@@ -55,16 +62,43 @@ SUMMARY_SOURCES = (
     "constitution_releases",
 )
 
-_TALLY_UPSERT = """INSERT INTO tally_counts
-        (guideline_id, version, group_name, approve, reject, abstain) VALUES (?, ?, ?, ?, ?, ?)
-    ON CONFLICT (guideline_id, version, group_name) DO UPDATE SET
+_ADD_TALLY = """ON CONFLICT (guideline_id, version, group_name) DO UPDATE SET
         approve = tally_counts.approve + EXCLUDED.approve,
         reject = tally_counts.reject + EXCLUDED.reject,
         abstain = tally_counts.abstain + EXCLUDED.abstain"""
-_DAY_UPSERT = """INSERT INTO ballot_days (day, guideline_id, group_name, ballots)
-    VALUES (?, ?, ?, ?)
-    ON CONFLICT (day, guideline_id, group_name) DO UPDATE SET
+_ADD_DAY = """ON CONFLICT (day, guideline_id, group_name) DO UPDATE SET
         ballots = ballot_days.ballots + EXCLUDED.ballots"""
+#: ``ballot_moves``' columns: a ballot (or a voter's group) entering or leaving the count.
+MOVE_COLUMNS = (
+    "guideline_id",
+    "version",
+    "group_name",
+    "stakeholder_id",
+    "moved_at",
+    "approve",
+    "reject",
+    "abstain",
+    "casts",
+)
+#: Current tallies: the folded summary plus the moves not folded yet (a subquery).
+TALLY_NOW = """(SELECT guideline_id, version, group_name, sum(approve) AS approve,
+        sum(reject) AS reject, sum(abstain) AS abstain
+    FROM (SELECT guideline_id, version, group_name, approve, reject, abstain FROM tally_counts
+          UNION ALL
+          SELECT guideline_id, version, group_name, approve, reject, abstain FROM ballot_moves
+    ) folded_and_pending
+    GROUP BY guideline_id, version, group_name)"""
+#: Everyone who has cast a ballot: folded plus pending (a subquery, one row per person).
+VOTERS_NOW = """(SELECT stakeholder_id FROM voter_firsts
+    UNION ALL
+    SELECT DISTINCT m.stakeholder_id FROM ballot_moves m
+    WHERE m.casts > 0 AND m.group_name = '' AND NOT EXISTS (
+        SELECT 1 FROM voter_firsts f WHERE f.stakeholder_id = m.stakeholder_id))"""
+#: Ballots cast per day, guideline and group: folded plus pending (a subquery).
+DAYS_NOW = """(SELECT day, guideline_id, group_name, ballots FROM ballot_days
+    UNION ALL
+    SELECT CAST(moved_at AS DATE), guideline_id, group_name, casts FROM ballot_moves
+    WHERE casts > 0)"""
 
 
 @dataclass(frozen=True)
@@ -77,6 +111,7 @@ class BallotChange:
     choice: str
     sign: int
     """+1 when the ballot is counted, -1 when it leaves the count."""
+    at: datetime
 
 
 class Summaries(Queries):
@@ -97,73 +132,94 @@ class Summaries(Queries):
                 found[int(person)].append(str(group))
         return found
 
-    def ballots_written(self, changes: Sequence[BallotChange], cast: Sequence[Vote]) -> None:
-        """A batch of ballots written: move the tallies and count the casts, in one pass."""
+    def ballots_written(
+        self,
+        changes: Sequence[BallotChange],
+        cast: Sequence[Vote],
+        groups: Mapping[int, Sequence[str]] | None = None,
+    ) -> None:
+        """A batch of ballots written: one row per voter, guideline and group in ``ballot_moves``.
+
+        Args:
+            changes: Ballots entering (+1) or leaving (-1) the count.
+            cast: The ballots cast (new or changed), counted per day.
+            groups: Each voter's groups now, if the caller has them (else read here).
+        """
         if not changes and not cast:
             return
-        groups = self.groups_of(
-            [*(c.stakeholder_id for c in changes), *(v.stakeholder_id for v in cast)]
-        )
-        self.ballots_changed(changes, groups)
-        self.ballots_cast(cast, groups)
-
-    def ballots_changed(
-        self, changes: Sequence[BallotChange], groups: dict[int, list[str]] | None = None
-    ) -> None:
-        """Add ballots to, or take them from, the tallies (by the voters' groups now)."""
-        if not changes:
-            return
         if groups is None:
-            groups = self.groups_of(c.stakeholder_id for c in changes)
-        deltas: dict[tuple[int, int, str], list[int]] = defaultdict(lambda: [0, 0, 0])
+            people = [*(c.stakeholder_id for c in changes), *(v.stakeholder_id for v in cast)]
+            groups = self.groups_of(people)
+        moves: dict[tuple[int, int, str, int], list[Any]] = {}
+
+        def row(key: int, version: int, person: int, at: datetime) -> Iterator[list[Any]]:
+            for group in (EVERYONE, *groups.get(person, ())):
+                yield moves.setdefault((key, version, group, person), [at, 0, 0, 0, 0])
+
         for change in changes:
-            index = _CHOICES.index(change.choice)
-            for group in (EVERYONE, *groups.get(change.stakeholder_id, ())):
-                deltas[(change.guideline_key, change.version, group)][index] += change.sign
-        self._many(_TALLY_UPSERT, [(*key, *counts) for key, counts in sorted(deltas.items())])
-
-    def ballots_cast(
-        self, votes: Sequence[Vote], groups: dict[int, list[str]] | None = None
-    ) -> None:
-        """Count cast ballots (new or changed) per day, and note each voter's first ballot."""
-        if not votes:
-            return
-        if groups is None:
-            groups = self.groups_of(v.stakeholder_id for v in votes)
-        days: dict[tuple[object, int, str], int] = defaultdict(int)
-        firsts: dict[int, datetime] = {}
-        for vote in votes:
-            day = vote.cast_at.astimezone(UTC).date()
+            index = 1 + _CHOICES.index(change.choice)
+            for move in row(change.guideline_key, change.version, change.stakeholder_id, change.at):
+                move[index] += change.sign
+        for vote in cast:
             key = guideline_key(vote.guideline_id)
-            for group in (EVERYONE, *groups.get(vote.stakeholder_id, ())):
-                days[(day, key, group)] += 1
-            seen = firsts.get(vote.stakeholder_id)
-            firsts[vote.stakeholder_id] = vote.cast_at if seen is None else min(seen, vote.cast_at)
-        self._many(_DAY_UPSERT, [(*key, n) for key, n in sorted(days.items(), key=str)])
+            for move in row(key, vote.version, vote.stakeholder_id, vote.cast_at):
+                move[0] = vote.cast_at
+                move[4] += 1
         self._many(
-            "INSERT INTO voter_firsts (stakeholder_id, first_cast_at) VALUES (?, ?)"
-            " ON CONFLICT (stakeholder_id) DO UPDATE SET"
-            " first_cast_at = least(voter_firsts.first_cast_at, EXCLUDED.first_cast_at)",
-            sorted(firsts.items()),
+            f"INSERT INTO ballot_moves ({', '.join(MOVE_COLUMNS)})"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [(*key, *move) for key, move in moves.items()],
         )
 
-    def membership_changed(self, stakeholder_id: int, group: str, sign: int) -> None:
+    def membership_changed(self, stakeholder_id: int, group: str, sign: int, at: datetime) -> None:
         """A person joined (+1) or left (-1) ``group``: move their current ballots with them."""
         self._all(
-            """INSERT INTO tally_counts
-                   (guideline_id, version, group_name, approve, reject, abstain)
-               SELECT guideline_id, version, ?,
-                      ? * sum(CASE WHEN choice = 'approve' THEN 1 ELSE 0 END),
-                      ? * sum(CASE WHEN choice = 'reject' THEN 1 ELSE 0 END),
-                      ? * sum(CASE WHEN choice = 'abstain' THEN 1 ELSE 0 END)
-               FROM votes WHERE stakeholder_id = ?
-               GROUP BY guideline_id, version
-               ON CONFLICT (guideline_id, version, group_name) DO UPDATE SET
-                   approve = tally_counts.approve + EXCLUDED.approve,
-                   reject = tally_counts.reject + EXCLUDED.reject,
-                   abstain = tally_counts.abstain + EXCLUDED.abstain""",
-            [group, sign, sign, sign, stakeholder_id],
+            f"""INSERT INTO ballot_moves ({", ".join(MOVE_COLUMNS)})
+               SELECT guideline_id, version, ?, stakeholder_id, ?,
+                      ? * (CASE WHEN choice = 'approve' THEN 1 ELSE 0 END),
+                      ? * (CASE WHEN choice = 'reject' THEN 1 ELSE 0 END),
+                      ? * (CASE WHEN choice = 'abstain' THEN 1 ELSE 0 END), 0
+               FROM votes WHERE stakeholder_id = ?""",
+            [group, at, sign, sign, sign, stakeholder_id],
         )
+
+    def pending_moves(self) -> int:
+        """Rows in ``ballot_moves`` not yet folded into the summaries."""
+        return int(self._scalar("SELECT count(*) FROM ballot_moves"))
+
+    def fold(self) -> int:
+        """Fold ``ballot_moves`` into ``tally_counts``, ``ballot_days`` and ``voter_firsts``.
+
+        In the caller's write transaction; returns the rows folded. Readers see the same
+        numbers before and after (they add the pending moves to the summaries).
+        """
+        pending = self.pending_moves()
+        if not pending:
+            return 0
+        self._all(
+            f"""INSERT INTO tally_counts
+                   (guideline_id, version, group_name, approve, reject, abstain)
+               SELECT guideline_id, version, group_name, sum(approve), sum(reject),
+                      sum(abstain)
+               FROM ballot_moves GROUP BY guideline_id, version, group_name
+               {_ADD_TALLY}"""
+        )
+        self._all(
+            f"""INSERT INTO ballot_days (day, guideline_id, group_name, ballots)
+               SELECT CAST(moved_at AS DATE), guideline_id, group_name, sum(casts)
+               FROM ballot_moves WHERE casts > 0
+               GROUP BY CAST(moved_at AS DATE), guideline_id, group_name
+               {_ADD_DAY}"""
+        )
+        self._all(
+            """INSERT INTO voter_firsts (stakeholder_id, first_cast_at)
+               SELECT stakeholder_id, min(moved_at) FROM ballot_moves
+               WHERE casts > 0 AND group_name = '' GROUP BY stakeholder_id
+               ON CONFLICT (stakeholder_id) DO UPDATE SET
+                   first_cast_at = least(voter_firsts.first_cast_at, EXCLUDED.first_cast_at)"""
+        )
+        self._all("DELETE FROM ballot_moves")
+        return pending
 
     def stages_entered(self, entries: Sequence[tuple[int, str, datetime]]) -> None:
         """Guidelines entering statuses; only the first entry into each status is kept."""
@@ -256,6 +312,7 @@ class Summaries(Queries):
 
     def replace_all(self, rows: dict[str, list[tuple[object, ...]]]) -> None:
         """Replace every summary table's rows with ``rows`` (from ``rebuild_rows``)."""
+        self._all("DELETE FROM ballot_moves")
         for table, columns in SUMMARY_COLUMNS.items():
             self._all(f"DELETE FROM {table}")
             self._bulk(table, columns, rows[table])

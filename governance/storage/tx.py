@@ -18,6 +18,7 @@ from governance.storage.jobs import JobQueries
 from governance.storage.people import PeopleQueries
 from governance.storage.revisions import ModelCallQueries, RevisionQueries
 from governance.storage.rules import RuleQueries
+from governance.storage.summaries import Summaries
 from governance.storage.votes import VoteQueries
 
 
@@ -96,6 +97,11 @@ class Tx:
     def audit_reviews(self) -> AuditReviewQueries:
         """Verdicts, the review queue, reviews and their summaries."""
         return AuditReviewQueries(self.cursor)
+
+    @cached_property
+    def summaries(self) -> Summaries:
+        """The dashboard's summary tables: folding pending moves, rebuilding."""
+        return Summaries(self.cursor)
 
     @cached_property
     def analytics(self) -> Analytics:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 
 from governance.ids import guideline_key, guideline_ref
@@ -48,11 +48,16 @@ class VoteQueries(Queries):
         """Store new ballots; the primary key refuses a second ballot for the same version."""
         self.write_ballots(votes, [])
 
-    def write_ballots(self, new: Sequence[Vote], changed: Sequence[tuple[Vote, Choice]]) -> None:
+    def write_ballots(
+        self,
+        new: Sequence[Vote],
+        changed: Sequence[tuple[Vote, Choice]],
+        groups: Mapping[int, Sequence[str]] | None = None,
+    ) -> None:
         """Store new ballots and changed ones (each with the choice it replaces).
 
-        The primary key refuses a second new ballot for the same version; the summary
-        tables take the whole batch in one pass.
+        The primary key refuses a second new ballot for the same version; the summaries
+        take the whole batch in one insert (``groups``: the voters' groups, if known).
         """
         for start in range(0, len(new), 200):
             chunk = new[start : start + 200]
@@ -88,7 +93,8 @@ class VoteQueries(Queries):
         moves = [_change(v, +1) for v in new]
         for vote, before in changed:
             moves += [_change(vote, -1, before), _change(vote, +1)]
-        Summaries(self.cursor).ballots_written(moves, [*new, *(v for v, _ in changed)])
+        cast = [*new, *(v for v, _ in changed)]
+        Summaries(self.cursor).ballots_written(moves, cast, groups)
 
     def count_votes(self, guideline_id: str | None = None) -> int:
         """Ballots stored (for one guideline, or all)."""
@@ -193,9 +199,8 @@ class VoteQueries(Queries):
                 [key, version, stakeholder_id],
             )
             if choice is not None:
-                Summaries(self.cursor).ballots_changed(
-                    [BallotChange(key, version, stakeholder_id, str(choice), -1)]
-                )
+                change = BallotChange(key, version, stakeholder_id, str(choice), -1, at)
+                Summaries(self.cursor).ballots_written([change], [])
             self._all(
                 """INSERT INTO voided_votes (id, guideline_id, version, stakeholder_id, choice,
                        reason, cast_at, voided_by, voided_at, void_reason)
@@ -238,4 +243,5 @@ def _change(vote: Vote, sign: int, choice: Choice | None = None) -> BallotChange
         vote.stakeholder_id,
         (choice or vote.choice).value,
         sign,
+        vote.cast_at,
     )
