@@ -181,10 +181,7 @@ class Dashboard(UseCases):
                 is reversed or too long; nothing is computed.
         """
         where = self.checked(where or DashboardFilter())
-        return tuple(
-            self.cache.get((name, where), CHART_TABLES[name], self._builder(name, where))
-            for name in CHART_TABLES
-        )
+        return tuple(self._get(name, where) for name in CHART_TABLES)
 
     def chart(self, name: str, where: DashboardFilter | None = None) -> Chart:
         """One chart (``CHART_TABLES`` names them)."""
@@ -192,8 +189,13 @@ class Dashboard(UseCases):
             raise ValidationFailed(
                 {"chart": f"no chart {name!r}; choose one of {', '.join(CHART_TABLES)}"}
             )
-        where = self.checked(where or DashboardFilter())
-        return self.cache.get((name, where), CHART_TABLES[name], self._builder(name, where))
+        return self._get(name, self.checked(where or DashboardFilter()))
+
+    def _get(self, name: str, where: DashboardFilter) -> Chart:
+        # The split and the contested list come from one query: computed and kept together.
+        source = "shares" if name in ("split", "contested") else name
+        built = self.cache.get((source, where), CHART_TABLES[name], self._builder(source, where))
+        return built[name] if isinstance(built, dict) else built
 
     def checked(self, where: DashboardFilter) -> DashboardFilter:
         """``where`` with its period filled in, or the problems with it by filter."""
@@ -220,15 +222,16 @@ class Dashboard(UseCases):
             raise ValidationFailed(problems)
         return where.model_copy(update={"since": since, "until": until})
 
-    def _builder(self, name: str, where: DashboardFilter) -> Callable[[Tx], Chart]:
+    def _builder(
+        self, name: str, where: DashboardFilter
+    ) -> Callable[[Tx], Chart | dict[str, Chart]]:
         k = self.settings.min_group_size
         groups = where.groups or self.settings.groups
-        builders: dict[str, Callable[[Tx], Chart]] = {
+        builders: dict[str, Callable[[Tx], Chart | dict[str, Chart]]] = {
             "participation": lambda tx: _participation(tx, where, groups),
             "turnout": lambda tx: _turnout(tx, where, k),
             "funnel": lambda tx: _funnel(tx, where),
-            "split": lambda tx: _split(tx, where, groups, k),
-            "contested": lambda tx: _contested(tx, where, groups, k),
+            "shares": lambda tx: _shares(tx, where, groups, k),
             "adoption": lambda tx: _adoption(tx, where),
             "audit_drift": lambda tx: _audit_drift(tx, where),
             "agreement": lambda tx: _agreement(tx, where),
@@ -294,32 +297,32 @@ def _funnel(tx: Tx, where: DashboardFilter) -> Chart:
     )
 
 
-def _split(tx: Tx, where: DashboardFilter, groups: tuple[str, ...], k: int) -> Chart:
-    table = dashboard_frames.group_split(tx.analytics.group_shares(where), groups, k)
-    return Chart(
-        name="split",
-        caption="Share of approve among approve and reject ballots, per group, on the version"
-        f" last put to a vote; the {dashboard_frames.TOP} guidelines the groups disagree on"
-        f" most come first (the CSV has all). Blank: fewer than {k} such ballots.",
-        filters=("dates", "group", "category", "language", "release"),
-        table=table,
-        figure=dashboard_charts.split_heatmap(table, groups, k) if not table.empty else None,
-        empty="" if not table.empty else "No guideline was put to a vote in this period.",
-    )
-
-
-def _contested(tx: Tx, where: DashboardFilter, groups: tuple[str, ...], k: int) -> Chart:
+def _shares(tx: Tx, where: DashboardFilter, groups: tuple[str, ...], k: int) -> dict[str, Chart]:
+    """The split heatmap and the contested list, from one read of the tallies."""
     split = dashboard_frames.group_split(tx.analytics.group_shares(where), groups, k)
-    table = dashboard_frames.contested(split)
-    return Chart(
-        name="contested",
-        caption="The guidelines with the most people on each side: ranked by the smaller of"
-        " their approve and reject ballots.",
-        filters=("dates", "group", "category", "language", "release"),
-        table=table,
-        figure=dashboard_charts.contested(table) if not table.empty else None,
-        empty="" if not table.empty else "No vote has enough ballots on either side.",
-    )
+    contested = dashboard_frames.contested(split)
+    return {
+        "split": Chart(
+            name="split",
+            caption="Share of approve among approve and reject ballots, per group, on the"
+            f" version last put to a vote; the {dashboard_frames.TOP} guidelines the groups"
+            f" disagree on most come first (the CSV has all). Blank: fewer than {k} such"
+            " ballots.",
+            filters=("dates", "group", "category", "language", "release"),
+            table=split,
+            figure=dashboard_charts.split_heatmap(split, groups, k) if not split.empty else None,
+            empty="" if not split.empty else "No guideline was put to a vote in this period.",
+        ),
+        "contested": Chart(
+            name="contested",
+            caption="The guidelines with the most people on each side: ranked by the smaller"
+            " of their approve and reject ballots.",
+            filters=("dates", "group", "category", "language", "release"),
+            table=contested,
+            figure=dashboard_charts.contested(contested) if not contested.empty else None,
+            empty="" if not contested.empty else "No vote has enough ballots on either side.",
+        ),
+    }
 
 
 def _adoption(tx: Tx, where: DashboardFilter) -> Chart:

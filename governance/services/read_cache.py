@@ -1,11 +1,15 @@
 """Read results cached on the data versions of the tables they read.
 
-A result is kept under what was asked and the version of every table it read
-(``Database.versions``): a write to one of those tables makes the next request compute
-again, so a cached result is never older than the last committed write, and nothing is
-computed twice while nothing changed. Requests for a result being computed wait for it;
-computations run one at a time, so a crowd of visitors costs one query at a time, not a
-query per visitor, and leaves the other core to the people voting.
+A result is kept with the version of every table it read (``Database.versions``, read
+before its snapshot was opened). A request is served from it when no table it reads has
+changed since then; otherwise the result is computed again. So a cached result is never
+older than the last committed write, and nothing is computed twice while nothing changed.
+
+While a result is being computed, requests for it wait. When it is done, every request
+that arrived before the computation opened its snapshot takes it; those that arrived
+later (after another write) share the next computation. Computations run one at a time,
+so a crowd of visitors during a busy vote costs one query at a time, not one per visitor,
+and leaves the other core to the people voting.
 """
 
 from __future__ import annotations
@@ -13,7 +17,7 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from governance.storage import Database, Tx
@@ -22,16 +26,25 @@ T = TypeVar("T")
 #: Results kept; the least recently used go first.
 CACHE_SIZE = 256
 
+Versions = tuple[int, ...]
+
 
 @dataclass
-class _Flight:
-    done: threading.Event = field(default_factory=threading.Event)
+class _Entry:
+    versions: Versions | None = None
+    """The data versions the value was computed at (None: no value yet)."""
     value: Any = None
+    computing: bool = False
     error: BaseException | None = None
+    error_versions: Versions | None = None
+
+
+def _covers(have: Versions | None, want: Versions) -> bool:
+    return have is not None and all(h >= w for h, w in zip(have, want, strict=True))
 
 
 class ReadCache:
-    """Results of read-only computations, keyed on their arguments and data versions."""
+    """Results of read-only computations, keyed on what was asked, fresh to the last write."""
 
     def __init__(self, db: Database, size: int = CACHE_SIZE) -> None:
         """Cache results read from ``db``."""
@@ -39,52 +52,64 @@ class ReadCache:
         self.size = size
         self.computed = 0
         """How many results were computed (not served from the cache): for tests."""
-        self._entries: OrderedDict[Hashable, Any] = OrderedDict()
-        self._flights: dict[Hashable, _Flight] = {}
-        self._lock = threading.Lock()
+        self._entries: OrderedDict[Hashable, _Entry] = OrderedDict()
+        self._changed = threading.Condition()
         self._computing = threading.Lock()
 
     def get(self, key: Hashable, tables: Sequence[str], compute: Callable[[Tx], T]) -> T:
-        """The result for ``key``: cached if no table it reads changed, else computed now.
+        """The result for ``key``, as fresh as the last write to any of ``tables``.
 
         Args:
             key: What is asked (hashable: a name and the filters).
             tables: Every table ``compute`` reads.
             compute: Computes the result in a read snapshot.
         """
-        # The versions first, then the snapshot: the result is at least as new as the key.
-        full = (key, self.db.versions(tables))
-        with self._lock:
-            if full in self._entries:
-                self._entries.move_to_end(full)
-                return self._entries[full]  # type: ignore[no-any-return]
-            flight = self._flights.get(full)
-            leader = flight is None
-            if flight is None:
-                flight = self._flights[full] = _Flight()
-        if not leader:
-            flight.done.wait()
-            if flight.error is not None:
-                raise flight.error
-            return flight.value  # type: ignore[no-any-return]
+        wanted = self.db.versions(tables)
+        with self._changed:
+            while True:
+                entry = self._entries.get(key)
+                if entry is None:
+                    entry = self._entries[key] = _Entry()
+                    self._trim(key)
+                self._entries.move_to_end(key)
+                if _covers(entry.versions, wanted):
+                    return entry.value  # type: ignore[no-any-return]
+                if entry.error is not None and _covers(entry.error_versions, wanted):
+                    raise entry.error
+                if not entry.computing:
+                    entry.computing = True
+                    break
+                self._changed.wait()
+        versions = wanted
         try:
-            with self._computing, self.db.read() as tx:
-                flight.value = compute(tx)
-            with self._lock:
-                self.computed += 1
-                self._entries[full] = flight.value
-                while len(self._entries) > self.size:
-                    self._entries.popitem(last=False)
-            return flight.value  # type: ignore[no-any-return]
+            with self._computing:
+                # Read again, then snapshot: every write counted here is in the snapshot,
+                # so the result serves every request that asked before this line.
+                versions = self.db.versions(tables)
+                with self.db.read() as tx:
+                    value = compute(tx)
         except BaseException as exc:
-            flight.error = exc
+            with self._changed:
+                entry.computing = False
+                entry.error, entry.error_versions = exc, versions
+                self._changed.notify_all()
             raise
-        finally:
-            with self._lock:
-                self._flights.pop(full, None)
-            flight.done.set()
+        with self._changed:
+            self.computed += 1
+            entry.computing = False
+            entry.versions, entry.value, entry.error = versions, value, None
+            self._changed.notify_all()
+        return value
+
+    def _trim(self, keep: Hashable) -> None:
+        for key in list(self._entries):
+            if len(self._entries) <= self.size:
+                return
+            if key != keep and not self._entries[key].computing:
+                del self._entries[key]
 
     def clear(self) -> None:
         """Forget every result (benchmarks measure a first load with this)."""
-        with self._lock:
-            self._entries.clear()
+        with self._changed:
+            for key in [k for k, e in self._entries.items() if not e.computing]:
+                del self._entries[key]
