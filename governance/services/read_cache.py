@@ -8,13 +8,16 @@ older than the last committed write, and nothing is computed twice while nothing
 While a result is being computed, requests for it wait. When it is done, every request
 that arrived before the computation opened its snapshot takes it; those that arrived
 later (after another write) share the next computation. Computations run one at a time,
-so a crowd of visitors during a busy vote costs one query at a time, not one per visitor,
-and leaves the other core to the people voting.
+so a crowd of visitors during a busy vote costs one query at a time, not one per visitor.
+And while people are writing (a write committed within ``BUSY_S``), each computation is
+followed by a pause as long as itself: the dashboards then take at most half a core, and
+the ballots keep theirs.
 """
 
 from __future__ import annotations
 
 import threading
+import time
 from collections import OrderedDict
 from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
@@ -25,6 +28,10 @@ from governance.storage import Database, Tx
 T = TypeVar("T")
 #: Results kept; the least recently used go first.
 CACHE_SIZE = 256
+#: A write within this many seconds means people are writing: computations yield.
+BUSY_S = 1.0
+#: The longest pause after a computation.
+MAX_PAUSE_S = 0.5
 
 Versions = tuple[int, ...]
 
@@ -55,6 +62,7 @@ class ReadCache:
         self._entries: OrderedDict[Hashable, _Entry] = OrderedDict()
         self._changed = threading.Condition()
         self._computing = threading.Lock()
+        self._resume_at = 0.0
 
     def get(self, key: Hashable, tables: Sequence[str], compute: Callable[[Tx], T]) -> T:
         """The result for ``key``, as fresh as the last write to any of ``tables``.
@@ -83,11 +91,17 @@ class ReadCache:
         versions = wanted
         try:
             with self._computing:
+                wait = self._resume_at - time.monotonic()
+                if wait > 0 and time.monotonic() - self.db.last_write < BUSY_S:
+                    time.sleep(wait)
                 # Read again, then snapshot: every write counted here is in the snapshot,
                 # so the result serves every request that asked before this line.
                 versions = self.db.versions(tables)
+                started = time.monotonic()
                 with self.db.read() as tx:
                     value = compute(tx)
+                finished = time.monotonic()
+                self._resume_at = finished + min(finished - started, MAX_PAUSE_S)
         except BaseException as exc:
             with self._changed:
                 entry.computing = False

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import threading
+import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -87,6 +88,8 @@ class Database:
         self._version_lock = threading.Lock()
         self._counter = 0
         self._table_versions: dict[str, int] = {}
+        self.last_write = 0.0
+        """``time.monotonic()`` when a write last committed (0: none since opening)."""
         if migrate_schema:
             with self.transaction() as tx:
                 migrate(tx.cursor)
@@ -123,6 +126,7 @@ class Database:
             self._counter += 1
             for table in tables:
                 self._table_versions[table] = self._counter
+            self.last_write = time.monotonic()
 
     def versions(self, tables: Iterable[str]) -> tuple[int, ...]:
         """The data version of each table: it changes whenever a write to the table commits.
