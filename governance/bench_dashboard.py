@@ -151,14 +151,14 @@ def _ballots(cur: object, votes: int, voters: int, now: object) -> None:
     )
     count = int(execute("SELECT count(*) FROM voted").fetchall()[0][0])
     per, extra = divmod(votes, max(1, count))
-    choice = _u("g.id * 1000003 + j", 6)
+    choice = _u("CAST(g.id AS BIGINT) * 1000003 + j", 6)
     support = f"(0.3 + 0.6 * {_u('g.id', 7)})"
     execute(
         "INSERT INTO votes (guideline_id, version, stakeholder_id, choice, reason, cast_at)"
         " SELECT g.id, 1, ((g.id * 7919 + j * 104729) % ?) + 1,"
         f" CASE WHEN {choice} < 0.05 THEN 'abstain' WHEN {choice} < 0.05 + 0.95 * {support}"
         " THEN 'approve' ELSE 'reject' END, '',"
-        f" g.opens + to_seconds(CAST({_u('g.id * 1000003 + j', 8)}"
+        f" g.opens + to_seconds(CAST({_u('CAST(g.id AS BIGINT) * 1000003 + j', 8)}"
         " * epoch(g.ends - g.opens) AS BIGINT))"
         " FROM voted g, range(? + CASE WHEN g.n < ? THEN 1 ELSE 0 END) t(j)",
         [voters, per, extra],

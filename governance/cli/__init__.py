@@ -15,12 +15,19 @@ from governance.cli.audit import add_audit_commands
 from governance.cli.benchmarks import (
     cmd_bench_audit,
     cmd_bench_constitution,
+    cmd_bench_dashboard,
     cmd_bench_revision,
     cmd_bench_votes,
 )
 from governance.cli.common import _Parser, _positive, _text
 from governance.cli.constitution import cmd_export, cmd_import
-from governance.cli.jobs import cmd_close_due, cmd_jobs, cmd_jobs_cancel, cmd_worker
+from governance.cli.jobs import (
+    cmd_close_due,
+    cmd_jobs,
+    cmd_jobs_cancel,
+    cmd_refresh_analytics,
+    cmd_worker,
+)
 from governance.cli.reading import cmd_events, cmd_guidelines, cmd_rules, cmd_tally
 from governance.cli.report import cmd_report
 from governance.cli.revision import cmd_dataset, cmd_models, cmd_revise, cmd_runs
@@ -99,6 +106,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--db", help=db_help)
     p.set_defaults(func=cmd_close_due)
+
+    p = sub.add_parser(
+        "refresh-analytics",
+        help="recompute the dashboard's summary tables and say what differed (a job)",
+    )
+    p.add_argument("--db", help=db_help)
+    p.set_defaults(func=cmd_refresh_analytics)
 
     p = sub.add_parser("worker", help="run background jobs when the app is not running")
     p.add_argument("--db", help=db_help)
@@ -276,6 +290,24 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--db", help="build the database in this new file (default: a temporary folder)")
     p.add_argument("--seed", type=int, default=7, help="random seed (default 7)")
     p.set_defaults(func=cmd_bench_audit)
+    p = bench_sub.add_parser(
+        "dashboard", help="every chart, the page, and ballots cast while crowds load the page"
+    )
+    p.add_argument(
+        "--votes", type=_positive, default=1_000_000, help="ballots loaded (default 1000000)"
+    )
+    p.add_argument("--voters", type=_positive, default=100_000, help="voters (default 100000)")
+    p.add_argument("--guidelines", type=_positive, default=1_000, help="guidelines (default 1000)")
+    p.add_argument(
+        "--audit-results",
+        type=int,
+        default=100_000,
+        help="audit verdicts loaded (default 100000)",
+    )
+    p.add_argument("--casts", type=_positive, default=2_000, help="ballots cast (default 2000)")
+    p.add_argument("--loads", type=_positive, default=20, help="page loads at once (default 20)")
+    p.add_argument("--db", help="build the database in this new file (default: a temporary folder)")
+    p.set_defaults(func=cmd_bench_dashboard)
     return parser
 
 

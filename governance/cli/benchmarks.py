@@ -59,3 +59,20 @@ def cmd_bench_audit(args: argparse.Namespace) -> int:
     )
     print(json.dumps(result))
     return 0
+
+
+def cmd_bench_dashboard(args: argparse.Namespace) -> int:
+    """Run the dashboard benchmark and print one JSON line."""
+    from governance.bench_dashboard import bench_dashboard
+
+    result = bench_dashboard(
+        votes=args.votes,
+        voters=args.voters,
+        guidelines=args.guidelines,
+        audit_results=args.audit_results,
+        casts=args.casts,
+        loads=args.loads,
+        db=Path(args.db) if args.db else None,
+    )
+    print(json.dumps(result))
+    return 0

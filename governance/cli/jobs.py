@@ -13,6 +13,7 @@ from governance.cli.common import (
 )
 from governance.jobs.deadlines import CLOSE_DUE
 from governance.jobs.models import Job, JobStatus
+from governance.jobs.refresh import ANALYTICS_REFRESH
 from governance.jobs.runner import JobRunner
 
 
@@ -30,10 +31,20 @@ def _progress(job: Job) -> None:
 
 def cmd_close_due(args: argparse.Namespace) -> int:
     """Close every vote whose window has ended, as a job, printing its progress."""
+    return _run_job(args, CLOSE_DUE)
+
+
+def cmd_refresh_analytics(args: argparse.Namespace) -> int:
+    """Recompute the dashboard's summaries from their sources, as a job, printing progress."""
+    return _run_job(args, ANALYTICS_REFRESH)
+
+
+def _run_job(args: argparse.Namespace, kind: str) -> int:
+    """Start a job of ``kind`` as the operator and run it here until it ends."""
     charter = _charter(args)
     runner = JobRunner(charter, scheduled=(), on_progress=_progress)
     runner.run_until_idle()  # first what an earlier run left unfinished, if anything
-    job = charter.jobs.start(None, CLOSE_DUE)
+    job = charter.jobs.start(None, kind)
     if job.finished:
         _progress(job)
     runner.run_until_idle()

@@ -7,4 +7,5 @@ registers Charter's own kinds.
 
 from governance.jobs import audit as audit  # registers audit
 from governance.jobs import deadlines as deadlines  # registers close-due
+from governance.jobs import refresh as refresh  # registers analytics-refresh
 from governance.jobs import revise as revise  # registers revise

@@ -310,6 +310,12 @@ class Summaries(Queries):
                 first[slot] = min(first.get(slot, at), at)
         return [(key, stage, at) for (key, stage), at in sorted(first.items())]
 
+    def rows(self, table: str, columns: Sequence[str]) -> list[tuple[object, ...]]:
+        """Every row of one summary table (``SUMMARY_COLUMNS`` names them)."""
+        if table not in SUMMARY_COLUMNS or list(columns) != list(SUMMARY_COLUMNS[table]):
+            raise ValueError(f"not a summary table: {table!r}")
+        return self._all(f"SELECT {', '.join(columns)} FROM {table}")
+
     def replace_all(self, rows: dict[str, list[tuple[object, ...]]]) -> None:
         """Replace every summary table's rows with ``rows`` (from ``rebuild_rows``)."""
         self._all("DELETE FROM ballot_moves")
