@@ -12,7 +12,7 @@ from governance.config import Settings
 from governance.errors import ValidationFailed
 from governance.models import DashboardFilter
 from governance.services import Charter
-from governance.services.dashboard import CHART_TABLES
+from governance.services.dashboard import CHARTS
 from governance.storage import Database, Tx
 from governance.storage.summaries import DAYS_NOW, SUMMARY_COLUMNS, TALLY_NOW, VOTERS_NOW
 from tests.conftest import PROPOSAL, Cast, FakeClock
@@ -281,7 +281,7 @@ def test_bad_filters_are_refused_by_name(charter: Charter, community: dict[str, 
     assert "starts after it ends" in refused.value.errors["since"]
     with pytest.raises(ValidationFailed):
         charter.dashboard.chart("pie")
-    assert set(CHART_TABLES) == {c.name for c in charter.dashboard.charts()}
+    assert set(CHARTS) == {c.name for c in charter.dashboard.charts()}
 
 
 def test_every_chart_has_a_title_axes_caption_and_csv(services: Charter) -> None:
@@ -332,3 +332,27 @@ def test_a_crowd_asking_at_once_shares_one_computation(
         t.join()
     assert seen == [24] * 12
     assert dashboard.cache.computed - before <= 2, "options, then the chart: once each"
+
+
+def test_the_refresh_job_repairs_summaries_that_drifted(
+    charter: Charter, cast: Cast, community: dict[str, str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    from governance.jobs.refresh import ANALYTICS_REFRESH
+    from governance.jobs.runner import JobRunner
+
+    with charter.db.transaction() as tx:
+        tx.summaries.fold()
+        tx.cursor.execute("UPDATE tally_counts SET approve = approve + 100 WHERE group_name = ''")
+    assert table(charter, "split")["approve"].min() >= 100, "the damage shows"
+    job = charter.jobs.start(None, ANALYTICS_REFRESH)
+    JobRunner(charter, scheduled=()).run_until_idle()
+    done = charter.jobs.job(None, job.id).job
+    assert done.status.value == "done", done.error
+    assert "tally_counts 4" in done.message, done.message  # two rows wrong, two right ones
+    assert (
+        table(charter, "split").set_index("guideline_id").loc[community["first"], "approve"] == 19
+    )
+    summaries_match_sources(charter.db)
+    again = charter.jobs.start(None, ANALYTICS_REFRESH)
+    JobRunner(charter, scheduled=()).run_until_idle()
+    assert "all matched" in charter.jobs.job(None, again.id).job.message

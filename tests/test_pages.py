@@ -36,7 +36,7 @@ from governance.models import (
     Status,
 )
 from governance.services import Charter
-from governance.services.dashboard import CHART_TABLES
+from governance.services.dashboard import CHARTS
 from governance.storage import Database
 from governance.voting import Counts
 from tests.apptest_support import (
@@ -382,7 +382,7 @@ def test_visitor_dashboard_shows_the_stored_numbers(demo_env: Path, seeded_db: D
     shown = [m for m in texts(at.markdown) if m.endswith("UTC]")]
     folded = [m for m in texts(earlier.markdown) if m.endswith("UTC]")]
     assert len(shown) - len(folded) == 6 and folded
-    assert len(at.get("plotly_chart")) == len(CHART_TABLES) == 8
+    assert len(at.get("plotly_chart")) == len(CHARTS) == 8
     # First run: app.py's own elements are there: the demo banner and the sign-in.
     assert any("Demo mode" in w for w in texts(at.warning))
     pick = at.sidebar.selectbox(key="demo_pick")

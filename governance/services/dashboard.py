@@ -100,6 +100,8 @@ _AUDITS = ("audit_runs", "audit_verdicts", "audit_reviews")
 CHART_TABLES: dict[str, tuple[str, ...]] = {
     "participation": ("ballot_days", "ballot_moves", *_FACTS),
     "turnout": ("stakeholder_groups", "voter_firsts", "ballot_moves"),
+    # The members and folded voters per group: unchanged by a ballot until the next fold.
+    "turnout_base": ("stakeholder_groups", "voter_firsts"),
     "funnel": ("guideline_stages", *_FACTS),
     "split": ("tally_counts", "ballot_moves", *_FACTS),
     "contested": ("tally_counts", "ballot_moves", *_FACTS),
@@ -110,6 +112,8 @@ CHART_TABLES: dict[str, tuple[str, ...]] = {
 #: What the activity feed, the status counts and the votes closing soon read. Every action
 #: the feed describes also writes one of these, so a ballot (an event the feed leaves out)
 #: does not make them compute again.
+#: The charts, in the order the page lays them out.
+CHARTS = tuple(name for name in CHART_TABLES if not name.endswith("_base"))
 _SCREEN_TABLES = (
     "guidelines",
     "guideline_versions",
@@ -183,20 +187,29 @@ class Dashboard(UseCases):
                 is reversed or too long; nothing is computed.
         """
         where = self.checked(where or DashboardFilter())
-        return tuple(self._get(name, where) for name in CHART_TABLES)
+        return tuple(self._get(name, where) for name in CHARTS)
 
     def chart(self, name: str, where: DashboardFilter | None = None) -> Chart:
         """One chart (``CHART_TABLES`` names them)."""
-        if name not in CHART_TABLES:
+        if name not in CHARTS:
             raise ValidationFailed(
-                {"chart": f"no chart {name!r}; choose one of {', '.join(CHART_TABLES)}"}
+                {"chart": f"no chart {name!r}; choose one of {', '.join(CHARTS)}"}
             )
         return self._get(name, self.checked(where or DashboardFilter()))
 
     def _get(self, name: str, where: DashboardFilter) -> Chart:
         # The split and the contested list come from one query: computed and kept together.
         source = "shares" if name in ("split", "contested") else name
-        built = self.cache.get((source, where), CHART_TABLES[name], self._builder(source, where))
+        builder = self._builder(source, where)
+        if name == "turnout":
+            base = self.cache.get(
+                ("turnout_base", where),
+                CHART_TABLES["turnout_base"],
+                lambda tx: tx.analytics.group_turnout(where),
+            )
+            k = self.settings.min_group_size
+            builder = lambda tx: _turnout(base, tx.analytics.new_voters(), k)  # noqa: E731
+        built = self.cache.get((source, where), CHART_TABLES[name], builder)
         return built[name] if isinstance(built, dict) else built
 
     def checked(self, where: DashboardFilter) -> DashboardFilter:
@@ -231,7 +244,7 @@ class Dashboard(UseCases):
         groups = where.groups or self.settings.groups
         builders: dict[str, Callable[[Tx], Chart | dict[str, Chart]]] = {
             "participation": lambda tx: _participation(tx, where, groups),
-            "turnout": lambda tx: _turnout(tx, where, k),
+            "turnout": lambda tx: _turnout(tx.analytics.group_turnout(where), {}, k),
             "funnel": lambda tx: _funnel(tx, where),
             "shares": lambda tx: _shares(tx, where, groups, k),
             "adoption": lambda tx: _adoption(tx, where),
@@ -269,8 +282,9 @@ def _participation(tx: Tx, where: DashboardFilter, groups: tuple[str, ...]) -> C
     )
 
 
-def _turnout(tx: Tx, where: DashboardFilter, k: int) -> Chart:
-    table = tx.analytics.group_turnout(where)
+def _turnout(base: pd.DataFrame, new_voters: dict[str, int], k: int) -> Chart:
+    table = base.copy()
+    table["voters"] = table["voters"] + table["group_name"].map(new_voters).fillna(0).astype(int)
     small = table["members"] < k
     published = table.astype({"members": object, "voters": object})
     published.loc[small, ["members", "voters"]] = fewer_than(k)

@@ -76,15 +76,28 @@ class Analytics(Queries):
         )
 
     def group_turnout(self, where: DashboardFilter) -> pd.DataFrame:
-        """Members of each group and how many of them have cast a ballot."""
+        """Members of each group and how many of them had cast a ballot at the last fold.
+
+        ``new_voters`` adds the people whose first ballot is still among the pending moves.
+        """
         groups, params = _groups(where, "m.group_name")
         return self._frame(
             f"""SELECT m.group_name, count(*) AS members, count(b.stakeholder_id) AS voters
-                FROM stakeholder_groups m LEFT JOIN {VOTERS_NOW} b
+                FROM stakeholder_groups m LEFT JOIN voter_firsts b
                   ON b.stakeholder_id = m.stakeholder_id
                 WHERE {groups} GROUP BY m.group_name ORDER BY m.group_name""",
             params,
         )
+
+    def new_voters(self) -> dict[str, int]:
+        """Per group, people whose first ballot is among the pending moves (not folded)."""
+        rows = self._all(
+            """SELECT m.group_name, count(DISTINCT m.stakeholder_id) FROM ballot_moves m
+               WHERE m.casts > 0 AND m.group_name <> '' AND NOT EXISTS (
+                   SELECT 1 FROM voter_firsts f WHERE f.stakeholder_id = m.stakeholder_id)
+               GROUP BY m.group_name"""
+        )
+        return {str(group): int(n) for group, n in rows}
 
     def stage_entries(self, where: DashboardFilter) -> pd.DataFrame:
         """When each guideline proposed in the period first entered each status."""
