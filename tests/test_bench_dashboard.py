@@ -2,7 +2,7 @@
 whose summaries agree with what the dashboard's sources say."""
 
 import json
-from datetime import date, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -37,7 +37,7 @@ def test_tiny_dashboard_benchmark_prints_one_json_line(
     assert all(c.figure is not None for c in charts.values()), [
         c.name for c in charts.values() if c.figure is None
     ]
-    year = DashboardFilter(since=date.today() - timedelta(days=400))
+    year = DashboardFilter(since=datetime.now(UTC).date() - timedelta(days=400))
     assert list(charter.dashboard.chart("funnel", year).table["guidelines"])[0] == 200
     assert 0 < list(charts["funnel"].table["guidelines"])[0] < 200, "the last 60 days"
     charter.close()
