@@ -149,6 +149,8 @@ def split_heatmap(table: pd.DataFrame, groups: Sequence[str], k: int) -> go.Figu
 def adoption(summary: pd.DataFrame) -> go.Figure:
     """Principles entering (up) and leaving (down) each release, with time to adoption."""
     releases = list(summary["release"])
+    entered_ids = summary.get("entered_ids", pd.Series([""] * len(summary)))
+    left_ids = summary.get("left_ids", pd.Series([""] * len(summary)))
     figure = go.Figure()
     figure.add_bar(
         x=releases,
@@ -156,19 +158,21 @@ def adoption(summary: pd.DataFrame) -> go.Figure:
         name="entered",
         marker_color=BLUISH_GREEN,
         customdata=[
-            [p, "" if pd.isna(d) else f"; median {d:g} days from proposal"]
-            for p, d in zip(summary["principles"], summary["median_days_to_adoption"], strict=True)
+            [p, "" if pd.isna(d) else f"; median {d:g} days from proposal", ids]
+            for p, d, ids in zip(
+                summary["principles"], summary["median_days_to_adoption"], entered_ids, strict=True
+            )
         ],
         hovertemplate="release %{x}: %{y} entered%{customdata[1]}"
-        "<br>%{customdata[0]} principles in all<extra></extra>",
+        "<br>%{customdata[2]}<br>%{customdata[0]} principles in all<extra></extra>",
     )
     figure.add_bar(
         x=releases,
         y=[-n for n in summary["left"]],
         name="left",
         marker_color=VERMILLION,
-        customdata=list(summary["left"]),
-        hovertemplate="release %{x}: %{customdata} left<extra></extra>",
+        customdata=[[n, ids] for n, ids in zip(summary["left"], left_ids, strict=True)],
+        hovertemplate="release %{x}: %{customdata[0]} left<br>%{customdata[1]}<extra></extra>",
     )
     figure = _titled(
         figure, "Principles entering and leaving each release", "release", "principles"

@@ -145,7 +145,8 @@ def adoption(contents: pd.DataFrame, releases: pd.DataFrame) -> tuple[pd.DataFra
 
     Returns:
         Per release (``release``, ``released_at``, ``principles``, ``entered``, ``left``,
-        ``median_days_to_adoption`` of the principles entering) and the changes behind it
+        ``median_days_to_adoption`` of the principles entering, ``entered_ids`` and
+        ``left_ids`` for the hover) and the changes behind it
         (``release``, ``principle_id``, ``guideline_id``, ``title``, ``change``,
         ``days_to_adoption``).
     """
@@ -177,6 +178,8 @@ def adoption(contents: pd.DataFrame, releases: pd.DataFrame) -> tuple[pd.DataFra
                 "median_days_to_adoption": round(float(pd.Series(days).median()), 2)
                 if days
                 else None,
+                "entered_ids": _listed([str(r.principle_id) for r in entered]),
+                "left_ids": _listed([str(r.principle_id) for r in left]),  # type: ignore[attr-defined]
             }
         )
         before = dict(now)
@@ -185,17 +188,15 @@ def adoption(contents: pd.DataFrame, releases: pd.DataFrame) -> tuple[pd.DataFra
         columns=["release", "principle_id", "guideline_id", "title", "change", "days_to_adoption"],
     )
     change_frame["days_to_adoption"] = change_frame["days_to_adoption"].astype("float64").round(2)
-    return pd.DataFrame(
-        summary,
-        columns=[
-            "release",
-            "released_at",
-            "principles",
-            "entered",
-            "left",
-            "median_days_to_adoption",
-        ],
-    ), change_frame
+    columns = ["release", "released_at", "principles", "entered", "left"]
+    columns += ["median_days_to_adoption", "entered_ids", "left_ids"]
+    return pd.DataFrame(summary, columns=columns), change_frame
+
+
+def _listed(ids: list[str], most: int = 8) -> str:
+    """Up to ``most`` ids, then how many more."""
+    shown = ", ".join(ids[:most])
+    return shown + (f" and {len(ids) - most} more" if len(ids) > most else "")
 
 
 #: ``PrincipleCounts``' count fields, as ``analytics.audit_results`` names its columns.

@@ -10,7 +10,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import pytest
 
-from governance import charts, dashboard_charts
+from governance import charts, dashboard_charts, dashboard_frames
 from governance.models import GovernanceRules
 from governance.voting import Counts, Tally, tally
 
@@ -157,3 +157,60 @@ def test_participation_draws_one_point_per_day_zero_days_included() -> None:
     for trace in figure.data:
         assert list(trace.x) == list(days(5))
         assert tuple(trace.y) == series[trace.name]
+
+
+# -- the dashboard's figures ----------------------------------------------------------------
+
+
+def test_the_split_heatmap_draws_a_share_per_group_and_blanks_small_counts() -> None:
+    shares = pd.DataFrame(
+        {
+            "guideline_id": [1, 1, 1, 2, 2, 2],
+            "title": ["Cite <b>sources</b>"] * 3 + ["Admit uncertainty"] * 3,
+            "status": ["voting"] * 6,
+            "category": ["honesty"] * 6,
+            "group_name": ["", "ethicist", "public"] * 2,
+            "approve": [30, 2, 28, 12, 9, 3],
+            "reject": [10, 1, 9, 12, 1, 11],
+            "abstain": [0, 0, 0, 1, 0, 1],
+        }
+    )
+    table = dashboard_frames.group_split(shares, ("ethicist", "public"), 5)
+    assert list(table["guideline_id"]) == ["G-0002", "G-0001"], "most divided first"
+    figure = dashboard_charts.split_heatmap(table, ("ethicist", "public"), 5)
+    (heatmap,) = figure.data
+    assert heatmap.type == "heatmap" and list(heatmap.x) == ["ethicist", "public"]
+    assert [list(row) for row in heatmap.z] == [[90.0, 21.4], [None, 75.7]]
+    assert "fewer than 5" in heatmap.customdata[1][0]
+    assert heatmap.y[1] == "G-0001 Cite &lt;b&gt;sources&lt;/b&gt;", "markup is escaped"
+
+
+def test_the_funnel_and_adoption_draw_their_numbers() -> None:
+    funnel = dashboard_charts.funnel(
+        pd.DataFrame(
+            {
+                "stage": ["proposed", "deliberation"],
+                "guidelines": [10, 4],
+                "conversion": [None, 0.4],
+                "median_days": [None, 2.5],
+            }
+        )
+    )
+    (trace,) = funnel.data
+    assert list(trace.x) == [10, 4] and list(trace.y) == ["proposed", "deliberation"]
+    assert trace.text[1] == "4 (40% of the stage before, median 2.5 days)"
+    adoption = dashboard_charts.adoption(
+        pd.DataFrame(
+            {
+                "release": ["1.0.0", "2.0.0"],
+                "released_at": [None, None],
+                "principles": [3, 4],
+                "entered": [3, 2],
+                "left": [0, 1],
+                "median_days_to_adoption": [12.5, None],
+            }
+        )
+    )
+    entered, left = adoption.data
+    assert list(entered.y) == [3, 2] and list(left.y) == [0, -1]
+    assert list(entered.x) == ["1.0.0", "2.0.0"]
