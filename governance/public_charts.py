@@ -15,7 +15,12 @@ from collections.abc import Sequence
 import plotly.graph_objects as go
 
 from governance.charts import CHOICE_COLORS, GROUP_PALETTE, SKY_BLUE, STATUS_COLOR
-from governance.services.transparency import AuditSummary, GroupSize, PublicRelease, PublicTally
+from governance.services.transparency_screens import (
+    AuditSummary,
+    GroupSize,
+    PublicRelease,
+    PublicTally,
+)
 
 #: Abstentions: grey, apart from the approve and reject colours.
 ABSTAIN_COLOR = "#999999"

@@ -12,7 +12,8 @@ from governance.constitution.model import Constitution
 from governance.errors import NotAllowed
 from governance.models import Choice, Role, Stakeholder, Status
 from governance.services import Charter
-from governance.services.transparency import CLOSED_MESSAGE, PublicView
+from governance.services.transparency import CLOSED_MESSAGE
+from governance.services.transparency_screens import PublicView
 from governance.storage import Database
 from governance.voting import Counts
 from tests.conftest import PROPOSAL, FakeClock, refused
