@@ -11,6 +11,7 @@ send a flagged principle's guideline back to deliberation, the evidence linked.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -18,11 +19,14 @@ from governance.audit.agreement import Agreement, agreement_by_principle
 from governance.audit.drift import DriftFlag, DriftPoint, flags
 from governance.audit.interop.model import COMPLIES, NOT_APPLICABLE, UNPARSEABLE, VIOLATES
 from governance.auth import Action
+from governance.config import Settings
 from governance.errors import NotFound, ValidationFailed
 from governance.events import EventAction
 from governance.lifecycle import TransitionContext
 from governance.models import Guideline, Stakeholder, Status
-from governance.services.base import UseCases
+from governance.services.base import Clock, UseCases, utc_now
+from governance.services.read_cache import ReadCache
+from governance.storage import Database, Tx
 from governance.storage.audit_reviews import PrincipleCounts, ReviewRow, VerdictRow
 from governance.storage.audits import AuditRunRow
 from governance.validation import parse_reason
@@ -116,8 +120,17 @@ class Comparison:
         return self.after.pass_rate - self.before.pass_rate
 
 
+#: What the summaries read: they are cached until a write to one of these.
+AUDIT_TABLES = ("audit_runs", "audit_verdicts", "audit_reviews")
+
+
 class AuditReviews(UseCases):
     """Reviews of verdicts and what the verdicts show. Reached as ``charter.audit_reviews``."""
+
+    def __init__(self, db: Database, settings: Settings, *, clock: Clock = utc_now) -> None:
+        """Read the summaries through a cache keyed on the audit tables' data versions."""
+        super().__init__(db, settings, clock=clock)
+        self.cache = ReadCache(db)
 
     # -- the queue ------------------------------------------------------------------------
 
@@ -232,22 +245,25 @@ class AuditReviews(UseCases):
 
     def agreement(self) -> list[Agreement]:
         """Per principle: how often people kept the judge's verdict, and Cohen's kappa."""
-        with self.db.read() as tx:
-            pairs = tx.audit_reviews.review_pairs()
-        return agreement_by_principle(pairs)
+        return list(
+            self.cache.get(
+                "agreement",
+                AUDIT_TABLES,
+                lambda tx: agreement_by_principle(tx.audit_reviews.review_pairs()),
+            )
+        )
 
     def report(self, model: str | None = None) -> list[ReportRow]:
         """Per model, source and principle: effective verdicts and the pass rate."""
-        with self.db.read() as tx:
-            rows = tx.audit_reviews.counts_by_model(model)
+        rows = self.cache.get(
+            ("report", model), AUDIT_TABLES, lambda tx: tx.audit_reviews.counts_by_model(model)
+        )
         return [ReportRow(m, source, counts) for m, source, counts in rows]
 
     def drift(self, model: str | None = None, *, threshold: float | None = None) -> Drift:
         """Each principle's figures per audit of each model, and the flags they raise."""
         limit = self.settings.audit_threshold if threshold is None else threshold
-        with self.db.read() as tx:
-            runs = {r.id: r for r in tx.audits.runs(100_000, model=model)}
-            counts = tx.audit_reviews.counts_by_run(sorted(runs))
+        runs, counts = self.cache.get(("drift", model), AUDIT_TABLES, _drift_rows(model))
         points = tuple(
             DriftPoint(
                 model=runs[run_id].model_name,
@@ -379,3 +395,15 @@ __all__ = [
     "ReportRow",
     "verdict_subject",
 ]
+
+
+def _drift_rows(
+    model: str | None,
+) -> Callable[[Tx], tuple[dict[int, AuditRunRow], list[tuple[int, PrincipleCounts]]]]:
+    """Reads the runs of ``model`` (all without it) and each one's counts per principle."""
+
+    def read(tx: Tx) -> tuple[dict[int, AuditRunRow], list[tuple[int, PrincipleCounts]]]:
+        runs = {r.id: r for r in tx.audits.runs(100_000, model=model)}
+        return runs, tx.audit_reviews.counts_by_run(sorted(runs))
+
+    return read
