@@ -44,7 +44,7 @@ def test_a_visitor_sees_the_public_view_and_no_name(demo_env: Path, seeded_db: D
     assert texts(at.title) == ["Transparency"]
     metrics = {m.label: m.value for m in at.metric}
     with seeded_db.read() as tx:
-        people = tx.analytics.participation()
+        people = tx.analytics.headline()
         names = {p.display_name for p in tx.people.stakeholders()}
         releases = tx.constitution.release_count()
     assert metrics["Stakeholders"] == f"{people['stakeholders']:,}"

@@ -171,7 +171,7 @@ def test_switched_off_it_is_refused_to_visitors_only(
 def test_the_demo_view_matches_the_stored_data(services: Charter, seeded_db: Database) -> None:
     view = services.transparency.view(None)
     with seeded_db.read() as tx:
-        people = tx.analytics.participation()
+        people = tx.analytics.headline()
         rows = tx.constitution.releases()
         sizes = tx.people.group_sizes()
         voting = tx.analytics.status_counts()[Status.VOTING]
