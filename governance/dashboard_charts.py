@@ -17,67 +17,90 @@ from governance.charts import BLUE, BLUISH_GREEN, CHOICE_COLORS, SKY_BLUE, VERMI
 from governance.privacy import fewer_than
 
 _MARGIN = {"l": 10, "r": 10, "t": 50, "b": 10}
+Trace = dict[str, object]
 
 
-def _titled(figure: go.Figure, title: str, x: str, y: str, height: int = 320) -> go.Figure:
-    figure.update_layout(
-        title={"text": title},
-        xaxis={"title": {"text": x}},
-        yaxis={"title": {"text": y}},
-        height=height,
-        margin=_MARGIN,
+def _figure(
+    traces: list[Trace],
+    title: str,
+    x: str,
+    y: str,
+    *,
+    height: int = 320,
+    xaxis: dict[str, object] | None = None,
+    yaxis: dict[str, object] | None = None,
+    **layout: object,
+) -> go.Figure:
+    """A figure from plain dicts, validated once (adding traces one by one re-validates)."""
+    return go.Figure(
+        data=traces,
+        layout={
+            "title": {"text": title},
+            "xaxis": {"title": {"text": x}, **(xaxis or {})},
+            "yaxis": {"title": {"text": y}, **(yaxis or {})},
+            "height": height,
+            "margin": _MARGIN,
+            **layout,
+        },
     )
-    return figure
 
 
 def participation(days: Sequence[date], by_group: Mapping[str, Sequence[int]]) -> go.Figure:
     """Ballots cast per day, one line per group; days without ballots are drawn at zero."""
     colors = group_colors(list(by_group))
-    figure = go.Figure()
-    for group, ballots in by_group.items():
-        figure.add_scatter(
-            x=list(days),
-            y=list(ballots),
-            name=group,
-            mode="lines",
-            line={"color": colors[group], "width": 2},
-            hovertemplate=f"{group}: %{{y:,}} ballots on %{{x|%d %b %Y}}<extra></extra>",
-        )
-    figure = _titled(figure, "Ballots cast per day, by group", "day (UTC)", "ballots")
-    figure.update_layout(
+    traces: list[Trace] = [
+        {
+            "type": "scatter",
+            "x": list(days),
+            "y": list(ballots),
+            "name": group,
+            "mode": "lines",
+            "line": {"color": colors[group], "width": 2},
+            "hovertemplate": f"{group}: %{{y:,}} ballots on %{{x|%d %b %Y}}<extra></extra>",
+        }
+        for group, ballots in by_group.items()
+    ]
+    return _figure(
+        traces,
+        "Ballots cast per day, by group",
+        "day (UTC)",
+        "ballots",
         yaxis={"rangemode": "tozero"},
         legend={"orientation": "h", "x": 0, "y": 1.0, "yanchor": "bottom"},
     )
-    return figure
 
 
 def turnout(table: pd.DataFrame, k: int) -> go.Figure:
     """Members of each group and how many have voted; groups under k are not drawn."""
     shown = table[table["members"] >= k]
     colors = group_colors(list(table["group_name"]))
-    figure = go.Figure()
-    figure.add_bar(
-        x=list(shown["group_name"]),
-        y=list(shown["members"]),
-        name="members",
-        marker_color=SKY_BLUE,
-        hovertemplate="%{x}: %{y:,} members<extra></extra>",
-    )
-    figure.add_bar(
-        x=list(shown["group_name"]),
-        y=list(shown["voters"]),
-        name="have voted",
-        marker_color=[colors[g] for g in shown["group_name"]],
-        customdata=[[_pct(v, m)] for v, m in zip(shown["voters"], shown["members"], strict=True)],
-        hovertemplate="%{x}: %{y:,} have voted (%{customdata[0]})<extra></extra>",
-    )
-    hidden = [g for g in table["group_name"] if g not in set(shown["group_name"])]
+    groups = list(shown["group_name"])
+    traces: list[Trace] = [
+        {
+            "type": "bar",
+            "x": groups,
+            "y": list(shown["members"]),
+            "name": "members",
+            "marker": {"color": SKY_BLUE},
+            "hovertemplate": "%{x}: %{y:,} members<extra></extra>",
+        },
+        {
+            "type": "bar",
+            "x": groups,
+            "y": list(shown["voters"]),
+            "name": "have voted",
+            "marker": {"color": [colors[g] for g in groups]},
+            "customdata": [
+                [_pct(v, m)] for v, m in zip(shown["voters"], shown["members"], strict=True)
+            ],
+            "hovertemplate": "%{x}: %{y:,} have voted (%{customdata[0]})<extra></extra>",
+        },
+    ]
+    hidden = [g for g in table["group_name"] if g not in set(groups)]
     title = "Who votes: members of each group and how many have voted"
     if hidden:
         title += f" ({', '.join(hidden)}: {fewer_than(k)} members, not shown)"
-    figure = _titled(figure, title, "group", "people")
-    figure.update_layout(barmode="group")
-    return figure
+    return _figure(traces, title, "group", "people", barmode="group")
 
 
 def funnel(table: pd.DataFrame) -> go.Figure:
@@ -89,17 +112,16 @@ def funnel(table: pd.DataFrame) -> go.Figure:
         else:
             days = "" if pd.isna(row.median_days) else f", median {row.median_days:g} days"
             text.append(f"{row.guidelines:,} ({row.conversion:.0%} of the stage before{days})")
-    figure = go.Figure(
-        go.Funnel(
-            y=list(table["stage"]),
-            x=list(table["guidelines"]),
-            text=text,
-            textinfo="text",
-            marker={"color": BLUE},
-            hovertemplate="%{y}: %{text}<extra></extra>",
-        )
-    )
-    return _titled(figure, "From proposal to adoption", "guidelines", "stage")
+    trace: Trace = {
+        "type": "funnel",
+        "y": list(table["stage"]),
+        "x": list(table["guidelines"]),
+        "text": text,
+        "textinfo": "text",
+        "marker": {"color": BLUE},
+        "hovertemplate": "%{y}: %{text}<extra></extra>",
+    }
+    return _figure([trace], "From proposal to adoption", "guidelines", "stage")
 
 
 def split_heatmap(table: pd.DataFrame, groups: Sequence[str], k: int) -> go.Figure:
@@ -122,28 +144,26 @@ def split_heatmap(table: pd.DataFrame, groups: Sequence[str], k: int) -> go.Figu
                 texts.append(f"{group}: {share:.1%} approve of {ballots:,} decisive ballots")
         z.append(values)
         hover.append(texts)
-    figure = go.Figure(
-        go.Heatmap(
-            z=z,
-            x=list(groups),
-            y=labels,
-            zmin=0,
-            zmax=100,
-            colorscale=[[0, VERMILLION], [0.5, "#F7F7F7"], [1, BLUISH_GREEN]],
-            colorbar={"title": {"text": "approve %"}},
-            customdata=hover,
-            hovertemplate="%{y}<br>%{customdata}<extra></extra>",
-        )
-    )
-    figure = _titled(
-        figure,
+    trace: Trace = {
+        "type": "heatmap",
+        "z": z,
+        "x": list(groups),
+        "y": labels,
+        "zmin": 0,
+        "zmax": 100,
+        "colorscale": [[0, VERMILLION], [0.5, "#F7F7F7"], [1, BLUISH_GREEN]],
+        "colorbar": {"title": {"text": "approve %"}},
+        "customdata": hover,
+        "hovertemplate": "%{y}<br>%{customdata}<extra></extra>",
+    }
+    return _figure(
+        [trace],
         "Approval by group, most divided first",
         "group",
         "guideline",
         height=max(320, 60 + 22 * len(rows)),
+        yaxis={"autorange": "reversed", "type": "category"},
     )
-    figure.update_layout(yaxis={"autorange": "reversed", "type": "category"})
-    return figure
 
 
 def adoption(summary: pd.DataFrame) -> go.Figure:
@@ -151,34 +171,40 @@ def adoption(summary: pd.DataFrame) -> go.Figure:
     releases = list(summary["release"])
     entered_ids = summary.get("entered_ids", pd.Series([""] * len(summary)))
     left_ids = summary.get("left_ids", pd.Series([""] * len(summary)))
-    figure = go.Figure()
-    figure.add_bar(
-        x=releases,
-        y=list(summary["entered"]),
-        name="entered",
-        marker_color=BLUISH_GREEN,
-        customdata=[
-            [p, "" if pd.isna(d) else f"; median {d:g} days from proposal", ids]
-            for p, d, ids in zip(
-                summary["principles"], summary["median_days_to_adoption"], entered_ids, strict=True
-            )
-        ],
-        hovertemplate="release %{x}: %{y} entered%{customdata[1]}"
-        "<br>%{customdata[2]}<br>%{customdata[0]} principles in all<extra></extra>",
+    medians = summary["median_days_to_adoption"]
+    traces: list[Trace] = [
+        {
+            "type": "bar",
+            "x": releases,
+            "y": list(summary["entered"]),
+            "name": "entered",
+            "marker": {"color": BLUISH_GREEN},
+            "customdata": [
+                [p, "" if pd.isna(d) else f"; median {d:g} days from proposal", ids]
+                for p, d, ids in zip(summary["principles"], medians, entered_ids, strict=True)
+            ],
+            "hovertemplate": "release %{x}: %{y} entered%{customdata[1]}"
+            "<br>%{customdata[2]}<br>%{customdata[0]} principles in all<extra></extra>",
+        },
+        {
+            "type": "bar",
+            "x": releases,
+            "y": [-n for n in summary["left"]],
+            "name": "left",
+            "marker": {"color": VERMILLION},
+            "customdata": [[n, ids] for n, ids in zip(summary["left"], left_ids, strict=True)],
+            "hovertemplate": "release %{x}: %{customdata[0]} left<br>%{customdata[1]}"
+            "<extra></extra>",
+        },
+    ]
+    return _figure(
+        traces,
+        "Principles entering and leaving each release",
+        "release",
+        "principles",
+        barmode="relative",
+        xaxis={"type": "category"},
     )
-    figure.add_bar(
-        x=releases,
-        y=[-n for n in summary["left"]],
-        name="left",
-        marker_color=VERMILLION,
-        customdata=[[n, ids] for n, ids in zip(summary["left"], left_ids, strict=True)],
-        hovertemplate="release %{x}: %{customdata[0]} left<br>%{customdata[1]}<extra></extra>",
-    )
-    figure = _titled(
-        figure, "Principles entering and leaving each release", "release", "principles"
-    )
-    figure.update_layout(barmode="relative", xaxis={"type": "category"})
-    return figure
 
 
 def contested(table: pd.DataFrame) -> go.Figure:
@@ -186,25 +212,27 @@ def contested(table: pd.DataFrame) -> go.Figure:
     labels = [
         f"{g} {_short(t)}" for g, t in zip(table["guideline_id"], table["title"], strict=True)
     ]
-    figure = go.Figure()
-    for choice in ("approve", "reject"):
-        figure.add_bar(
-            y=labels,
-            x=list(table[choice]),
-            name=choice,
-            orientation="h",
-            marker_color=CHOICE_COLORS[choice],
-            hovertemplate=f"%{{y}}: %{{x:,}} {choice}<extra></extra>",
-        )
-    figure = _titled(
-        figure,
+    traces: list[Trace] = [
+        {
+            "type": "bar",
+            "y": labels,
+            "x": list(table[choice]),
+            "name": choice,
+            "orientation": "h",
+            "marker": {"color": CHOICE_COLORS[choice]},
+            "hovertemplate": f"%{{y}}: %{{x:,}} {choice}<extra></extra>",
+        }
+        for choice in ("approve", "reject")
+    ]
+    return _figure(
+        traces,
         "Most contested: many people on each side",
         "approve and reject ballots",
         "guideline",
         height=max(300, 80 + 28 * len(table)),
+        barmode="stack",
+        yaxis={"autorange": "reversed", "type": "category"},
     )
-    figure.update_layout(barmode="stack", yaxis={"autorange": "reversed", "type": "category"})
-    return figure
 
 
 def _pct(part: int, whole: int) -> str:

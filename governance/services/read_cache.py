@@ -9,7 +9,7 @@ While a result is being computed, requests for it wait. When it is done, every r
 that arrived before the computation opened its snapshot takes it; those that arrived
 later (after another write) share the next computation. Computations run one at a time,
 so a crowd of visitors during a busy vote costs one query at a time, not one per visitor.
-And while people are writing (a write committed within ``BUSY_S``), each computation is
+And while people are writing (``Database.busy``: several writes a second), each computation is
 followed by a pause twice as long as itself: the dashboards then take at most a third of
 a core, and the ballots keep theirs.
 """
@@ -28,8 +28,6 @@ from governance.storage import Database, Tx
 T = TypeVar("T")
 #: Results kept; the least recently used go first.
 CACHE_SIZE = 256
-#: A write within this many seconds means people are writing: computations yield.
-BUSY_S = 1.0
 #: The longest pause after a computation.
 MAX_PAUSE_S = 0.5
 #: While people write, a computation is followed by a pause this many times as long.
@@ -94,7 +92,7 @@ class ReadCache:
         try:
             with self._computing:
                 wait = self._resume_at - time.monotonic()
-                if wait > 0 and time.monotonic() - self.db.last_write < BUSY_S:
+                if wait > 0 and self.db.busy():
                     time.sleep(wait)
                 # Read again, then snapshot: every write counted here is in the snapshot,
                 # so the result serves every request that asked before this line.

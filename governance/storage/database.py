@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import threading
 import time
+from collections import deque
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -24,6 +25,9 @@ _WRITES = re.compile(
 )
 _SCHEMA = re.compile(r"^\s*(?:CREATE|ALTER|DROP)\s", re.IGNORECASE)
 EVERY_TABLE = "*"
+#: ``busy()``: this many writes within ``BUSY_S`` seconds.
+BUSY_WRITES = 8
+BUSY_S = 1.0
 
 
 class _Tracked:
@@ -88,8 +92,7 @@ class Database:
         self._version_lock = threading.Lock()
         self._counter = 0
         self._table_versions: dict[str, int] = {}
-        self.last_write = 0.0
-        """``time.monotonic()`` when a write last committed (0: none since opening)."""
+        self._recent_writes: deque[float] = deque(maxlen=BUSY_WRITES)
         if migrate_schema:
             with self.transaction() as tx:
                 migrate(tx.cursor)
@@ -126,7 +129,17 @@ class Database:
             self._counter += 1
             for table in tables:
                 self._table_versions[table] = self._counter
-            self.last_write = time.monotonic()
+            self._recent_writes.append(time.monotonic())
+
+    def busy(self) -> bool:
+        """Whether people are writing: ``BUSY_WRITES`` writes committed within ``BUSY_S``.
+
+        One person's action is a write or two; a vote in full swing is dozens a second.
+        """
+        with self._version_lock:
+            if len(self._recent_writes) < BUSY_WRITES:
+                return False
+            return time.monotonic() - self._recent_writes[0] < BUSY_S
 
     def versions(self, tables: Iterable[str]) -> tuple[int, ...]:
         """The data version of each table: it changes whenever a write to the table commits.
