@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
+import numpy as np
 import plotly.graph_objects as go
 
 from governance.audit.agreement import Agreement
@@ -139,8 +140,10 @@ def drift_figure(points: Sequence[DriftPoint], threshold: float | None = None) -
     # Traces, shapes and notes are built as plain dicts and handed to Plotly at once: adding
     # them one by one re-validates the whole figure each time (seconds at a hundred lines).
     traces: list[dict[str, object]] = []
-    for i, (model, principle_id) in enumerate(sorted({(p.model, p.principle_id) for p in drawn})):
-        series = [p for p in drawn if (p.model, p.principle_id) == (model, principle_id)]
+    lines: dict[tuple[str, str], list[DriftPoint]] = {}
+    for point in drawn:
+        lines.setdefault((point.model, point.principle_id), []).append(point)
+    for i, ((model, principle_id), series) in enumerate(sorted(lines.items())):
         traces.append(
             {
                 "type": "scatter",
@@ -150,10 +153,15 @@ def drift_figure(points: Sequence[DriftPoint], threshold: float | None = None) -
                 "mode": "lines+markers",
                 "line": {"color": palette[i % len(palette)]},
                 "marker": {"symbol": [symbol[p.release_version] for p in series], "size": 9},
-                "customdata": [
-                    [p.run_id, p.release_version, p.basis, p.violates, p.scored, p.source]
-                    for p in series
-                ],
+                # An array: Plotly takes it as it is, where a list of lists is checked
+                # cell by cell.
+                "customdata": np.array(
+                    [
+                        [p.run_id, p.release_version, p.basis, p.violates, p.scored, p.source]
+                        for p in series
+                    ],
+                    dtype=object,
+                ),
                 "hovertemplate": f"<b>{principle_id}</b><br>pass rate %{{y:.1f}}%"
                 "<br>%{customdata[3]} violations of %{customdata[4]} scored"
                 "<br>run %{customdata[0]} (%{customdata[5]}), release %{customdata[1]}"

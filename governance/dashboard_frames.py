@@ -11,7 +11,6 @@ from collections.abc import Sequence
 import pandas as pd
 
 from governance.audit.drift import DriftPoint
-from governance.storage.audit_reviews import PrincipleCounts
 
 #: The funnel's stages, each with the statuses that count as having reached it.
 FUNNEL = (
@@ -220,32 +219,47 @@ def drift_points(results: pd.DataFrame, keep: set[str] | None = None) -> list[Dr
         results: ``analytics.audit_results`` rows.
         keep: Only these principle ids (None keeps all).
     """
-    points = []
-    for row in results.itertuples(index=False):
-        if keep is not None and str(row.principle_id) not in keep:
-            continue
-        values = {c: getattr(row, c) for c in COUNT_COLUMNS}
-        counts = PrincipleCounts(
-            principle_id=str(row.principle_id),
-            score_sum=float(values.pop("score_sum")),
-            **{c: int(v) for c, v in values.items()},
+    if keep is not None:
+        results = results[results["principle_id"].astype(str).isin(keep)]
+    # Whole columns at once, then one plain loop: PrincipleCounts' rules, vectorized.
+    scored = results["scored"].astype("int64")
+    pass_rate = (results["score_sum"].astype("float64") / scored.where(scored > 0)).tolist()
+    violation_rate = (results["violates"].astype("int64") / scored.where(scored > 0)).tolist()
+    reviewed = results["reviewed"].astype("int64")
+    total = results["total"].astype("int64")
+    basis = [
+        "judge" if r == 0 else "reviewed" if r == t else "mixed"
+        for r, t in zip(reviewed, total, strict=True)
+    ]
+    return [
+        DriftPoint(
+            model=str(model),
+            principle_id=str(principle),
+            run_id=int(run),
+            at=at.to_pydatetime(),
+            release_version=str(release),
+            source=str(source),
+            scored=int(n),
+            violates=int(bad),
+            pass_rate=None if rate != rate else rate,
+            violation_rate=None if share != share else share,
+            basis=kind,
         )
-        points.append(
-            DriftPoint(
-                model=str(row.model_name),
-                principle_id=counts.principle_id,
-                run_id=int(row.run_id),
-                at=row.created_at.to_pydatetime(),
-                release_version=str(row.release_version),
-                source=str(row.source),
-                scored=counts.scored,
-                violates=counts.violates,
-                pass_rate=counts.pass_rate,
-                violation_rate=counts.violation_rate,
-                basis=counts.basis,
-            )
+        for model, principle, run, at, release, source, n, bad, rate, share, kind in zip(
+            results["model_name"],
+            results["principle_id"],
+            results["run_id"],
+            results["created_at"],
+            results["release_version"],
+            results["source"],
+            scored,
+            results["violates"],
+            pass_rate,
+            violation_rate,
+            basis,
+            strict=True,
         )
-    return points
+    ]
 
 
 def drift_table(points: Sequence[DriftPoint]) -> pd.DataFrame:
