@@ -113,6 +113,11 @@ def agreement_figure(rows: Sequence[Agreement]) -> go.Figure | None:
     return figure
 
 
+def _symbols(symbols: list[str]) -> str | list[str]:
+    """One symbol for a line whose points share it (checked once, not per point)."""
+    return symbols[0] if len(set(symbols)) == 1 else symbols
+
+
 def drift_figure(points: Sequence[DriftPoint], threshold: float | None = None) -> go.Figure | None:
     """Pass rate per principle over successive audits of one model, one line per principle.
 
@@ -147,12 +152,15 @@ def drift_figure(points: Sequence[DriftPoint], threshold: float | None = None) -
         traces.append(
             {
                 "type": "scatter",
-                "x": [p.at for p in series],
-                "y": [_pct(p.pass_rate) for p in series],
+                "x": np.array([p.at for p in series], dtype=object),
+                "y": np.array([_pct(p.pass_rate) for p in series], dtype=float),
                 "name": f"{model} \u00b7 {principle_id}" if several else principle_id,
                 "mode": "lines+markers",
                 "line": {"color": palette[i % len(palette)]},
-                "marker": {"symbol": [symbol[p.release_version] for p in series], "size": 9},
+                "marker": {
+                    "symbol": _symbols([symbol[p.release_version] for p in series]),
+                    "size": 9,
+                },
                 # An array: Plotly takes it as it is, where a list of lists is checked
                 # cell by cell.
                 "customdata": np.array(
