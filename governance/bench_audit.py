@@ -58,14 +58,19 @@ def _ms(times: list[float]) -> tuple[float, float]:
 
 
 @contextmanager
-def _database(path: Path | None) -> Iterator[Path]:
-    """Where to build: ``path`` (which must not exist yet), else a temporary folder."""
+def new_database(path: Path | None, name: str) -> Iterator[Path]:
+    """Where a benchmark builds: ``path`` (which must not exist yet), else a temporary folder.
+
+    Args:
+        path: The file asked for, or None.
+        name: The benchmark, in the temporary folder's name.
+    """
     if path is not None:
         if path.exists():
             raise ValidationFailed({"db": f"{path} exists; the benchmark builds a new database"})
         yield path
         return
-    with tempfile.TemporaryDirectory(prefix="charter-bench-audit-") as folder:
+    with tempfile.TemporaryDirectory(prefix=f"charter-bench-{name}-") as folder:
         yield Path(folder) / "bench.duckdb"
 
 
@@ -315,7 +320,7 @@ def bench_audit(
     """
     rng = np.random.default_rng(seed)
     result: dict[str, object] = {"verdicts": verdicts, "reviews": min(reviews, verdicts)}
-    with _database(db_path) as path:
+    with new_database(db_path, "audit") as path:
         db = Database(path)
         charter = Charter(db, Settings(db_path=path))
         try:

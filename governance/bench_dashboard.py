@@ -10,16 +10,14 @@ from __future__ import annotations
 
 import json
 import statistics
-import tempfile
 import threading
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
 
 from governance.bench import _percentile
-from governance.bench_audit import build_verdicts
+from governance.bench_audit import build_verdicts, new_database
 from governance.config import Settings
 from governance.errors import ValidationFailed
 from governance.models import DashboardFilter, Stakeholder
@@ -39,17 +37,6 @@ VISITOR_FILTERS = (
     DashboardFilter(languages=("fr",)),
     DashboardFilter(release="1.0.0"),
 )
-
-
-@contextmanager
-def _database(path: Path | None) -> Iterator[Path]:
-    if path is not None:
-        if path.exists():
-            raise ValidationFailed({"db": f"{path} exists; the benchmark builds a new database"})
-        yield path
-        return
-    with tempfile.TemporaryDirectory(prefix="charter-bench-dashboard-") as folder:
-        yield Path(folder) / "bench.duckdb"
 
 
 def _u(expr: str, salt: int) -> str:
@@ -314,7 +301,7 @@ def bench_dashboard(
     """
     if votes > voters * 50:
         raise ValidationFailed({"votes": "at most 50 ballots per voter"})
-    with _database(db) as path:
+    with new_database(db, "dashboard") as path:
         charter = Charter.open(Settings(db_path=path))
         started = time.perf_counter()
         build(

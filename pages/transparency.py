@@ -1,5 +1,6 @@
 """Transparency: the public view of votes, releases and audits; nothing personal in it."""
 
+import plotly.graph_objects as go
 import streamlit as st
 
 from governance import public_charts
@@ -8,6 +9,17 @@ from pages import ui
 from pages.components.audit_runs import csv_download
 
 ui.page_gate(__file__)
+
+
+def chart(figure: go.Figure | None, key: str, empty: str, caption: str) -> bool:
+    """Draw ``figure`` with its caption, or say why there is none; whether it was drawn."""
+    if figure is None:
+        st.caption(empty)
+        return False
+    st.plotly_chart(figure, key=key)
+    st.caption(caption)
+    return True
+
 
 principal = ui.current_principal()
 st.title("Transparency")
@@ -49,16 +61,14 @@ with right:
     csv_download("Statuses (CSV)", statuses, "statuses.csv", "public:status_csv")
 
 st.subheader("Tallies", anchor=False)
-figure = public_charts.tallies_figure(view.tallies)
-if figure is None:
-    st.caption("No guideline has been put to a vote yet.")
-else:
-    st.plotly_chart(figure, key="public:tallies_chart")
-    st.caption(
-        "Each bar is one guideline's ballots, each person counted once: approve, reject and"
-        " abstain stacked. Open votes (live) come first; decided ones show the tally recorded"
-        " when voting closed. Hover for the exact numbers."
-    )
+chart(
+    public_charts.tallies_figure(view.tallies),
+    "public:tallies_chart",
+    "No guideline has been put to a vote yet.",
+    "Each bar is one guideline's ballots, each person counted once: approve, reject and"
+    " abstain stacked. Open votes (live) come first; decided ones show the tally recorded"
+    " when voting closed. Hover for the exact numbers.",
+)
 st.dataframe(view.tally_rows(), hide_index=True, key="public:tallies_table")
 csv_download("Tallies (CSV)", view.tally_rows(), "tallies.csv", "public:tallies_csv")
 st.markdown("**By group**")
@@ -68,15 +78,13 @@ csv_download(
 )
 
 st.subheader("Releases", anchor=False)
-figure = public_charts.releases_figure(view.releases)
-if figure is None:
-    st.caption("No constitution has been released yet.")
-else:
-    st.plotly_chart(figure, key="public:releases_chart")
-    st.caption(
-        "How many principles each release holds, oldest release on the left. The table gives"
-        " each release's content hash; pick a release below for the votes behind it."
-    )
+if chart(
+    public_charts.releases_figure(view.releases),
+    "public:releases_chart",
+    "No constitution has been released yet.",
+    "How many principles each release holds, oldest release on the left. The table gives"
+    " each release's content hash; pick a release below for the votes behind it.",
+):
     st.dataframe(view.release_rows(), hide_index=True, key="public:releases_table")
     csv_download("Releases (CSV)", view.release_rows(), "releases.csv", "public:releases_csv")
     version = st.selectbox(
@@ -91,15 +99,13 @@ else:
     )
 
 st.subheader("Audits", anchor=False)
-figure = public_charts.audits_figure(view.audits)
-if figure is None:
-    st.caption("No audit has a scored verdict yet.")
-else:
-    st.plotly_chart(figure, key="public:audits_chart")
-    st.caption(
-        "For each principle, the share of an audited model's answers that complied (higher is"
-        " better), one colour per model; hover for violations, verdicts and whose verdicts"
-        " count (the judge's, people's reviews, or both)."
-    )
+chart(
+    public_charts.audits_figure(view.audits),
+    "public:audits_chart",
+    "No audit has a scored verdict yet.",
+    "For each principle, the share of an audited model's answers that complied (higher is"
+    " better), one colour per model; hover for violations, verdicts and whose verdicts"
+    " count (the judge's, people's reviews, or both).",
+)
 st.dataframe(view.audit_rows(), hide_index=True, key="public:audits_table")
 csv_download("Audits (CSV)", view.audit_rows(), "audits.csv", "public:audits_csv")

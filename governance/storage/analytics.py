@@ -165,14 +165,7 @@ class Analytics(Queries):
 
         Of the audits of ``where.models`` against ``where.release`` (all without them).
         """
-        conditions: list[str] = ["1 = 1"]
-        params: list[object] = []
-        if where.models:
-            conditions.append(f"r.model_name IN ({placeholders(where.models)})")
-            params += list(where.models)
-        if where.release:
-            conditions.append("r.release_version = ?")
-            params.append(where.release)
+        conditions, params = _audits(where)
         rows = self._all(
             f"""SELECT v.principle_id, v.verdict, l.verdict FROM audit_verdicts v
                 JOIN audit_runs r ON r.id = v.run_id
@@ -184,14 +177,7 @@ class Analytics(Queries):
 
     def audit_results(self, where: DashboardFilter) -> pd.DataFrame:
         """Effective verdicts per audit and principle, with the audit's model, release and time."""
-        conditions: list[str] = ["1 = 1"]
-        params: list[object] = []
-        if where.models:
-            conditions.append(f"r.model_name IN ({placeholders(where.models)})")
-            params += list(where.models)
-        if where.release:
-            conditions.append("r.release_version = ?")
-            params.append(where.release)
+        conditions, params = _audits(where)
         if where.since:
             conditions.append("r.created_at >= ?")
             params.append(_start(where.since))
@@ -281,6 +267,19 @@ _POSITION_OF = "(SELECT position FROM constitution_releases WHERE version = ?)"
 
 def _start(day: date) -> datetime:
     return datetime.combine(day, time(), tzinfo=UTC)
+
+
+def _audits(where: DashboardFilter) -> tuple[list[str], list[object]]:
+    """Conditions on an audit run ``r``: its model among ``where.models``, its release."""
+    conditions: list[str] = ["1 = 1"]
+    params: list[object] = []
+    if where.models:
+        conditions.append(f"r.model_name IN ({placeholders(where.models)})")
+        params += list(where.models)
+    if where.release:
+        conditions.append("r.release_version = ?")
+        params.append(where.release)
+    return conditions, params
 
 
 def _narrows(where: DashboardFilter) -> bool:
