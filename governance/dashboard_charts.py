@@ -73,7 +73,6 @@ def participation(days: Sequence[date], by_group: Mapping[str, Sequence[int]]) -
 def turnout(table: pd.DataFrame, k: int) -> go.Figure:
     """Members of each group and how many have voted; groups under k are not drawn."""
     shown = table[table["members"] >= k]
-    colors = group_colors(list(table["group_name"]))
     groups = list(shown["group_name"])
     traces: list[Trace] = [
         {
@@ -89,7 +88,7 @@ def turnout(table: pd.DataFrame, k: int) -> go.Figure:
             "x": groups,
             "y": list(shown["voters"]),
             "name": "have voted",
-            "marker": {"color": [colors[g] for g in groups]},
+            "marker": {"color": BLUE},
             "customdata": [
                 [_pct(v, m)] for v, m in zip(shown["voters"], shown["members"], strict=True)
             ],
@@ -105,13 +104,17 @@ def turnout(table: pd.DataFrame, k: int) -> go.Figure:
 
 def funnel(table: pd.DataFrame) -> go.Figure:
     """Guidelines reaching each stage, with the share of the stage before and median days."""
-    text = []
+    text, hover = [], []
     for row in table.itertuples(index=False):
         if row.conversion is None or pd.isna(row.conversion):
             text.append(f"{row.guidelines:,}")
+            hover.append(f"{row.guidelines:,} guidelines")
         else:
             days = "" if pd.isna(row.median_days) else f", median {row.median_days:g} days"
-            text.append(f"{row.guidelines:,} ({row.conversion:.0%} of the stage before{days})")
+            text.append(f"{row.guidelines:,} ({row.conversion:.0%})")
+            hover.append(
+                f"{row.guidelines:,} guidelines ({row.conversion:.0%} of the stage before{days})"
+            )
     trace: Trace = {
         "type": "funnel",
         "y": list(table["stage"]),
@@ -119,7 +122,8 @@ def funnel(table: pd.DataFrame) -> go.Figure:
         "text": text,
         "textinfo": "text",
         "marker": {"color": BLUE},
-        "hovertemplate": "%{y}: %{text}<extra></extra>",
+        "customdata": hover,
+        "hovertemplate": "%{y}: %{customdata}<extra></extra>",
     }
     return _figure([trace], "From proposal to adoption", "guidelines", "stage")
 

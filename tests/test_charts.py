@@ -198,7 +198,8 @@ def test_the_funnel_and_adoption_draw_their_numbers() -> None:
     )
     (trace,) = funnel.data
     assert list(trace.x) == [10, 4] and list(trace.y) == ["proposed", "deliberation"]
-    assert trace.text[1] == "4 (40% of the stage before, median 2.5 days)"
+    assert trace.text[1] == "4 (40%)"
+    assert trace.customdata[1] == "4 guidelines (40% of the stage before, median 2.5 days)"
     adoption = dashboard_charts.adoption(
         pd.DataFrame(
             {
