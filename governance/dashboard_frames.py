@@ -198,20 +198,6 @@ def _listed(ids: list[str], most: int = 8) -> str:
     return shown + (f" and {len(ids) - most} more" if len(ids) > most else "")
 
 
-#: ``PrincipleCounts``' count fields, as ``analytics.audit_results`` names its columns.
-COUNT_COLUMNS = (
-    "total",
-    "complies",
-    "violates",
-    "partial",
-    "not_applicable",
-    "unparseable",
-    "scored",
-    "score_sum",
-    "reviewed",
-)
-
-
 def drift_points(results: pd.DataFrame, keep: set[str] | None = None) -> list[DriftPoint]:
     """Each audit's figures per principle.
 
