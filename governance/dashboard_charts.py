@@ -10,6 +10,7 @@ import html
 from collections.abc import Mapping, Sequence
 from datetime import date
 
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
@@ -132,22 +133,18 @@ def split_heatmap(table: pd.DataFrame, groups: Sequence[str], k: int) -> go.Figu
     """Approval share per group for each guideline, most divided at the top."""
     rows = table.head(30)
     labels = [f"{g} {_short(t)}" for g, t in zip(rows["guideline_id"], rows["title"], strict=True)]
-    z: list[list[float | None]] = []
-    hover: list[list[str]] = []
-    for row in rows.itertuples(index=False):
-        values: list[float | None] = []
-        texts: list[str] = []
-        for group in groups:
-            share = getattr(row, f"{group}_share")
-            ballots = getattr(row, f"{group}_ballots")
+    # Arrays, not nested lists: Plotly checks a list of lists cell by cell.
+    z = np.full((len(rows), len(groups)), np.nan)
+    hover = np.empty((len(rows), len(groups)), dtype=object)
+    for j, group in enumerate(groups):
+        for i, (share, ballots) in enumerate(
+            zip(rows[f"{group}_share"], rows[f"{group}_ballots"], strict=True)
+        ):
             if pd.isna(share):
-                values.append(None)
-                texts.append(f"{group}: {fewer_than(k)} approve or reject ballots")
+                hover[i, j] = f"{group}: {fewer_than(k)} approve or reject ballots"
             else:
-                values.append(round(share * 100, 1))
-                texts.append(f"{group}: {share:.1%} approve of {ballots:,} decisive ballots")
-        z.append(values)
-        hover.append(texts)
+                z[i, j] = round(share * 100, 1)
+                hover[i, j] = f"{group}: {share:.1%} approve of {ballots:,} decisive ballots"
     trace: Trace = {
         "type": "heatmap",
         "z": z,

@@ -8,9 +8,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+import numpy as np
 import pandas as pd
 
 from governance.audit.drift import DriftPoint
+from governance.ids import guideline_ref
 
 #: The funnel's stages, each with the statuses that count as having reached it.
 FUNNEL = (
@@ -63,17 +65,18 @@ def funnel(entries: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["stage", "guidelines", "conversion", "median_days"])
 
 
-def group_split(shares: pd.DataFrame, groups: Sequence[str], k: int) -> pd.DataFrame:
+def group_split(tallies: pd.DataFrame, groups: Sequence[str], k: int) -> pd.DataFrame:
     """Approval share per group for each guideline, most divided first.
 
     A group's share is approve / (approve + reject) of its ballots; a group with fewer than
     ``k`` decisive ballots on a guideline has no share (too few to publish, and too few to
     say much). ``spread`` is the largest share minus the smallest over the groups that have
     one; guidelines with two or more such groups come first, by spread, then by ballots.
+    Computed on whole columns: a ballot makes every view of it compute again.
 
     Args:
-        shares: ``analytics.group_shares`` rows (``group_name`` ``''`` is everyone).
-        groups: The groups to show, in order.
+        tallies: ``analytics.group_shares`` rows, one per guideline.
+        groups: The groups to show, in order (``tallies`` has their columns).
         k: The smallest count published.
 
     Returns:
@@ -85,32 +88,44 @@ def group_split(shares: pd.DataFrame, groups: Sequence[str], k: int) -> pd.DataF
     columns = ["guideline_id", "title", "status", "category", "approve", "reject", "ballots"]
     columns.append("share")
     columns += [f"{g}_{part}" for g in groups for part in ("share", "ballots")] + ["spread"]
-    if shares.empty:
+    if tallies.empty:
         return pd.DataFrame(columns=columns)
-    frame = shares.assign(decisive=shares["approve"] + shares["reject"])
-    frame["share_value"] = (
-        frame["approve"] / frame["decisive"].where(frame["decisive"] > 0)
-    ).round(4)
-    frame.loc[frame["decisive"] < k, "share_value"] = None
-    base = frame[frame["group_name"] == ""].set_index("guideline_id")
-    out = base[["title", "status", "category"]].copy()
-    out["approve"] = base["approve"]
-    out["reject"] = base["reject"]
-    out["ballots"] = base["decisive"]
-    out["share"] = base["share_value"]
+
+    def counts(prefix: str) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        approve = tallies[f"{prefix}approve"].to_numpy(dtype="int64")
+        reject = tallies[f"{prefix}reject"].to_numpy(dtype="int64")
+        decisive = approve + reject
+        with np.errstate(divide="ignore", invalid="ignore"):
+            share = np.round(approve / decisive, 4)
+        return approve, reject, decisive, np.where(decisive >= max(k, 1), share, np.nan)
+
+    approve, reject, decisive, share = counts("")
+    out: dict[str, object] = {
+        "guideline_id": [guideline_ref(int(n)) for n in tallies["guideline_id"]],
+        "title": tallies["title"].to_numpy(),
+        "status": tallies["status"].to_numpy(),
+        "category": tallies["category"].to_numpy(),
+        "approve": approve,
+        "reject": reject,
+        "ballots": decisive,
+        "share": share,
+    }
+    shares: list[np.ndarray] = []
     for group in groups:
-        part = frame[frame["group_name"] == group].set_index("guideline_id")
-        out[f"{group}_share"] = part["share_value"].reindex(out.index)
-        out[f"{group}_ballots"] = part["decisive"].reindex(out.index).fillna(0).astype("int64")
-    group_shares = out[[f"{g}_share" for g in groups]].astype("float64")
-    known = group_shares.notna().sum(axis=1)
-    out["spread"] = (group_shares.max(axis=1) - group_shares.min(axis=1)).where(known >= 2).round(4)
-    out = out.reset_index()
-    out["guideline_id"] = out["guideline_id"].map(lambda key: f"G-{int(key):04d}")
-    out = out.sort_values(
+        _, _, ballots, group_share = counts(f"{group}_")
+        out[f"{group}_share"], out[f"{group}_ballots"] = group_share, ballots
+        shares.append(group_share)
+    spread = np.full(len(tallies), np.nan)
+    if shares:
+        stacked: np.ndarray = np.column_stack(shares)
+        known = (~np.isnan(stacked)).sum(axis=1)
+        widest = np.fmax.reduce(stacked, axis=1) - np.fmin.reduce(stacked, axis=1)
+        spread = np.where(known >= 2, np.round(widest, 4), np.nan)
+    out["spread"] = spread
+    table = pd.DataFrame(out).sort_values(
         ["spread", "ballots", "guideline_id"], ascending=[False, False, True], na_position="last"
     )
-    return out[columns].reset_index(drop=True)
+    return table[columns].reset_index(drop=True)
 
 
 def contested(split: pd.DataFrame, n: int = CONTESTED) -> pd.DataFrame:

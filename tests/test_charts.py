@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 from datetime import date, timedelta
 from typing import Any
@@ -165,14 +166,16 @@ def test_participation_draws_one_point_per_day_zero_days_included() -> None:
 def test_the_split_heatmap_draws_a_share_per_group_and_blanks_small_counts() -> None:
     shares = pd.DataFrame(
         {
-            "guideline_id": [1, 1, 1, 2, 2, 2],
-            "title": ["Cite <b>sources</b>"] * 3 + ["Admit uncertainty"] * 3,
-            "status": ["voting"] * 6,
-            "category": ["honesty"] * 6,
-            "group_name": ["", "ethicist", "public"] * 2,
-            "approve": [30, 2, 28, 12, 9, 3],
-            "reject": [10, 1, 9, 12, 1, 11],
-            "abstain": [0, 0, 0, 1, 0, 1],
+            "guideline_id": [1, 2],
+            "title": ["Cite <b>sources</b>", "Admit uncertainty"],
+            "status": ["voting"] * 2,
+            "category": ["honesty"] * 2,
+            "approve": [30, 12],
+            "reject": [10, 12],
+            "ethicist_approve": [2, 9],
+            "ethicist_reject": [1, 1],
+            "public_approve": [28, 3],
+            "public_reject": [9, 11],
         }
     )
     table = dashboard_frames.group_split(shares, ("ethicist", "public"), 5)
@@ -180,7 +183,10 @@ def test_the_split_heatmap_draws_a_share_per_group_and_blanks_small_counts() -> 
     figure = dashboard_charts.split_heatmap(table, ("ethicist", "public"), 5)
     (heatmap,) = figure.data
     assert heatmap.type == "heatmap" and list(heatmap.x) == ["ethicist", "public"]
-    assert [list(row) for row in heatmap.z] == [[90.0, 21.4], [None, 75.7]]
+    assert [[None if math.isnan(v) else v for v in row] for row in heatmap.z] == [
+        [90.0, 21.4],
+        [None, 75.7],
+    ], "a share under k is a gap"
     assert "fewer than 5" in heatmap.customdata[1][0]
     assert heatmap.y[1] == "G-0001 Cite &lt;b&gt;sources&lt;/b&gt;", "markup is escaped"
 

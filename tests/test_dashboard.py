@@ -238,14 +238,23 @@ def test_charts_are_cached_until_a_table_they_read_changes(
     computed = dashboard.cache.computed
     dashboard.charts()
     assert dashboard.cache.computed == computed, "nothing changed: nothing computed"
-    charter.ballots.cast(cast.voters["public"][19], community["first"], "approve")
+    newcomer = cast.voters["public"][19]
+    charter.ballots.cast(newcomer, community["first"], "approve")
     charts = {c.name: c for c in dashboard.charts()}
     again = dashboard.cache.computed - computed
-    # A ballot changes what participation, turnout and the split read (the contested list
-    # comes with the split); the funnel, adoption and audits read nothing a ballot writes.
-    assert again == 3, again
+    # A ballot changes what participation and the split read (the contested list comes with
+    # the split), and who has voted: a first ballot changes the turnout. The funnel,
+    # adoption and audits read nothing a ballot writes.
+    assert again == 4, "participation, the first-time voters, turnout, the split"
     public = charts["participation"].table["public"]
     assert int(public.sum()) == 25, "the new ballot is there at once"
+    turnout = charts["turnout"].table.set_index("group_name")["voters"]
+    computed = dashboard.cache.computed
+    charter.ballots.cast(newcomer, community["first"], "reject")
+    again_charts = {c.name: c for c in dashboard.charts()}
+    assert dashboard.cache.computed - computed == 3, "a second ballot leaves the turnout"
+    assert again_charts["turnout"] is charts["turnout"]
+    assert list(again_charts["turnout"].table.set_index("group_name")["voters"]) == list(turnout)
 
 
 def test_the_summaries_follow_every_kind_of_write(

@@ -304,7 +304,15 @@ def build_parser() -> argparse.ArgumentParser:
         default=100_000,
         help="audit verdicts loaded (default 100000)",
     )
-    p.add_argument("--casts", type=_positive, default=2_000, help="ballots cast (default 2000)")
+    p.add_argument(
+        "--casts",
+        type=_positive,
+        default=6_000,
+        help="ballots cast alone, and as many with the crowd (default 6000)",
+    )
+    p.add_argument(
+        "--rounds", type=_positive, default=3, help="rounds alternating the two (default 3)"
+    )
     p.add_argument("--loads", type=_positive, default=20, help="page loads at once (default 20)")
     p.add_argument("--db", help="build the database in this new file (default: a temporary folder)")
     p.set_defaults(func=cmd_bench_dashboard)

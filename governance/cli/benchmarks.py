@@ -71,6 +71,7 @@ def cmd_bench_dashboard(args: argparse.Namespace) -> int:
         guidelines=args.guidelines,
         audit_results=args.audit_results,
         casts=args.casts,
+        rounds=args.rounds,
         loads=args.loads,
         db=Path(args.db) if args.db else None,
     )

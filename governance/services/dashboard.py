@@ -201,15 +201,28 @@ class Dashboard(UseCases):
         # The split and the contested list come from one query: computed and kept together.
         source = "shares" if name in ("split", "contested") else name
         builder = self._builder(source, where)
+        tables = CHART_TABLES[name]
+        key: tuple[object, ...] = (source, where)
         if name == "turnout":
-            base = self.cache.get(
-                ("turnout_base", where),
-                CHART_TABLES["turnout_base"],
-                lambda tx: tx.analytics.group_turnout(where),
-            )
+            # The folded turnout changes at a fold; a ballot changes it only when it is
+            # someone's first. So the chart is kept on the folded tables' versions and the
+            # first-time voters pending (one small query for every view): a ballot from
+            # someone who voted before recomputes nothing.
+            base_tables = CHART_TABLES["turnout_base"]
+            while True:
+                versions = self.db.versions(base_tables)
+                base = self.cache.get(
+                    ("turnout_base", where),
+                    base_tables,
+                    lambda tx: tx.analytics.group_turnout(where),
+                )
+                new = self.cache.get("new_voters", tables, lambda tx: tx.analytics.new_voters())
+                if self.db.versions(base_tables) == versions:
+                    break  # no fold between the two: they add up
             k = self.settings.min_group_size
-            builder = lambda tx: _turnout(base, tx.analytics.new_voters(), k)  # noqa: E731
-        built = self.cache.get((source, where), CHART_TABLES[name], builder)
+            builder = lambda tx: _turnout(base, new, k)  # noqa: E731
+            key, tables = (*key, versions, tuple(sorted(new.items()))), ()
+        built = self.cache.get(key, tables, builder)
         return built[name] if isinstance(built, dict) else built
 
     def checked(self, where: DashboardFilter) -> DashboardFilter:
@@ -315,7 +328,7 @@ def _funnel(tx: Tx, where: DashboardFilter) -> Chart:
 
 def _shares(tx: Tx, where: DashboardFilter, groups: tuple[str, ...], k: int) -> dict[str, Chart]:
     """The split heatmap and the contested list, from one read of the tallies."""
-    split = dashboard_frames.group_split(tx.analytics.group_shares(where), groups, k)
+    split = dashboard_frames.group_split(tx.analytics.group_shares(where, groups), groups, k)
     contested = dashboard_frames.contested(split)
     return {
         "split": Chart(

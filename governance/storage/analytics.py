@@ -109,21 +109,41 @@ class Analytics(Queries):
             params,
         )
 
-    def group_shares(self, where: DashboardFilter) -> pd.DataFrame:
+    def group_shares(self, where: DashboardFilter, groups: Sequence[str]) -> pd.DataFrame:
         """Ballots per group on the version each guideline was last put to a vote on.
 
-        Guidelines whose voting window overlaps the period; ``group_name`` ``''`` is everyone.
+        Guidelines whose voting window overlaps the period, one row each (pivoted here, so
+        the rows fetched are few): ``guideline_id``, ``title``, ``status``, ``category``,
+        everyone's ``approve`` and ``reject``, then ``<group>_approve`` and
+        ``<group>_reject`` for each of ``groups``.
         """
         facts, params = _facts(where, voting=True)
-        groups, group_params = _groups(where, "t.group_name", everyone=True)
+        picked = ", ".join(
+            f"sum(CASE WHEN t.group_name = ? THEN t.{choice} ELSE 0 END)"
+            for _ in groups
+            for choice in ("approve", "reject")
+        )
         return self._frame(
-            f"""SELECT t.guideline_id, f.title, f.status, f.category, t.group_name,
-                       t.approve, t.reject, t.abstain
+            f"""SELECT t.guideline_id, f.title, f.status, f.category,
+                       sum(CASE WHEN t.group_name = '' THEN t.approve ELSE 0 END),
+                       sum(CASE WHEN t.group_name = '' THEN t.reject ELSE 0 END)
+                       {", " + picked if groups else ""}
                 FROM {TALLY_NOW} t
                 JOIN ({facts}) f ON f.id = t.guideline_id AND f.voting_version = t.version
-                WHERE {groups}
-                ORDER BY t.guideline_id, t.group_name""",
-            [*params, *group_params],
+                WHERE t.group_name IN ({placeholders(["", *groups])})
+                GROUP BY t.guideline_id, f.title, f.status, f.category
+                HAVING count(CASE WHEN t.group_name = '' THEN 1 END) > 0
+                ORDER BY t.guideline_id""",
+            [*(g for g in groups for _ in range(2)), *params, "", *groups],
+            names=[
+                "guideline_id",
+                "title",
+                "status",
+                "category",
+                "approve",
+                "reject",
+                *(f"{g}_{choice}" for g in groups for choice in ("approve", "reject")),
+            ],
         )
 
     def release_contents(self, where: DashboardFilter) -> pd.DataFrame:
