@@ -256,7 +256,7 @@ def bench_votes(
         raise ValueError("more votes than (voter, guideline) pairs")
     rng = np.random.default_rng(seed)
     with tempfile.TemporaryDirectory(prefix="charter-bench-") as folder:
-        charter = Charter.open(Settings(db_path=Path(folder) / "bench.duckdb"))
+        charter = Charter.open(Settings(db=Path(folder) / "bench.duckdb"))
         db = charter.db
         started = time.perf_counter()
         loaded = _load(db, voters=voters, guidelines=guidelines, votes=votes, rng=rng)

@@ -25,7 +25,7 @@ from governance.config import Settings
 from governance.errors import ValidationFailed
 from governance.services import Charter
 from governance.services.audits import release_principles
-from governance.storage import Database
+from governance.storage import Database, open_database
 
 #: Runs the verdicts are spread over (fewer when there are too few verdicts to fill them).
 RUNS = 200
@@ -321,8 +321,8 @@ def bench_audit(
     rng = np.random.default_rng(seed)
     result: dict[str, object] = {"verdicts": verdicts, "reviews": min(reviews, verdicts)}
     with new_database(db_path, "audit") as path:
-        db = Database(path)
-        charter = Charter(db, Settings(db_path=path))
+        db = open_database(path)
+        charter = Charter(db, Settings(db=path))
         try:
             started = time.perf_counter()
             steward = _load_release(db, principles=RELEASE_PRINCIPLES, after=0, rng=rng)

@@ -303,7 +303,7 @@ def bench_dashboard(
     if votes > voters * 50:
         raise ValidationFailed({"votes": "at most 50 ballots per voter"})
     with new_database(db, "dashboard") as path:
-        charter = Charter.open(Settings(db_path=path))
+        charter = Charter.open(Settings(db=path))
         started = time.perf_counter()
         build(
             charter.db,
@@ -358,12 +358,11 @@ def bench_dashboard(
 
         page_render_ms = _median_ms(render, 5)
 
-        voting = [
-            int(r[0])
-            for r in charter.db._cursor()
-            .execute("SELECT id FROM guidelines WHERE status = 'voting' ORDER BY id")
-            .fetchall()
-        ]
+        with charter.db.read() as tx:
+            rows = tx.cursor.execute(
+                "SELECT id FROM guidelines WHERE status = 'voting' ORDER BY id"
+            ).fetchall()
+        voting = [int(r[0]) for r in rows]
         # Rounds alternate casts alone and casts with the crowd, so both see the same
         # database as it grows, folds and checkpoints. Before each crowd, its views are
         # loaded once (a site that is up): what the casts then compete with is what a

@@ -9,7 +9,7 @@ import numpy as np
 
 from governance.bench import _load_release
 from governance.config import Settings
-from governance.storage import Database
+from governance.storage import open_database
 
 #: How many times ``bench_revision`` measures each side of the overhead.
 OVERHEAD_REPEATS = 3
@@ -64,8 +64,8 @@ def bench_revision(
     )
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "bench.duckdb"
-        settings = Settings(db_path=path, models=(*BUILTIN_MODELS.values(), quick, slow))
-        db = Database(path)
+        settings = Settings(db=path, models=(*BUILTIN_MODELS.values(), quick, slow))
+        db = open_database(path)
         charter = Charter(db, settings)
         steward = _load_release(db, principles=principles, after=0, rng=rng)
         charter.constitution.release_draft(steward, "bench release")

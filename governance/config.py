@@ -32,8 +32,17 @@ DEFAULT_CATEGORIES: tuple[str, ...] = (
 #: Everyone belongs to this group from their first sign-in; other groups need verification.
 PUBLIC_GROUP = "public"
 
+#: How a PostgreSQL location starts.
+POSTGRES_SCHEMES = ("postgresql://", "postgres://")
+
+
+def is_postgres(location: str | Path) -> bool:
+    """Whether ``location`` names a PostgreSQL database rather than a DuckDB file."""
+    return str(location).startswith(POSTGRES_SCHEMES)
+
+
 _ENV_NAMES = {
-    "db_path": "CHARTER_DB",
+    "db": "CHARTER_DB",
     "groups": "CHARTER_GROUPS",
     "categories": "CHARTER_CATEGORIES",
     "audit_threshold": "CHARTER_AUDIT_THRESHOLD",
@@ -50,8 +59,9 @@ class Settings(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    db_path: Path = DEFAULT_DB_PATH
-    """The DuckDB file (``CHARTER_DB``)."""
+    db: str = str(DEFAULT_DB_PATH)
+    """Where the data lives (``CHARTER_DB``): a DuckDB file's path, or a PostgreSQL URL
+    (``postgresql://user@host:port/name``)."""
     groups: tuple[str, ...] = DEFAULT_GROUPS
     """Stakeholder groups whose support a guideline needs (``CHARTER_GROUPS``, comma-separated)."""
     categories: tuple[str, ...] = DEFAULT_CATEGORIES
@@ -70,6 +80,25 @@ class Settings(BaseModel):
     """k: wherever numbers are published, a group (or a group's ballots on a guideline) with
     fewer than this many is shown as "fewer than k", never as a number
     (``CHARTER_MIN_GROUP_SIZE``)."""
+
+    @field_validator("db", mode="before")
+    @classmethod
+    def _location(cls, value: object) -> object:
+        return str(value) if isinstance(value, Path) else value
+
+    @property
+    def db_path(self) -> Path | None:
+        """The DuckDB file, or None when the data lives in PostgreSQL."""
+        return None if is_postgres(self.db) else Path(self.db)
+
+    @property
+    def exports_dir(self) -> Path:
+        """Where releases write their files.
+
+        ``exports/`` beside a DuckDB file; ``data/exports`` on this machine with PostgreSQL.
+        """
+        path = self.db_path
+        return (path.parent if path is not None else PROJECT_ROOT / "data") / "exports"
 
     @field_validator("groups", "categories")
     @classmethod
@@ -104,7 +133,7 @@ class Settings(BaseModel):
         env = os.environ if env is None else env
         values: dict[str, object] = {"models": tuple(model_registry(secrets).values())}
         if env.get("CHARTER_DB"):
-            values["db_path"] = Path(env["CHARTER_DB"])
+            values["db"] = env["CHARTER_DB"].strip()
         for key, name in (("groups", "CHARTER_GROUPS"), ("categories", "CHARTER_CATEGORIES")):
             if env.get(name):
                 values[key] = tuple(part.strip() for part in env[name].split(",") if part.strip())

@@ -1,7 +1,16 @@
-"""Shared fixtures: real DuckDB files in tmp_path, a seeded demo database, a settable clock."""
+"""Shared fixtures: real databases (DuckDB files in tmp_path, and a PostgreSQL database on a
+throwaway server), a seeded demo database, a settable clock.
+
+``db`` and everything built on it (``charter``, ``cast``, ``in_voting``) run each test on
+both engines. The PostgreSQL server starts once per session; each test gets a new database
+copied from a migrated template. With ``CI=true`` a missing PostgreSQL fails the tests;
+elsewhere they are skipped.
+"""
 
 from __future__ import annotations
 
+import itertools
+import os
 import shutil
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -9,6 +18,8 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import duckdb
+import psycopg
 import pytest
 
 from governance.config import Settings
@@ -17,7 +28,8 @@ from governance.errors import GovernanceError
 from governance.models import Role, Stakeholder
 from governance.services import Charter
 from governance.services.base import utc_now
-from governance.storage import Database
+from governance.storage import Database, open_database
+from tests import postgres_server
 
 START = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
 
@@ -47,12 +59,64 @@ def db_path(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def settings(db_path: Path) -> Settings:
-    return Settings(db_path=db_path)
+    return Settings(db=db_path)
+
+
+@pytest.fixture(scope="session")
+def pg_server() -> Iterator[postgres_server.Server]:
+    """A PostgreSQL server for the session, with a migrated template database."""
+    try:
+        server = postgres_server.start()
+    except RuntimeError as exc:
+        if os.environ.get("CI") == "true":
+            raise
+        pytest.skip(f"no PostgreSQL here: {exc}")
+    try:
+        with psycopg.connect(server.url(), autocommit=True) as conn:
+            conn.execute("CREATE DATABASE charter_template")
+        open_database(server.url("charter_template")).close()
+        yield server
+    finally:
+        server.stop()
+
+
+_numbers = itertools.count(1)
 
 
 @pytest.fixture
-def db(db_path: Path) -> Iterator[Database]:
-    database = Database(db_path)
+def pg_url(pg_server: postgres_server.Server) -> Iterator[str]:
+    """A new, migrated PostgreSQL database of its own, dropped after the test."""
+    name = f"charter_test_{next(_numbers)}"
+    with psycopg.connect(pg_server.url(), autocommit=True) as conn:
+        conn.execute(f"CREATE DATABASE {name} TEMPLATE charter_template")
+    yield pg_server.url(name)
+    with psycopg.connect(pg_server.url(), autocommit=True) as conn:
+        conn.execute(f"DROP DATABASE {name} WITH (FORCE)")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Run tests marked ``duckdb_only`` on DuckDB alone (what they check has no PostgreSQL
+    counterpart, such as DuckDB's one-process file lock)."""
+    kept, dropped = [], []
+    for item in items:
+        callspec = getattr(item, "callspec", None)
+        on_postgres = callspec is not None and callspec.params.get("engine") == "postgresql"
+        (dropped if on_postgres and item.get_closest_marker("duckdb_only") else kept).append(item)
+    if dropped:
+        config.hook.pytest_deselected(items=dropped)
+        items[:] = kept
+
+
+@pytest.fixture(params=["duckdb", "postgresql"])
+def engine(request: pytest.FixtureRequest) -> str:
+    """Which engine the test's database runs on."""
+    return str(request.param)
+
+
+@pytest.fixture
+def db(engine: str, db_path: Path, request: pytest.FixtureRequest) -> Iterator[Database]:
+    location = db_path if engine == "duckdb" else request.getfixturevalue("pg_url")
+    database = open_database(location)
     yield database
     database.close()
 
@@ -122,12 +186,49 @@ def in_voting(charter: Charter, cast: Cast) -> str:
 def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The demo dataset, seeded once per test session."""
     path = tmp_path_factory.mktemp("demo") / "template.duckdb"
-    database = Database(path)
+    database = open_database(path)
     clock = SimulatedClock(utc_now())
-    seed_demo(Charter(database, Settings(db_path=path), clock=clock), clock)
+    seed_demo(Charter(database, Settings(db=path), clock=clock), clock)
     database.checkpoint()
     database.close()
     return path
+
+
+@pytest.fixture(scope="session")
+def pg_demo_template(pg_server: postgres_server.Server) -> str:
+    """The demo dataset seeded once per session into a PostgreSQL template database."""
+    with psycopg.connect(pg_server.url(), autocommit=True) as conn:
+        conn.execute("CREATE DATABASE charter_demo TEMPLATE charter_template")
+    url = pg_server.url("charter_demo")
+    database = open_database(url)
+    clock = SimulatedClock(utc_now())
+    seed_demo(Charter(database, Settings(db=url), clock=clock), clock)
+    database.close()
+    return "charter_demo"
+
+
+@pytest.fixture
+def demo_db(engine: str, tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[Database]:
+    """A private copy of the demo database, on either engine (services only, no pages)."""
+    if engine == "duckdb":
+        path = tmp_path / "demo.duckdb"
+        shutil.copy(request.getfixturevalue("demo_template"), path)
+        database = open_database(path)
+    else:
+        server: postgres_server.Server = request.getfixturevalue("pg_server")
+        template = request.getfixturevalue("pg_demo_template")
+        name = f"charter_test_{next(_numbers)}"
+        with psycopg.connect(server.url(), autocommit=True) as conn:
+            conn.execute(f"CREATE DATABASE {name} TEMPLATE {template}")
+        database = open_database(server.url(name))
+    yield database
+    database.close()
+
+
+@pytest.fixture
+def demo_charter(demo_db: Database, tmp_path: Path) -> Charter:
+    """The services on a private copy of the demo database, on either engine."""
+    return Charter(demo_db, Settings(db=tmp_path / "demo.duckdb"))
 
 
 @pytest.fixture
@@ -140,7 +241,7 @@ def seeded_path(demo_template: Path, tmp_path: Path) -> Path:
 
 @pytest.fixture
 def seeded_db(seeded_path: Path) -> Iterator[Database]:
-    database = Database(seeded_path)
+    database = open_database(seeded_path)
     yield database
     database.close()
 
@@ -148,7 +249,7 @@ def seeded_db(seeded_path: Path) -> Iterator[Database]:
 @pytest.fixture
 def services(seeded_db: Database, seeded_path: Path) -> Charter:
     """The services on the seeded copy: the same database file the app under test uses."""
-    return Charter(seeded_db, Settings(db_path=seeded_path))
+    return Charter(seeded_db, Settings(db=seeded_path))
 
 
 # -- refusals change nothing ---------------------------------------------------------------
@@ -158,10 +259,16 @@ def everything(charter: Charter) -> dict[str, list[tuple[Any, ...]]]:
     """Every row of every table: a refused action must leave all of it as it was."""
     with charter.db.read() as tx:
         cur = tx.cursor
-        tables = cur.execute(
-            "SELECT table_name FROM duckdb_tables() WHERE schema_name = 'main' ORDER BY 1"
+        columns = cur.execute(
+            "SELECT table_name, count(*) FROM information_schema.columns"
+            " WHERE table_schema = current_schema() GROUP BY table_name ORDER BY 1"
         ).fetchall()
-        return {t: cur.execute(f"SELECT * FROM {t} ORDER BY ALL").fetchall() for (t,) in tables}
+        return {
+            table: cur.execute(
+                f"SELECT * FROM {table} ORDER BY {', '.join(str(i + 1) for i in range(n))}"
+            ).fetchall()
+            for table, n in columns
+        }
 
 
 @contextmanager
@@ -169,6 +276,10 @@ def changes_nothing(charter: Charter) -> Iterator[None]:
     before = everything(charter)
     yield
     assert everything(charter) == before
+
+
+#: What a database raises when a constraint refuses a row, on either engine.
+CONSTRAINT_ERRORS = (duckdb.ConstraintException, psycopg.IntegrityError)
 
 
 def refused(

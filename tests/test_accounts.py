@@ -14,7 +14,7 @@ from governance.ids import stakeholder_subject
 from governance.models import AccountStatus, RequestStatus, Role, Source, Stakeholder
 from governance.services import Charter
 from governance.services.people_screens import PeopleQuery
-from governance.storage import Database
+from governance.storage import open_database
 from governance.storage.migrations import MIGRATIONS, applied_versions
 from tests.conftest import Cast, refused
 
@@ -373,7 +373,7 @@ def test_a_moderator_hides_and_restores_a_comment_with_reasons(charter, cast, in
 
 def test_a_database_from_before_sign_in_is_migrated(tmp_path):
     path = tmp_path / "old.duckdb"
-    old = Database(path, migrate_schema=False)
+    old = open_database(path, migrate_schema=False)
     with old.transaction() as tx:
         applied_versions(tx.cursor)
         MIGRATIONS[0][1](tx.cursor)
@@ -388,7 +388,7 @@ def test_a_database_from_before_sign_in_is_migrated(tmp_path):
         tx.cursor.execute("INSERT INTO stakeholder_groups VALUES (1, 'ethicist')")
         tx.cursor.execute("INSERT INTO stakeholder_roles VALUES (1, 'participant')")
     old.close()
-    new = Database(path)
+    new = open_database(path)
     with new.read() as tx:
         assert applied_versions(tx.cursor) == set(range(1, len(MIGRATIONS) + 1))
         groups, roles = tx.people.grants(1)

@@ -126,7 +126,7 @@ def test_an_audit_killed_mid_run_resumes_with_nothing_lost_or_repeated(
 
     from governance.config import Settings
     from governance.services import Charter
-    from governance.storage import Database
+    from governance.storage import open_database
     from tests.test_revision_cli import ROOT
     from tests.test_revision_cli import cli as cli_in
 
@@ -181,8 +181,8 @@ def test_an_audit_killed_mid_run_resumes_with_nothing_lost_or_repeated(
     first.wait(timeout=30)
     assert first.returncode == -signal.SIGKILL and 1 <= seen < 3
 
-    db = Database(path)
-    before = {v.id: v for v in Charter(db, Settings(db_path=path)).audits.run(3).verdicts}
+    db = open_database(path)
+    before = {v.id: v for v in Charter(db, Settings(db=path)).audits.run(3).verdicts}
     db.close()
     positions = {v.position for v in before.values()}
     assert before and len(positions) < 40, (seen, len(positions), sorted(positions)[:50])
@@ -191,8 +191,8 @@ def test_an_audit_killed_mid_run_resumes_with_nothing_lost_or_repeated(
     assert second.returncode == 0, second.stderr
     assert "audit 3: 40/40 prompts judged" in second.stdout
 
-    db = Database(path)
-    detail = Charter(db, Settings(db_path=path)).audits.run(3)
+    db = open_database(path)
+    detail = Charter(db, Settings(db=path)).audits.run(3)
     assert (detail.run.finished, detail.run.errors, detail.run.total) == (40, 0, 40)
     after = {v.id: v for v in detail.verdicts}
     for verdict_id, verdict in before.items():  # committed verdicts are untouched

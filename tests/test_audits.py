@@ -59,13 +59,14 @@ def judge_by_prompt(rules: dict[str, str]) -> Any:
 
 
 @pytest.fixture
-def lab(tmp_path: Path, clock: FakeClock) -> Iterator[tuple[Charter, ConversationFake, Any]]:
+def lab(
+    db: Database, tmp_path: Path, clock: FakeClock
+) -> Iterator[tuple[Charter, ConversationFake, Any]]:
     """A community with release 1.0.0 of two principles, an answering model and a judge."""
-    path = tmp_path / "lab.duckdb"
-    db = Database(path)
+    path = tmp_path / "lab.duckdb"  # where exports go; the database is ``db`` (either engine)
     answerer = ConversationFake()
     judge = ConversationFake(answer=judge_by_prompt({"BAD": "violates"}))
-    settings = Settings(db_path=path, models=(*BUILTIN_MODELS.values(), MODEL, JUDGE))
+    settings = Settings(db=path, models=(*BUILTIN_MODELS.values(), MODEL, JUDGE))
     charter = Charter(db, settings, clock=clock, chat_models={"answerer": answerer, "judge": judge})
     cast = Cast(charter, voters_per_group=2)
     charter.rules.update(
@@ -84,10 +85,7 @@ def lab(tmp_path: Path, clock: FakeClock) -> Iterator[tuple[Charter, Conversatio
             created_at=clock(),
         )
         tx.people.insert_stakeholder(cast.auditor)
-    try:
-        yield charter, judge, cast
-    finally:
-        db.close()
+    yield charter, judge, cast
 
 
 def ids(charter: Charter) -> list[str]:

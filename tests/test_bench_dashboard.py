@@ -28,7 +28,7 @@ def test_tiny_dashboard_benchmark_prints_one_json_line(
     for key in ("page_first_s", "page_cached_ms", "cast_p99_ms", "cast_p99_ratio"):
         assert figures[key] > 0, key
     assert figures["page_loads_during_casts"] > 0
-    charter = Charter.open(Settings(db_path=db))
+    charter = Charter.open(Settings(db=db))
     with charter.db.read() as tx:
         assert tx.votes.count_votes() >= 20000
         assert tx.analytics.headline()["ballots"] == tx.votes.count_votes()

@@ -22,7 +22,7 @@ import pytest
 from playwright.sync_api import Browser, BrowserContext, Dialog, Locator, Page, Request, expect
 
 from governance.models import GuidelineFilter, Status
-from governance.storage import Database
+from governance.storage import open_database
 from tests.browser_support import (
     REPO_ROOT,
     WAIT_MS,
@@ -50,7 +50,7 @@ pytestmark = pytest.mark.browser
 
 def _voting_guideline(db_path: Path) -> str:
     """The id of a guideline open for voting (read before the server locks the file)."""
-    database = Database(db_path)
+    database = open_database(db_path)
     try:
         with database.read() as tx:
             found, _ = tx.guidelines.search_guidelines(

@@ -26,7 +26,7 @@ import pytest
 from playwright.sync_api import Browser, BrowserContext, Locator, Page, expect
 
 from governance.models import Role, Source, Status
-from governance.storage import Database
+from governance.storage import open_database
 from tests.browser_support import (
     REPO_ROOT,
     WAIT_MS,
@@ -355,7 +355,7 @@ def test_oidc_sign_in_propose_vote_tally_sign_out_and_profile(stack: Stack, peop
 
     def database_holds_the_accounts() -> None:
         stack.stop()  # DuckDB: one process per file
-        database = Database(stack.db_path)
+        database = open_database(stack.db_path)
         try:
             with database.read() as tx:
                 found = {}

@@ -11,7 +11,7 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from governance.services.dashboard import CHARTS
-from governance.storage import Database
+from governance.storage import open_database
 from tests.browser_support import WAIT_MS, _fresh_database
 from tests.browser_support import browser as browser  # fixture
 from tests.browser_support import chromium_available as chromium_available  # fixture
@@ -38,7 +38,7 @@ def test_a_visitor_sees_the_public_view_drawn_and_no_name(
     demo_template: Path, tmp_path: Path, xdg_env: dict[str, str], browser: Browser
 ) -> None:
     db_path = _fresh_database(demo_template, tmp_path)
-    database = Database(db_path)
+    database = open_database(db_path)
     try:
         with database.read() as tx:
             names = {p.display_name for p in tx.people.stakeholders(demo_only=True)}

@@ -14,7 +14,7 @@ import pytest
 
 from governance.cli import main
 from governance.services.base import utc_now
-from governance.storage import Database
+from governance.storage import open_database
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -196,7 +196,7 @@ def test_close_due_with_nothing_due(seeded_path: Path, capsys: pytest.CaptureFix
 
 def _end_voting(path: Path, n: int) -> list[str]:
     """End the voting window of ``n`` guidelines of the demo (set-up, straight to storage)."""
-    db = Database(path)
+    db = open_database(path)
     with db.transaction() as tx:
         ids = [
             r[0]
@@ -255,7 +255,7 @@ def test_worker_once_runs_waiting_jobs_and_exits(
 
 def test_jobs_cancel(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     path = tmp_path / "charter.duckdb"
-    db = Database(path)
+    db = open_database(path)
     with db.transaction() as tx:  # a job that never ran: set-up, straight to storage
         tx.jobs.insert_job(
             kind="close-due",

@@ -22,7 +22,7 @@ from governance.constitution import exports
 from governance.constitution.imports import MAX_IMPORT_BYTES
 from governance.models import AccountStatus, Status
 from governance.services import Charter
-from governance.storage import Database
+from governance.storage import open_database
 from tests.conftest import Cast, FakeClock
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -64,10 +64,10 @@ class Setup:
 
 def build(path: Path, *, release: bool) -> Setup:
     """Create the database, approve two guidelines and release them if asked; then close it."""
-    db = Database(path)
+    db = open_database(path)
     clock = FakeClock()
     try:
-        charter = Charter(db, Settings(db_path=path), clock=clock)
+        charter = Charter(db, Settings(db=path), clock=clock)
         cast = Cast(charter, voters_per_group=1)
         charter.rules.update(
             None,
@@ -145,7 +145,7 @@ def one_error_line(err: str) -> str:
 
 def guidelines(path: Path) -> list[tuple[str, str, int]]:
     """(id, status, author) of every guideline, read after the command has finished."""
-    db = Database(path)
+    db = open_database(path)
     try:
         with db.read() as tx:
             rows = tx.cursor.execute(
@@ -283,7 +283,7 @@ def test_export_needs_format_and_out(released: Setup, capsys: pytest.CaptureFixt
 
 def test_export_while_the_database_is_held_names_the_exports_folder(released: Setup) -> None:
     """CHARTER_DB names the database: the message points to the exports folder beside it."""
-    holder = Database(released.path)
+    holder = open_database(released.path)
     try:
         result = cli(
             "export",
@@ -304,7 +304,7 @@ def test_export_while_the_database_is_held_names_the_exports_folder(released: Se
 def test_export_with_db_while_the_database_is_held_names_its_exports_folder(
     released: Setup,
 ) -> None:
-    holder = Database(released.path)
+    holder = open_database(released.path)
     try:
         result = cli("export", "--format", "json", "--out", "-", "--db", str(released.path))
     finally:
@@ -538,9 +538,9 @@ def test_import_needs_a_known_author(
 def test_import_refuses_a_suspended_author(
     unreleased: Setup, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    db = Database(unreleased.path)
+    db = open_database(unreleased.path)
     try:
-        charter = Charter(db, Settings(db_path=unreleased.path))
+        charter = Charter(db, Settings(db=unreleased.path))
         steward = charter.people.stakeholder(unreleased.steward)
         charter.people.set_account_status(
             steward, unreleased.author, AccountStatus.SUSPENDED, "posting spam"

@@ -139,7 +139,7 @@ from governance.services import Charter
 folder = Path(sys.argv[1])
 for n in range(4):
     path = folder / f"charter-{n}.duckdb"
-    charter = Charter.open(Settings(db_path=path))
+    charter = Charter.open(Settings(db=path))
     JobRunner(charter, poll_s=0, schedule_s=0).start()  # query DuckDB without a pause
 print("leaving", flush=True)
 """

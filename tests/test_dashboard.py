@@ -190,7 +190,7 @@ def test_turnout_counts_members_and_voters(
 def test_a_group_under_k_members_is_not_counted(
     db: Database, db_path: object, clock: FakeClock
 ) -> None:
-    charter = Charter(db, Settings(db_path=db_path, min_group_size=25), clock=clock)  # type: ignore[arg-type]
+    charter = Charter(db, Settings(db=db_path, min_group_size=25), clock=clock)  # type: ignore[arg-type]
     Cast(charter)
     turnout = table(charter, "turnout")
     assert set(turnout["members"]) == {"fewer than 25"}
@@ -206,27 +206,27 @@ def test_contested_ranks_by_the_smaller_side(charter: Charter, community: dict[s
     assert contested.iloc[1][["approve", "reject", "minority"]].to_list() == [10, 9, 9]
 
 
-def test_adoption_and_audits_on_the_demo(services: Charter) -> None:
-    changes = services.dashboard.chart("adoption").table
+def test_adoption_and_audits_on_the_demo(demo_charter: Charter) -> None:
+    changes = demo_charter.dashboard.chart("adoption").table
     first = changes[changes["release"] == "1.0.0"]
     assert set(first["change"]) == {"entered"} and len(first) > 0
-    releases = services.dashboard.options().releases
+    releases = demo_charter.dashboard.options().releases
     assert releases[0] == "2.0.0", "newest first"
-    upto_first = services.dashboard.chart("adoption", DashboardFilter(release="1.0.0")).table
+    upto_first = demo_charter.dashboard.chart("adoption", DashboardFilter(release="1.0.0")).table
     assert set(upto_first["release"]) == {"1.0.0"}
-    drift = services.dashboard.chart("audit_drift").table
-    expected = services.audit_reviews.drift()
+    drift = demo_charter.dashboard.chart("audit_drift").table
+    expected = demo_charter.audit_reviews.drift()
     assert len(drift) == len(expected.points)
     by_key = {(p.run_id, p.principle_id): p for p in expected.points}
     for row in drift.itertuples(index=False):
         point = by_key[(row.run_id, row.principle_id)]
         assert (row.scored, row.violates) == (point.scored, point.violates)
-    agreement = services.dashboard.chart("agreement").table
+    agreement = demo_charter.dashboard.chart("agreement").table
     assert agreement["reviewed"].sum() == len(
-        services.db.read().__enter__().audit_reviews.review_pairs()
+        demo_charter.db.read().__enter__().audit_reviews.review_pairs()
     )
-    assert services.dashboard.chart("audit_drift", DashboardFilter(models=("scripted",))).figure
-    nothing = services.dashboard.chart("audit_drift", DashboardFilter(release="1.0.0"))
+    assert demo_charter.dashboard.chart("audit_drift", DashboardFilter(models=("scripted",))).figure
+    nothing = demo_charter.dashboard.chart("audit_drift", DashboardFilter(release="1.0.0"))
     assert nothing.figure is None and nothing.empty
 
 
@@ -293,8 +293,8 @@ def test_bad_filters_are_refused_by_name(charter: Charter, community: dict[str, 
     assert set(CHARTS) == {c.name for c in charter.dashboard.charts()}
 
 
-def test_every_chart_has_a_title_axes_caption_and_csv(services: Charter) -> None:
-    for chart in services.dashboard.charts():
+def test_every_chart_has_a_title_axes_caption_and_csv(demo_charter: Charter) -> None:
+    for chart in demo_charter.dashboard.charts():
         assert chart.caption.endswith(".") and chart.filters
         assert chart.csv().decode("utf-8").splitlines()[0] == ",".join(chart.table.columns)
         assert chart.figure is not None, chart.name

@@ -9,7 +9,7 @@ from governance.demo import RETIRED_KEY
 from governance.demo.content import GUIDELINES, DemoGuideline
 from governance.models import AccountStatus, GuidelineFilter, RequestStatus, Role, Status
 from governance.services import Charter
-from governance.storage import Database
+from governance.storage import Database, open_database
 
 
 def _final_status(item: DemoGuideline) -> Status:
@@ -21,8 +21,8 @@ def _final_status(item: DemoGuideline) -> Status:
     return Status(item.status)
 
 
-def test_every_guideline_ends_where_its_content_says(seeded_db: Database) -> None:
-    with seeded_db.read() as tx:
+def test_every_guideline_ends_where_its_content_says(demo_db: Database) -> None:
+    with demo_db.read() as tx:
         found, total = tx.guidelines.search_guidelines(GuidelineFilter(), limit=100)
         people = tx.people.count_stakeholders()
         ballots = tx.votes.count_votes()
@@ -40,8 +40,8 @@ def test_every_guideline_ends_where_its_content_says(seeded_db: Database) -> Non
 
 
 def test_the_demo_shows_splits_amendments_and_both_rules_versions(seeded_path, tmp_path) -> None:  # type: ignore[no-untyped-def]
-    db = Database(seeded_path)
-    charter = Charter(db, Settings(db_path=seeded_path))
+    db = open_database(seeded_path)
+    charter = Charter(db, Settings(db=seeded_path))
     with db.read() as tx:
         found, _ = tx.guidelines.search_guidelines(GuidelineFilter(), limit=100)
     details = [charter.guidelines.detail(g.id, None) for g in found]
@@ -63,8 +63,8 @@ def test_the_demo_shows_splits_amendments_and_both_rules_versions(seeded_path, t
     db.close()
 
 
-def test_the_demo_gives_stewards_and_moderators_something_to_see(seeded_db: Database) -> None:
-    with seeded_db.read() as tx:
+def test_the_demo_gives_stewards_and_moderators_something_to_see(demo_db: Database) -> None:
+    with demo_db.read() as tx:
         requests = tx.people.group_requests()
         suspended, _ = tx.people.search_stakeholders(status=AccountStatus.SUSPENDED)
         auditors, _ = tx.people.search_stakeholders(role=Role.AUDITOR)
@@ -86,8 +86,8 @@ def test_the_demo_gives_stewards_and_moderators_something_to_see(seeded_db: Data
 
 
 def test_the_demo_has_two_releases_and_a_draft_with_news(seeded_path, demo_template) -> None:  # type: ignore[no-untyped-def]
-    db = Database(seeded_path)
-    charter = Charter(db, Settings(db_path=seeded_path))
+    db = open_database(seeded_path)
+    charter = Charter(db, Settings(db=seeded_path))
     releases = charter.constitution.releases()
     assert [r.row.version for r in releases] == ["2.0.0", "1.0.0"]
     first, second = releases[1].constitution, releases[0].constitution

@@ -26,7 +26,7 @@ from governance.jobs.models import ItemStatus, JobStatus
 from governance.models import AccountStatus, Role, Status
 from governance.services import Charter
 from governance.services.base import utc_now
-from governance.storage import Database
+from governance.storage import open_database
 
 ROOT = Path(__file__).resolve().parent.parent
 GUIDELINES = 160
@@ -39,8 +39,8 @@ def due_votes(path: Path, guidelines: int = GUIDELINES, voters: int = VOTERS) ->
 
     Written straight to storage: it is set-up, not the thing under test.
     """
-    db = Database(path)
-    Charter(db, Settings(db_path=path))  # the default rules
+    db = open_database(path)
+    Charter(db, Settings(db=path))  # the default rules
     now = utc_now()
     people = np.arange(1, voters + 1)
     groups = ("ethicist", "engineer", "public")
@@ -132,8 +132,8 @@ def test_a_worker_killed_mid_job_is_resumed_with_no_item_done_twice(tmp_path: Pa
     assert first.returncode == -signal.SIGKILL
     assert GUIDELINES // 5 <= seen < GUIDELINES
 
-    db = Database(path)
-    charter = Charter(db, Settings(db_path=path))
+    db = open_database(path)
+    charter = Charter(db, Settings(db=path))
     (job,) = charter.jobs.job_list(None).jobs
     in_flight = sum(i.status is ItemStatus.RUNNING for i in charter.jobs.job(None, 1).items)
     assert job.status is JobStatus.RUNNING, "killed mid-job"
@@ -154,8 +154,8 @@ def test_a_worker_killed_mid_job_is_resumed_with_no_item_done_twice(tmp_path: Pa
     assert all(resumed), lines
     assert len(resumed) == GUIDELINES - job.done, "only the items not committed before"
 
-    db = Database(path)
-    charter = Charter(db, Settings(db_path=path))
+    db = open_database(path)
+    charter = Charter(db, Settings(db=path))
     detail = charter.jobs.job(None, 1)
     assert (detail.job.status, detail.job.done, detail.job.total) == (
         JobStatus.DONE,

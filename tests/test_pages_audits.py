@@ -63,7 +63,7 @@ def strict_judge(messages: list[BaseMessage], tools: bool) -> AIMessage:
 def charter(seeded_db: Database, seeded_path: Path) -> Charter:
     """The services on the app's database, with a ``strict`` model answered by the fake."""
     strict = ModelSpec(name="strict", model="openai:strict-fake", concurrency=1)
-    settings = Settings(db_path=seeded_path, models=(*BUILTIN_MODELS.values(), strict))
+    settings = Settings(db=seeded_path, models=(*BUILTIN_MODELS.values(), strict))
     return Charter(
         seeded_db, settings, chat_models={"strict": ConversationFake(answer=strict_judge)}
     )

@@ -41,7 +41,7 @@ from governance.services.people import People
 from governance.services.revisions import Revisions
 from governance.services.rules import Rules
 from governance.services.transparency import Transparency
-from governance.storage import Database, Tx
+from governance.storage import Tx, open_database
 from governance.storage.audits import AuditPromptRow, NewResponse, NewVerdict
 from governance.voting import Decision
 from tests.conftest import PROPOSAL, START, FakeClock, everything
@@ -186,8 +186,8 @@ class World:
 def template(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, Stakeholder]]:
     """A database with the schema, the default rules and the cast, built once and copied."""
     path = tmp_path_factory.mktemp("permissions") / "template.duckdb"
-    database = Database(path)
-    Charter(database, Settings(db_path=path), clock=FakeClock())  # publishes the default rules
+    database = open_database(path)
+    Charter(database, Settings(db=path), clock=FakeClock())  # publishes the default rules
     with database.transaction() as tx:
         people = {key: person(key, tx.people.next_stakeholder_id()) for key in CAST}
         for someone in people.values():

@@ -23,7 +23,7 @@ from governance.models import Status
 from governance.report import chromium_path, pdf_bytes, render_html
 from governance.report.model import ReleaseReport
 from governance.services import Charter
-from governance.storage import Database
+from governance.storage import open_database
 from tests.conftest import Cast, FakeClock
 
 HOSTILE = '<script>alert("x")</script> {{ 7*7 }} **bold** & <b>'
@@ -74,7 +74,7 @@ def two_releases(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Charter]:
     """
     path = tmp_path_factory.mktemp("report") / "charter.duckdb"
     clock = FakeClock()
-    charter = Charter(Database(path), Settings(db_path=path), clock=clock)
+    charter = Charter(open_database(path), Settings(db=path), clock=clock)
     cast = Cast(charter)
     charter.rules.update(
         None, {"overall_quorum": 20, "min_groups_with_quorum": 2}, "a small community"
@@ -156,13 +156,13 @@ def test_an_unknown_release_names_the_ones_there_are(two_releases: Charter, char
 @pytest.fixture
 def charter_empty(tmp_path: Path) -> Iterator[Charter]:
     path = tmp_path / "empty.duckdb"
-    charter = Charter(Database(path), Settings(db_path=path))
+    charter = Charter(open_database(path), Settings(db=path))
     yield charter
     charter.close()
 
 
-def test_the_demo_report_has_the_latest_audits_per_principle(services: Charter):
-    report = services.reports.release("2.0.0")
+def test_the_demo_report_has_the_latest_audits_per_principle(demo_charter: Charter):
+    report = demo_charter.reports.release("2.0.0")
     assert report.previous == "1.0.0"
     assert [p.id for p in report.changes.removed] == ["P-0006"]
     (audit,) = report.audits
@@ -175,7 +175,7 @@ def test_the_demo_report_has_the_latest_audits_per_principle(services: Charter):
         rate = f"{figures.pass_rate * 100:.1f}% pass" if figures.pass_rate is not None else "-"
         assert f"{rate} · {figures.violations} violations of {figures.total}" in page, pid
     # No audit of 1.0.0: the model's latest audit stands in, and the report says so.
-    older = services.reports.release("1.0.0")
+    older = demo_charter.reports.release("1.0.0")
     assert not older.audits[0].against_release
     assert "no audit against 1.0.0; its latest audit overall (against 2.0.0)" in render_html(older)
 

@@ -321,12 +321,13 @@ def test_an_openai_compatible_server_runs_the_loop(openai_server: str) -> None:
 
 
 @pytest.fixture
-def lab(tmp_path: Path, clock: FakeClock) -> Iterator[tuple[Charter, ConversationFake, Any]]:
+def lab(
+    db: Database, tmp_path: Path, clock: FakeClock
+) -> Iterator[tuple[Charter, ConversationFake, Any]]:
     """A community with release 1.0.0 of two principles, and a fake model named "fake"."""
-    path = tmp_path / "lab.duckdb"
-    db = Database(path)
+    path = tmp_path / "lab.duckdb"  # where exports go; the database is ``db`` (either engine)
     fake = ConversationFake()
-    settings = Settings(db_path=path, models=(*BUILTIN_MODELS.values(), FAKE))
+    settings = Settings(db=path, models=(*BUILTIN_MODELS.values(), FAKE))
     charter = Charter(db, settings, clock=clock, chat_models={"fake": fake})
     cast = Cast(charter, voters_per_group=2)
     charter.rules.update(
@@ -336,10 +337,7 @@ def lab(tmp_path: Path, clock: FakeClock) -> Iterator[tuple[Charter, Conversatio
     )
     approve(charter, cast, clock, UNSURE, PRIVACY)
     charter.constitution.release_draft(cast.steward, "first")
-    try:
-        yield charter, fake, cast
-    finally:
-        db.close()
+    yield charter, fake, cast
 
 
 PROMPTS = PromptSet(

@@ -17,7 +17,7 @@ import pytest
 
 from governance.config import Settings
 from governance.services import Charter
-from governance.storage import Database
+from governance.storage import open_database
 
 ROOT = Path(__file__).resolve().parent.parent
 SECRETS = """
@@ -153,8 +153,8 @@ def test_a_worker_killed_mid_run_resumes_with_nothing_lost_or_repeated(
     first.wait(timeout=30)
     assert first.returncode == -signal.SIGKILL and 1 <= seen < 3
 
-    db = Database(path)
-    charter = Charter(db, Settings(db_path=path))
+    db = open_database(path)
+    charter = Charter(db, Settings(db=path))
     before = {r.prompt.position: r for r in charter.revisions.run(2).results if r.final}
     cached_before = charter.models.cached_calls()
     db.close()
@@ -164,8 +164,8 @@ def test_a_worker_killed_mid_run_resumes_with_nothing_lost_or_repeated(
     assert second.returncode == 0, second.stderr
     assert second.stdout.splitlines()[-1] == "run 2: 40/40 prompts revised"
 
-    db = Database(path)
-    charter = Charter(db, Settings(db_path=path))
+    db = open_database(path)
+    charter = Charter(db, Settings(db=path))
     detail = charter.revisions.run(2)
     assert (detail.run.finished, detail.run.errors, detail.run.total) == (40, 0, 40)
     after = {r.prompt.position: r for r in detail.results}

@@ -3,25 +3,28 @@
 import re
 import subprocess
 import sys
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-import duckdb
+import pandas as pd
 import pytest
 
 from governance.events import Event, EventAction
 from governance.models import Choice, Vote
 from governance.services import Charter
-from governance.storage import Database
+from governance.storage import Database, open_database
+from governance.storage.base import BULK_MIN
+from governance.storage.cursors import to_pyformat
 from governance.storage.migrations import MIGRATIONS
+from tests.conftest import CONSTRAINT_ERRORS
 
 ROOT = Path(__file__).resolve().parent.parent
 NOW = datetime(2026, 3, 1, tzinfo=UTC)
 
 
 def test_migrations_are_recorded_once(db_path: Path) -> None:
-    Database(db_path).close()
-    again = Database(db_path)
+    open_database(db_path).close()
+    again = open_database(db_path)
     with again.read() as tx:
         rows = tx.cursor.execute("SELECT version, name FROM schema_migrations").fetchall()
     again.close()
@@ -29,14 +32,14 @@ def test_migrations_are_recorded_once(db_path: Path) -> None:
 
 
 def test_a_database_from_a_newer_charter_is_refused(db_path: Path) -> None:
-    db = Database(db_path)
+    db = open_database(db_path)
     with db.transaction() as tx:
         tx.cursor.execute(
             "INSERT INTO schema_migrations VALUES (?, 'from the future', ?)", [99, NOW]
         )
     db.close()
     with pytest.raises(RuntimeError, match="newer than this Charter"):
-        Database(db_path)
+        open_database(db_path)
 
 
 def test_the_database_refuses_a_second_ballot_for_the_same_version(
@@ -51,7 +54,7 @@ def test_the_database_refuses_a_second_ballot_for_the_same_version(
         choice=Choice.REJECT,
         cast_at=NOW,
     )
-    with pytest.raises(duckdb.ConstraintException), charter.db.transaction() as tx:
+    with pytest.raises(CONSTRAINT_ERRORS), charter.db.transaction() as tx:
         tx.votes.insert_votes([twin])
     with charter.db.read() as tx:
         assert tx.votes.get_vote(in_voting, 1, voter.id).choice is Choice.APPROVE  # type: ignore[union-attr]
@@ -59,7 +62,7 @@ def test_the_database_refuses_a_second_ballot_for_the_same_version(
 
 
 def test_the_database_refuses_an_unknown_choice(db: Database) -> None:
-    with pytest.raises(duckdb.ConstraintException), db.transaction() as tx:
+    with pytest.raises(CONSTRAINT_ERRORS), db.transaction() as tx:
         tx.cursor.execute("INSERT INTO votes VALUES (1, 1, 1, 'maybe', '', ?)", [NOW])
 
 
@@ -107,6 +110,7 @@ def test_events_keep_order_and_content(db: Database) -> None:
     assert first.id is not None and second.id is not None and first.id < second.id
 
 
+@pytest.mark.duckdb_only
 def test_a_second_process_is_told_the_database_is_busy(db: Database, db_path: Path) -> None:
     result = subprocess.run(
         [sys.executable, "-m", "governance", "rules", "--db", str(db_path)],
@@ -142,3 +146,52 @@ def test_sql_stays_in_the_postgres_subset(path: Path) -> None:
     source = path.read_text()
     for pattern in NOT_POSTGRES:
         assert not re.search(pattern, source), f"{path.name} uses {pattern}"
+
+
+# -- what differs between the engines --------------------------------------------------------
+
+
+def test_question_marks_become_psycopg_marks_outside_quoted_text() -> None:
+    assert to_pyformat("SELECT ? WHERE a LIKE 'G-%' AND b = '?' AND c = ?") == (
+        "SELECT %s WHERE a LIKE 'G-%%' AND b = '?' AND c = %s"
+    )
+    assert to_pyformat("SELECT 'it''s ?', \"odd?col\", 5 % 2, ?") == (
+        "SELECT 'it''s ?', \"odd?col\", 5 %% 2, %s"
+    )
+
+
+def test_many_rows_load_at_once_with_nulls_and_any_text(db: Database) -> None:
+    texts = ["plain", "ünïcödé ✓", "'; DROP TABLE events; --", "{{ 7*7 }} %s ? \\N", ""]
+    rows = [
+        (n, 1, NOW, None if n % 7 == 0 else n % 5, "rules.updated", f"S-{n}", texts[n % 5], None)
+        for n in range(1, BULK_MIN + 51)
+    ]
+    columns = ["id", "schema_version", "occurred_at", "actor_id", "action", "subject"]
+    columns += ["reason", "before_state"]
+    with db.transaction() as tx:
+        tx.events._bulk("events", columns, rows)
+    with db.read() as tx:
+        stored = tx.cursor.execute(
+            f"SELECT {', '.join(columns)} FROM events ORDER BY id"
+        ).fetchall()
+    assert stored == rows
+
+
+def test_frames_and_sums_come_back_typed_alike_on_both_engines(db: Database) -> None:
+    with db.transaction() as tx:
+        tx.cursor.execute(
+            "INSERT INTO ballot_days (day, guideline_id, group_name, ballots)"
+            " VALUES (?, 1, 'public', 3), (?, 1, 'public', 4)",
+            [NOW.date(), (NOW + timedelta(days=1)).date()],
+        )
+    with db.read() as tx:
+        (total,) = tx.cursor.execute("SELECT sum(ballots) FROM ballot_days").fetchall()
+        frame = tx.cursor.execute(
+            "SELECT day, sum(ballots), CAST(? AS TIMESTAMPTZ) FROM ballot_days"
+            " GROUP BY day ORDER BY day",
+            [NOW],
+        ).df()
+    assert total == (7,) and isinstance(total[0], int)
+    assert [str(t) for t in frame.dtypes] == ["datetime64[us]", "float64", "datetime64[us, UTC]"]
+    assert list(frame.iloc[:, 1]) == [3.0, 4.0]
+    assert frame.iloc[0, 0] == pd.Timestamp(NOW.date())

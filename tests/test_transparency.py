@@ -46,7 +46,7 @@ class Small:
     """
 
     def __init__(self, db: Database, db_path: Path, clock: FakeClock, **settings: object) -> None:
-        self.charter = Charter(db, Settings(db_path=db_path, **settings), clock=clock)
+        self.charter = Charter(db, Settings(db=db_path, **settings), clock=clock)
         charter = self.charter
         self.people: dict[str, list[Stakeholder]] = {}
         with charter.db.transaction() as tx:
@@ -168,9 +168,9 @@ def test_switched_off_it_is_refused_to_visitors_only(
 # -- the demo database --------------------------------------------------------------------------
 
 
-def test_the_demo_view_matches_the_stored_data(services: Charter, seeded_db: Database) -> None:
-    view = services.transparency.view(None)
-    with seeded_db.read() as tx:
+def test_the_demo_view_matches_the_stored_data(demo_charter: Charter) -> None:
+    view = demo_charter.transparency.view(None)
+    with demo_charter.db.read() as tx:
         people = tx.analytics.headline()
         rows = tx.constitution.releases()
         sizes = tx.people.group_sizes()
@@ -195,11 +195,11 @@ def test_the_demo_view_matches_the_stored_data(services: Charter, seeded_db: Dat
                 prov.guideline_id,
                 prov.guideline_version,
             )
-    report = services.audit_reviews.report()
+    report = demo_charter.audit_reviews.report()
     assert [(a.model, a.principle_id, a.violations, a.total) for a in view.audits] == [
         (r.model, r.counts.principle_id, r.counts.violates, r.counts.total) for r in report
     ]
-    assert_nothing_personal(view, display_names(seeded_db))
+    assert_nothing_personal(view, display_names(demo_charter.db))
     for figure in (
         public_charts.group_sizes_figure(view.group_sizes),
         public_charts.tallies_figure(view.tallies),
@@ -213,7 +213,7 @@ def test_the_demo_view_matches_the_stored_data(services: Charter, seeded_db: Dat
 def test_a_large_k_suppresses_release_provenance_too(
     seeded_db: Database, seeded_path: Path
 ) -> None:
-    charter = Charter(seeded_db, Settings(db_path=seeded_path, min_group_size=1000))
+    charter = Charter(seeded_db, Settings(db=seeded_path, min_group_size=1000))
     view = charter.transparency.view(None)
     assert {g.shown for g in view.group_sizes} == {"fewer than 1000"}
     principles = [p for r in view.releases for p in r.principles]

@@ -42,7 +42,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Charter: propose, deliberate and vote on value guidelines for AI.",
     )
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
-    db_help = "DuckDB file (default: $CHARTER_DB or data/charter.duckdb)"
+    db_help = "a DuckDB file or a postgresql:// URL (default: $CHARTER_DB or data/charter.duckdb)"
 
     p = sub.add_parser("init", help="create the database; --demo seeds the demo data")
     p.add_argument("--db", help=db_help)

@@ -78,7 +78,7 @@ def _settings(args: argparse.Namespace) -> Settings:
     files = [*DEFAULT_SECRETS, *([Path(extra)] if extra else [])]
     settings = Settings.from_env(secrets=_read_secrets(files))
     if args.db is not None:
-        settings = settings.model_copy(update={"db_path": Path(args.db)})
+        settings = settings.model_copy(update={"db": args.db})
     return settings
 
 

@@ -20,8 +20,10 @@ def _open_for_constitution(args: argparse.Namespace) -> Charter:
     try:
         return _charter(args)
     except DatabaseBusy as exc:
-        db_path = Path(args.db) if args.db else Settings.from_env().db_path
-        exports = db_path.parent / "exports"
+        settings = Settings.from_env()
+        if args.db:
+            settings = settings.model_copy(update={"db": args.db})
+        exports = settings.exports_dir
         raise DatabaseBusy(
             f"{exc.message}; every release's files are also in {exports}/<version>/"
         ) from None

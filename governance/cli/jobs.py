@@ -69,7 +69,7 @@ def cmd_worker(args: argparse.Namespace) -> int:
     }
     try:
         runner.start()
-        print(f"worker: running jobs in {charter.db.path}; stop with Ctrl-C", file=sys.stderr)
+        print(f"worker: running jobs in {charter.db.location}; stop with Ctrl-C", file=sys.stderr)
         while not stop.wait(1.0):
             pass
         print("worker: stopping after the items in flight", file=sys.stderr)

@@ -25,7 +25,7 @@ def cmd_init(args: argparse.Namespace) -> int:
 
     clock = SimulatedClock(utc_now()) if args.demo else utc_now
     charter = _charter(args, clock=clock)
-    where = charter.settings.db_path
+    where = charter.db.location
     if not args.demo:
         print(f"{where}: ready")
         return 0

@@ -28,7 +28,7 @@ from governance.services.reports import Reports
 from governance.services.revisions import Revisions
 from governance.services.rules import Rules
 from governance.services.transparency import Transparency
-from governance.storage import Database
+from governance.storage import Database, open_database
 
 
 class Charter:
@@ -103,7 +103,7 @@ class Charter:
         Raises:
             DatabaseBusy: Another process holds the database.
         """
-        return cls(Database(settings.db_path), settings, clock=clock, chat_models=chat_models)
+        return cls(open_database(settings.db), settings, clock=clock, chat_models=chat_models)
 
     def close(self) -> None:
         """Close the database; the object is unusable afterwards."""

@@ -45,8 +45,8 @@ class Constitutions(UseCases):
 
     @property
     def exports_dir(self) -> Path:
-        """Where releases write their files: ``exports/`` beside the database."""
-        return self.settings.db_path.parent / "exports"
+        """Where releases write their files (``Settings.exports_dir``)."""
+        return self.settings.exports_dir
 
     # -- reading ----------------------------------------------------------------------------
 

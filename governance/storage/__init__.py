@@ -5,7 +5,8 @@ transaction, one class per area (guidelines, votes, discussion, people, rules, e
 constitution, analytics). SQL is parameterized and kept to the subset PostgreSQL also runs.
 """
 
-from governance.storage.database import Database
+from governance.config import is_postgres
+from governance.storage.database import Database, open_database
 from governance.storage.tx import Tx
 
-__all__ = ["Database", "Tx"]
+__all__ = ["Database", "Tx", "is_postgres", "open_database"]

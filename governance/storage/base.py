@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-import duckdb
+from governance.storage.cursors import Cursor
 
 
 def placeholders(values: Sequence[object]) -> str:
@@ -28,7 +28,7 @@ BULK_MIN = 200
 class Queries:
     """Statements over one cursor; the caller owns the transaction."""
 
-    def __init__(self, cursor: duckdb.DuckDBPyConnection) -> None:
+    def __init__(self, cursor: Cursor) -> None:
         """Wrap ``cursor``."""
         self.cursor = cursor
 
@@ -58,9 +58,9 @@ class Queries:
     def _bulk(self, table: str, columns: Sequence[str], rows: Sequence[Sequence[object]]) -> None:
         """Insert many rows into ``table``'s ``columns`` at once.
 
-        DuckDB scans them as a data frame, several times faster than binding each value of a
-        multi-row ``VALUES``; fewer than ``BULK_MIN`` rows go through ``_many``, the
-        portable form (PostgreSQL's ``COPY`` takes this place there).
+        The engine loads them in one go (DuckDB scans a data frame, PostgreSQL copies),
+        several times faster than binding each value of a multi-row ``VALUES``; fewer than
+        ``BULK_MIN`` rows go through ``_many``.
         """
         if len(rows) < BULK_MIN:
             names = ", ".join(columns)
@@ -76,13 +76,7 @@ class Queries:
                 for i, name in enumerate(columns)
             }
         )
-        view = f"_incoming_{table}"
-        self.cursor.register(view, frame)
-        try:
-            names = ", ".join(columns)
-            self.cursor.execute(f"INSERT INTO {table} ({names}) SELECT {names} FROM {view}")
-        finally:
-            self.cursor.unregister(view)
+        self.cursor.load(table, columns, frame)
 
     def _scalar(self, sql: str, params: Sequence[object] = ()) -> Any:
         row = self._one(sql, params)

@@ -1,19 +1,27 @@
-"""The DuckDB database: one connection per process, a cursor per thread, serialized writes."""
+"""What every engine's database does alike: transactions, snapshots, data versions.
+
+``open_database`` picks the engine from where the database is: a ``postgresql://`` URL
+opens PostgreSQL (``storage/postgres.py``), anything else a DuckDB file
+(``storage/duck.py``). Use cases see only ``Database``: ``transaction()`` and ``read()``
+hand them a ``Tx``, whose query classes run the same SQL on either engine.
+"""
 
 from __future__ import annotations
 
 import re
 import threading
 import time
+from abc import ABC, abstractmethod
 from collections import deque
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Iterable, Sequence
+from contextlib import AbstractContextManager
 from pathlib import Path
-from typing import Any, cast
+from typing import Any
 
-import duckdb
+import pandas as pd
 
-from governance.errors import ConfigurationError, DatabaseBusy
+from governance.config import is_postgres
+from governance.storage.cursors import Cursor, Row
 from governance.storage.migrations import migrate
 from governance.storage.summaries import Summaries
 from governance.storage.tx import Tx
@@ -30,96 +38,103 @@ BUSY_WRITES = 8
 BUSY_S = 1.0
 
 
-class _Tracked:
-    """A cursor that notes which tables its statements write; everything else passes through."""
+def open_database(location: str | Path, *, migrate_schema: bool = True) -> Database:
+    """The database at ``location``: a ``postgresql://`` URL, or a DuckDB file's path.
 
-    def __init__(self, cursor: duckdb.DuckDBPyConnection, written: set[str]) -> None:
+    Raises:
+        DatabaseBusy: Another process holds the DuckDB file.
+        ConfigurationError: The location cannot be a database (a folder, a bad URL, a
+            server that does not answer).
+    """
+    if is_postgres(location):
+        from governance.storage.postgres import PostgresDatabase
+
+        return PostgresDatabase(str(location), migrate_schema=migrate_schema)
+    from governance.storage.duck import DuckDatabase
+
+    return DuckDatabase(location, migrate_schema=migrate_schema)
+
+
+class Tracked:
+    """A cursor that notes which tables its statements write; the rest is the cursor's."""
+
+    def __init__(self, cursor: Cursor, written: set[str]) -> None:
+        """Note the writes of ``cursor`` in ``written``."""
         self._cursor = cursor
         self._written = written
 
-    def execute(self, sql: str, params: object = None) -> duckdb.DuckDBPyConnection:
+    def execute(self, sql: str, params: Sequence[object] = ()) -> Cursor:
+        """Run ``sql``, noting the table it writes."""
         match = _WRITES.match(sql)
         if match:
             self._written.add(match.group(1).lower())
         elif _SCHEMA.match(sql):
             self._written.add(EVERY_TABLE)
-        if params is None:
-            return self._cursor.execute(sql)
         return self._cursor.execute(sql, params)
 
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._cursor, name)
+    def fetchall(self) -> list[Row]:
+        """Every row of the last statement."""
+        return self._cursor.fetchall()
+
+    def fetchone(self) -> Row | None:
+        """The next row of the last statement."""
+        return self._cursor.fetchone()
+
+    def df(self) -> pd.DataFrame:
+        """The last statement's rows as a data frame."""
+        return self._cursor.df()
+
+    def load(self, table: str, columns: Sequence[str], frame: pd.DataFrame) -> None:
+        """Append ``frame`` to ``table``, noting the write."""
+        self._written.add(table.lower())
+        self._cursor.load(table, columns, frame)
 
 
-class Database:
-    """Owns the DuckDB connection for one database file.
+class Database(ABC):
+    """One database, shared by the threads of this process.
 
-    DuckDB lets one process open a file; inside it, each thread gets its own cursor. Writes
-    are serialized by a lock, so two use cases never conflict on a row; reads run beside
-    them on their own snapshot.
+    Writes go through ``transaction()``: everything inside commits together or not at all.
+    Reads go through ``read()``: a snapshot that never blocks a writer. ``versions()`` tells
+    a cache whether a table changed since it last looked.
     """
 
-    def __init__(self, path: Path | str, *, migrate_schema: bool = True) -> None:
-        """Open (creating if needed) the database file and bring its schema up to date.
+    location: str
+    """Where the database is, as shown to people (a file's path or a URL without password)."""
 
-        Raises:
-            DatabaseBusy: Another process holds the file.
-            ConfigurationError: The path is a directory.
-        """
-        self.path = Path(path)
-        if self.path.is_dir():
-            raise ConfigurationError(
-                f"{self.path} is a directory, not a database file;"
-                f" name a file such as {self.path / 'charter.duckdb'}"
-            )
-        if str(self.path) != ":memory:":
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-        try:
-            self._conn = duckdb.connect(str(self.path))
-        except duckdb.IOException as exc:
-            if "lock" in str(exc).lower():
-                raise DatabaseBusy(
-                    f"{self.path} is in use by another process (is the app running?);"
-                    " stop it and try again"
-                ) from exc
-            raise
-        self._conn.execute("SET GLOBAL TimeZone = 'UTC'")
-        self._write_lock = threading.Lock()
-        self._cursor_lock = threading.Lock()
-        self._local = threading.local()
+    def __init__(self) -> None:
+        """Start the data versions at zero."""
         # Data versions: a counter bumped by every committed write, and per table the value
         # it had when a transaction that wrote the table last committed (see ``versions``).
         self._version_lock = threading.Lock()
         self._counter = 0
         self._table_versions: dict[str, int] = {}
         self._recent_writes: deque[float] = deque(maxlen=BUSY_WRITES)
-        if migrate_schema:
-            with self.transaction() as tx:
-                migrate(tx.cursor)
-                Summaries(tx.cursor).fold()
 
-    def _cursor(self) -> duckdb.DuckDBPyConnection:
-        cursor: duckdb.DuckDBPyConnection | None = getattr(self._local, "cursor", None)
-        if cursor is None:
-            with self._cursor_lock:
-                cursor = self._conn.cursor()
-            self._local.cursor = cursor
-        return cursor
+    def _migrate(self) -> None:
+        with self.transaction() as tx:
+            self._hold_schema(tx)
+            migrate(tx.cursor)
+            Summaries(tx.cursor).fold()
 
-    @contextmanager
-    def transaction(self) -> Iterator[Tx]:
+    def _hold_schema(self, tx: Tx) -> None:
+        """Keep other processes from migrating until ``tx`` ends (one process: nothing)."""
+        return None
+
+    @abstractmethod
+    def transaction(self) -> AbstractContextManager[Tx]:
         """A write transaction: everything inside commits together or not at all."""
-        with self._write_lock:
-            cursor = self._cursor()
-            written: set[str] = set()
-            cursor.execute("BEGIN TRANSACTION")
-            try:
-                yield Tx(cast(duckdb.DuckDBPyConnection, _Tracked(cursor, written)))
-            except BaseException:
-                cursor.execute("ROLLBACK")
-                raise
-            cursor.execute("COMMIT")
-            self._wrote(written)
+
+    @abstractmethod
+    def read(self) -> AbstractContextManager[Tx]:
+        """A read-only snapshot: several queries see the same state, without blocking writers."""
+
+    @abstractmethod
+    def close(self) -> None:
+        """Close the connections; the object is unusable afterwards."""
+
+    def checkpoint(self) -> None:
+        """Make committed writes durable in the main files (DuckDB's WAL); else nothing."""
+        return None
 
     def _wrote(self, tables: Iterable[str]) -> None:
         tables = set(tables)
@@ -146,43 +161,16 @@ class Database:
 
         Read the versions *before* opening the snapshot a result is computed from: the
         snapshot then holds at least every write they count, so a result stored under them
-        is never older than they say. (This process's writes only: DuckDB lets one process
-        open the file.)
+        is never older than they say. (This process's writes only.)
         """
         with self._version_lock:
             every = self._table_versions.get(EVERY_TABLE, 0)
             return tuple(max(every, self._table_versions.get(t, 0)) for t in tables)
-
-    @contextmanager
-    def read(self) -> Iterator[Tx]:
-        """A read-only snapshot: several queries see the same state, without blocking writers."""
-        cursor = self._cursor()
-        cursor.execute("BEGIN TRANSACTION")
-        try:
-            yield Tx(cursor)
-        finally:
-            cursor.execute("ROLLBACK")
 
     def bulk_insert(self, table: str, frame: Any) -> None:
         """Append a pandas DataFrame to ``table``, matching columns by name; for loaders."""
         columns = [str(c) for c in frame.columns]
         if not all(name.isidentifier() for name in [table, *columns]):
             raise ValueError(f"bad table or column name in {table!r} {columns!r}")
-        listed = ", ".join(columns)
         with self.transaction() as tx:
-            tx.cursor.register("_bulk_frame", frame)
-            try:
-                tx.cursor.execute(
-                    f"INSERT INTO {table} ({listed}) SELECT {listed} FROM _bulk_frame"
-                )
-            finally:
-                tx.cursor.unregister("_bulk_frame")
-
-    def checkpoint(self) -> None:
-        """Write the WAL into the database file."""
-        with self._write_lock:
-            self._cursor().execute("CHECKPOINT")
-
-    def close(self) -> None:
-        """Close the connection; the object is unusable afterwards."""
-        self._conn.close()
+            tx.cursor.load(table, columns, frame)

@@ -10,11 +10,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import UTC, datetime
 
-import duckdb
-
+from governance.storage.cursors import Cursor
 from governance.storage.summaries import Summaries
-
-Cursor = duckdb.DuckDBPyConnection
 
 
 def _initial_schema(cur: Cursor) -> None:
@@ -344,7 +341,7 @@ def _revisions(cur: Cursor) -> None:
             error VARCHAR,
             input_tokens INTEGER NOT NULL,
             output_tokens INTEGER NOT NULL,
-            ms DOUBLE NOT NULL,
+            ms DOUBLE PRECISION NOT NULL,
             calls INTEGER NOT NULL,
             cached_calls INTEGER NOT NULL,
             finished_at TIMESTAMPTZ NOT NULL,
@@ -363,7 +360,7 @@ def _revisions(cur: Cursor) -> None:
             parse_error VARCHAR NOT NULL,
             input_tokens INTEGER NOT NULL,
             output_tokens INTEGER NOT NULL,
-            ms DOUBLE NOT NULL,
+            ms DOUBLE PRECISION NOT NULL,
             calls INTEGER NOT NULL,
             cached_calls INTEGER NOT NULL,
             PRIMARY KEY (run_id, position, round)
@@ -452,7 +449,7 @@ def _audits(cur: Cursor) -> None:
             error VARCHAR,
             input_tokens INTEGER NOT NULL,
             output_tokens INTEGER NOT NULL,
-            ms DOUBLE NOT NULL,
+            ms DOUBLE PRECISION NOT NULL,
             calls INTEGER NOT NULL,
             cached_calls INTEGER NOT NULL,
             finished_at TIMESTAMPTZ NOT NULL,
@@ -466,8 +463,8 @@ def _audits(cur: Cursor) -> None:
             principle_id VARCHAR NOT NULL,
             verdict VARCHAR NOT NULL CHECK (verdict IN
                 ('complies', 'violates', 'partial', 'not_applicable', 'unparseable')),
-            score DOUBLE,
-            confidence DOUBLE,
+            score DOUBLE PRECISION,
+            confidence DOUBLE PRECISION,
             explanation VARCHAR NOT NULL,
             parse_error VARCHAR NOT NULL,
             judged_at TIMESTAMPTZ NOT NULL

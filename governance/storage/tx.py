@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from functools import cached_property
 
-import duckdb
-
 from governance.storage.analytics import Analytics
 from governance.storage.audit_reviews import AuditReviewQueries
 from governance.storage.audits import AuditQueries
 from governance.storage.constitution import ConstitutionQueries
+from governance.storage.cursors import Cursor
 from governance.storage.discussion import DiscussionQueries
 from governance.storage.events import EventQueries
 from governance.storage.forms import FormQueries
@@ -29,7 +28,7 @@ class Tx:
     commits together or not at all. Areas are built on first use.
     """
 
-    def __init__(self, cursor: duckdb.DuckDBPyConnection) -> None:
+    def __init__(self, cursor: Cursor) -> None:
         """Wrap the cursor of an open transaction."""
         self.cursor = cursor
 

@@ -1,0 +1,190 @@
+"""The cursor every query class runs its SQL on, one implementation per engine.
+
+Query classes write SQL once, with ``?`` placeholders, in the subset DuckDB and PostgreSQL
+both run. What differs between the two lives here: how parameters are marked, what a
+statement without result rows returns, how a result becomes a data frame, and how many rows
+are loaded at once.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from decimal import Decimal
+from functools import lru_cache
+from typing import TYPE_CHECKING, Any, Protocol
+
+import pandas as pd
+
+if TYPE_CHECKING:
+    import duckdb
+    import psycopg
+
+Row = tuple[Any, ...]
+
+
+class Cursor(Protocol):
+    """What query classes call: run a statement, then read its rows or its frame."""
+
+    def execute(self, sql: str, params: Sequence[object] = ()) -> Cursor:
+        """Run ``sql`` with ``params`` bound to its ``?`` marks."""
+        ...
+
+    def fetchall(self) -> list[Row]:
+        """Every row of the last statement; a write without rows gives ``[(count,)]``."""
+        ...
+
+    def fetchone(self) -> Row | None:
+        """The next row of the last statement, or None."""
+        ...
+
+    def df(self) -> pd.DataFrame:
+        """The last statement's rows as a data frame, typed the same on either engine."""
+        ...
+
+    def load(self, table: str, columns: Sequence[str], frame: pd.DataFrame) -> None:
+        """Append ``frame``'s rows to ``table``'s ``columns`` in one go."""
+        ...
+
+
+class DuckCursor:
+    """A DuckDB cursor (each is its own connection to the one database)."""
+
+    def __init__(self, cursor: duckdb.DuckDBPyConnection) -> None:
+        """Wrap ``cursor``."""
+        self._cursor = cursor
+
+    def execute(self, sql: str, params: Sequence[object] = ()) -> DuckCursor:
+        """Run ``sql``; DuckDB takes ``?`` marks as they are."""
+        self._cursor.execute(sql, list(params))
+        return self
+
+    def fetchall(self) -> list[Row]:
+        """Every row (a write reports its count as one row)."""
+        return self._cursor.fetchall()
+
+    def fetchone(self) -> Row | None:
+        """The next row, or None."""
+        return self._cursor.fetchone()
+
+    def df(self) -> pd.DataFrame:
+        """The rows as a data frame (DuckDB's own conversion)."""
+        return self._cursor.df()
+
+    def load(self, table: str, columns: Sequence[str], frame: pd.DataFrame) -> None:
+        """Scan ``frame`` as a table: several times faster than binding each value."""
+        view = f"_incoming_{table}"
+        self._cursor.register(view, frame)
+        try:
+            names = ", ".join(columns)
+            self._cursor.execute(f"INSERT INTO {table} ({names}) SELECT {names} FROM {view}")
+        finally:
+            self._cursor.unregister(view)
+
+
+#: A quoted string or identifier (left as it is), a ``?`` mark, or a literal ``%``.
+_TOKENS = re.compile(r"'(?:[^']|'')*'|\"(?:[^\"]|\"\")*\"|\?|%")
+
+
+@lru_cache(maxsize=4096)
+def to_pyformat(sql: str) -> str:
+    """``sql`` with its ``?`` marks as psycopg's ``%s``, and literal ``%`` doubled.
+
+    Marks inside quoted strings are text, not parameters, and are left alone.
+    """
+
+    def swap(match: re.Match[str]) -> str:
+        token = match.group(0)
+        if token == "?":
+            return "%s"
+        if token == "%":
+            return "%%"
+        return token if "%" not in token else token.replace("%", "%%")
+
+    return _TOKENS.sub(swap, sql)
+
+
+# PostgreSQL type oids a frame converts (pg_type): numbers, days and times.
+_NUMERIC, _DATE, _TIMESTAMPTZ, _TIMESTAMP = 1700, 1082, 1184, 1114
+
+
+class PgCursor:
+    """A psycopg cursor on the connection of one transaction."""
+
+    def __init__(self, cursor: psycopg.Cursor[Row]) -> None:
+        """Wrap ``cursor``."""
+        self._cursor = cursor
+
+    def execute(self, sql: str, params: Sequence[object] = ()) -> PgCursor:
+        """Run ``sql`` with its ``?`` marks turned into psycopg's."""
+        if params:
+            self._cursor.execute(to_pyformat(sql), list(params))
+        else:
+            # No parameters: psycopg sends the text as it is, so ``%`` needs no doubling.
+            self._cursor.execute(sql)
+        return self
+
+    def fetchall(self) -> list[Row]:
+        """Every row; a write without ``RETURNING`` gives ``[(count,)]``, as DuckDB does."""
+        if self._cursor.description is None:
+            return [(self._cursor.rowcount,)]
+        return [_plain(row) for row in self._cursor.fetchall()]
+
+    def fetchone(self) -> Row | None:
+        """The next row, or None (a write gives its count, as DuckDB does)."""
+        if self._cursor.description is None:
+            return (self._cursor.rowcount,)
+        row = self._cursor.fetchone()
+        return None if row is None else _plain(row)
+
+    def df(self) -> pd.DataFrame:
+        """The rows as a data frame typed as DuckDB types it.
+
+        Sums (NUMERIC here, HUGEINT there) are floats, days and times are datetime64
+        columns (times in UTC), so the charts and their CSV files are the same on both.
+        """
+        description = self._cursor.description or []
+        rows = self._cursor.fetchall()
+        columns = list(zip(*rows, strict=True)) if rows else [()] * len(description)
+        data = {}
+        # By position: unnamed expressions share names (``sum``), and callers rename them.
+        for i, (column, values) in enumerate(zip(description, columns, strict=True)):
+            data[i] = _typed(column.type_code, list(values))
+        frame = pd.DataFrame(data)
+        frame.columns = [column.name for column in description]
+        return frame
+
+    def load(self, table: str, columns: Sequence[str], frame: pd.DataFrame) -> None:
+        """``COPY`` the rows in: PostgreSQL's fastest way to load many."""
+        names = ", ".join(columns)
+        with self._cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
+            for row in frame.itertuples(index=False, name=None):
+                copy.write_row([None if _missing(v) else v for v in row])
+
+
+def _typed(oid: int, values: list[object]) -> pd.Series:
+    """A column as DuckDB's ``df()`` types it."""
+    if oid == _NUMERIC:
+        return pd.Series(values, dtype="object").astype("float64")
+    if oid in (_DATE, _TIMESTAMP):
+        return pd.Series(pd.to_datetime(pd.Series(values, dtype="object")), dtype="datetime64[us]")
+    if oid == _TIMESTAMPTZ:
+        return pd.Series(
+            pd.to_datetime(pd.Series(values, dtype="object"), utc=True), dtype="datetime64[us, UTC]"
+        )
+    return pd.Series(values)
+
+
+def _missing(value: object) -> bool:
+    return value is None or (isinstance(value, float) and value != value)
+
+
+def _plain(row: Row) -> Row:
+    """A row with PostgreSQL's NUMERIC sums as ints (or floats), as DuckDB gives them."""
+    if not any(isinstance(value, Decimal) for value in row):
+        return row
+    return tuple(_number(value) if isinstance(value, Decimal) else value for value in row)
+
+
+def _number(value: Decimal) -> int | float:
+    return int(value) if value == value.to_integral_value() else float(value)

@@ -1,0 +1,113 @@
+"""The PostgreSQL database: a pool of connections, each transaction on one of them.
+
+Chosen with ``CHARTER_DB=postgresql://user@host:port/name`` (or ``--db`` with the same URL).
+Every connection works in UTC, so days cut at the same midnight as on DuckDB.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import psycopg
+from psycopg.conninfo import conninfo_to_dict, make_conninfo
+from psycopg_pool import ConnectionPool, PoolTimeout
+
+from governance.errors import ConfigurationError
+from governance.storage.cursors import PgCursor
+from governance.storage.database import Database, Tracked
+from governance.storage.tx import Tx
+
+#: Connections kept open at most: one per thread working at once (sessions, the cache, jobs).
+POOL_SIZE = 16
+#: Seconds to wait for the server, or for a free connection.
+CONNECT_TIMEOUT_S = 10
+#: The advisory lock taken while the schema migrates (any number; the same on every replica).
+MIGRATION_LOCK = 7_420_001
+
+
+def shown(url: str) -> str:
+    """``url`` without its password, for messages and logs."""
+    try:
+        parts = conninfo_to_dict(url)
+    except psycopg.ProgrammingError:
+        return "postgresql://(unreadable URL)"
+    host, port = str(parts.get("host", "")), str(parts.get("port", ""))
+    user, name = str(parts.get("user", "")), str(parts.get("dbname", ""))
+    where = f"{host}:{port}" if port else str(host)
+    return f"postgresql://{user + '@' if user else ''}{where}/{name}"
+
+
+class PostgresDatabase(Database):
+    """A PostgreSQL database shared by any number of processes.
+
+    Each transaction or snapshot borrows a pooled connection for its duration. Within this
+    process, writes are serialized by a lock as on DuckDB.
+    """
+
+    def __init__(self, url: str, *, migrate_schema: bool = True) -> None:
+        """Connect to ``url`` and bring its schema up to date.
+
+        Raises:
+            ConfigurationError: The URL cannot be read, or the server does not answer.
+        """
+        super().__init__()
+        self.url = url
+        self.location = shown(url)
+        try:
+            conninfo = make_conninfo(url, options="-c TimeZone=UTC")
+        except psycopg.ProgrammingError as exc:
+            raise ConfigurationError(f"{self.location}: {exc}") from exc
+        self._pool = ConnectionPool(
+            conninfo,
+            min_size=1,
+            max_size=POOL_SIZE,
+            kwargs={"autocommit": True, "connect_timeout": CONNECT_TIMEOUT_S},
+            timeout=CONNECT_TIMEOUT_S,
+            open=False,
+            name="charter",
+        )
+        try:
+            self._pool.open(wait=True, timeout=CONNECT_TIMEOUT_S)
+        except PoolTimeout as exc:
+            self._pool.close()
+            raise ConfigurationError(
+                f"cannot connect to {self.location} within {CONNECT_TIMEOUT_S} s;"
+                " is the server running, and are the user, password and database right?"
+            ) from exc
+        self._write_lock = threading.Lock()
+        if migrate_schema:
+            self._migrate()
+
+    def _hold_schema(self, tx: Tx) -> None:
+        # Replicas starting together: one migrates, the others then find it done.
+        tx.cursor.execute("SELECT pg_advisory_xact_lock(?)", [MIGRATION_LOCK]).fetchall()
+
+    @contextmanager
+    def transaction(self) -> Iterator[Tx]:
+        """A write transaction: everything inside commits together or not at all."""
+        with self._write_lock, self._pool.connection() as conn:
+            written: set[str] = set()
+            conn.execute("BEGIN")
+            try:
+                yield Tx(Tracked(PgCursor(conn.cursor()), written))
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
+            conn.execute("COMMIT")
+            self._wrote(written)
+
+    @contextmanager
+    def read(self) -> Iterator[Tx]:
+        """A read-only snapshot: several queries see the same state, without blocking writers."""
+        with self._pool.connection() as conn:
+            conn.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+            try:
+                yield Tx(PgCursor(conn.cursor()))
+            finally:
+                conn.execute("ROLLBACK")
+
+    def close(self) -> None:
+        """Close every pooled connection; the object is unusable afterwards."""
+        self._pool.close()
