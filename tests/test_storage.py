@@ -3,6 +3,7 @@
 import re
 import subprocess
 import sys
+import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -195,3 +196,33 @@ def test_frames_and_sums_come_back_typed_alike_on_both_engines(db: Database) -> 
     assert [str(t) for t in frame.dtypes] == ["datetime64[us]", "float64", "datetime64[us, UTC]"]
     assert list(frame.iloc[:, 1]) == [3.0, 4.0]
     assert frame.iloc[0, 0] == pd.Timestamp(NOW.date())
+
+
+def test_every_process_sees_the_data_versions_move_with_the_others_writes(
+    pg_url: str,
+) -> None:
+    # Two Database objects with their own pools and listeners: two replicas, as far as
+    # PostgreSQL can tell.
+    first, second = open_database(pg_url), open_database(pg_url)
+    try:
+        before = second.versions(["events", "votes"])
+        with first.transaction() as tx:
+            tx.events.append(
+                Event(at=NOW, actor_id=None, action=EventAction.RULES_UPDATED, subject="rules")
+            )
+        deadline = time.monotonic() + 5
+        while second.versions(["events"])[0] == before[0] and time.monotonic() < deadline:
+            time.sleep(0.01)
+        after = second.versions(["events", "votes"])
+        assert after[0] > before[0], "the other replica's write moved events"
+        assert after[1] == before[1], "and nothing it did not write"
+        with pytest.raises(RuntimeError), first.transaction() as tx:
+            tx.events.append(
+                Event(at=NOW, actor_id=None, action=EventAction.RULES_UPDATED, subject="x")
+            )
+            raise RuntimeError("rolled back: no announcement")
+        time.sleep(0.3)
+        assert second.versions(["events"]) == after[:1]
+    finally:
+        first.close()
+        second.close()

@@ -2,7 +2,9 @@
 
 Add a migration by appending a function to ``MIGRATIONS``; never edit one that has shipped.
 Types and statements stay in the subset PostgreSQL also runs (VARCHAR, INTEGER, BIGINT,
-BOOLEAN, TIMESTAMPTZ, sequences); JSON is stored as text.
+BOOLEAN, TIMESTAMPTZ, DOUBLE PRECISION, sequences); JSON is stored as text. (One edit was
+made to shipped migrations: ``DOUBLE`` became ``DOUBLE PRECISION``, which PostgreSQL
+requires and DuckDB reads as the same type, so databases made before are unchanged.)
 """
 
 from __future__ import annotations

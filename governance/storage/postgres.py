@@ -2,11 +2,18 @@
 
 Chosen with ``CHARTER_DB=postgresql://user@host:port/name`` (or ``--db`` with the same URL).
 Every connection works in UTC, so days cut at the same midnight as on DuckDB.
+
+Several processes may share the database. Each write transaction announces the tables it
+wrote (``NOTIFY``, delivered when it commits), and every process listens, so the data
+versions caches rely on move with every process's writes, a few milliseconds later.
 """
 
 from __future__ import annotations
 
+import contextlib
+import os
 import threading
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -16,7 +23,7 @@ from psycopg_pool import ConnectionPool, PoolTimeout
 
 from governance.errors import ConfigurationError
 from governance.storage.cursors import PgCursor
-from governance.storage.database import Database, Tracked
+from governance.storage.database import EVERY_TABLE, Database, Tracked
 from governance.storage.tx import Tx
 
 #: Connections kept open at most: one per thread working at once (sessions, the cache, jobs).
@@ -25,6 +32,10 @@ POOL_SIZE = 16
 CONNECT_TIMEOUT_S = 10
 #: The advisory lock taken while the schema migrates (any number; the same on every replica).
 MIGRATION_LOCK = 7_420_001
+#: The channel on which write transactions name the tables they wrote.
+WRITES_CHANNEL = "charter_writes"
+#: Seconds between two looks at whether the listener should stop, and before a reconnect.
+LISTEN_POLL_S = 0.5
 
 
 def shown(url: str) -> str:
@@ -77,8 +88,37 @@ class PostgresDatabase(Database):
                 " is the server running, and are the user, password and database right?"
             ) from exc
         self._write_lock = threading.Lock()
+        self._conninfo = conninfo
+        # Who this process is on the channel: its own writes are counted when they commit.
+        self._sender = f"{os.getpid()}-{uuid.uuid4().hex[:12]}"
+        self._closing = threading.Event()
+        self._listening = threading.Event()
+        self._listener = threading.Thread(
+            target=self._listen, name="charter-writes-listener", daemon=True
+        )
+        self._listener.start()
+        self._listening.wait(CONNECT_TIMEOUT_S)
         if migrate_schema:
             self._migrate()
+
+    def _listen(self) -> None:
+        """Count the writes other processes commit (their ``NOTIFY`` on ``WRITES_CHANNEL``)."""
+        while not self._closing.is_set():
+            try:
+                with psycopg.connect(self._conninfo, autocommit=True) as conn:
+                    conn.execute(f"LISTEN {WRITES_CHANNEL}")
+                    # Anything may have been written while nobody listened.
+                    self._wrote([EVERY_TABLE])
+                    self._listening.set()
+                    while not self._closing.is_set():
+                        for note in conn.notifies(timeout=LISTEN_POLL_S):
+                            if self._closing.is_set():
+                                break
+                            sender, _, tables = note.payload.partition(" ")
+                            if sender != self._sender:
+                                self._wrote(tables.split(","))
+            except psycopg.Error:
+                self._closing.wait(LISTEN_POLL_S)
 
     def _hold_schema(self, tx: Tx) -> None:
         # Replicas starting together: one migrates, the others then find it done.
@@ -92,6 +132,12 @@ class PostgresDatabase(Database):
             conn.execute("BEGIN")
             try:
                 yield Tx(Tracked(PgCursor(conn.cursor()), written))
+                if written:
+                    # Delivered to the other processes when (and only if) this commits.
+                    conn.execute(
+                        "SELECT pg_notify(%s, %s)",
+                        [WRITES_CHANNEL, f"{self._sender} {','.join(sorted(written))}"],
+                    )
             except BaseException:
                 conn.execute("ROLLBACK")
                 raise
@@ -109,5 +155,9 @@ class PostgresDatabase(Database):
                 conn.execute("ROLLBACK")
 
     def close(self) -> None:
-        """Close every pooled connection; the object is unusable afterwards."""
+        """Close every pooled connection and stop listening; the object is unusable afterwards."""
+        self._closing.set()
+        with contextlib.suppress(psycopg.Error), self._pool.connection() as conn:
+            conn.execute("SELECT pg_notify(%s, %s)", [WRITES_CHANNEL, self._sender])  # wake it
+        self._listener.join(timeout=2 * LISTEN_POLL_S + 1)
         self._pool.close()
