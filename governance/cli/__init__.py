@@ -31,7 +31,13 @@ from governance.cli.jobs import (
 from governance.cli.reading import cmd_events, cmd_guidelines, cmd_rules, cmd_tally
 from governance.cli.report import cmd_report
 from governance.cli.revision import cmd_dataset, cmd_models, cmd_revise, cmd_runs
-from governance.cli.setup import cmd_check_config, cmd_grant_role, cmd_init, cmd_people
+from governance.cli.setup import (
+    cmd_check_config,
+    cmd_grant_role,
+    cmd_init,
+    cmd_migrate_store,
+    cmd_people,
+)
 from governance.errors import GovernanceError
 
 
@@ -106,6 +112,16 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--db", help=db_help)
     p.set_defaults(func=cmd_close_due)
+
+    p = sub.add_parser(
+        "migrate-store",
+        help="copy every row, id and sequence into an empty database (DuckDB <-> PostgreSQL)",
+    )
+    p.add_argument("--from", dest="source", required=True, help="the database now: a file or a URL")
+    p.add_argument(
+        "--to", dest="target", required=True, help="an empty database: a new file or a URL"
+    )
+    p.set_defaults(func=cmd_migrate_store)
 
     p = sub.add_parser(
         "refresh-analytics",

@@ -38,6 +38,10 @@ class Cursor(Protocol):
         """The next row of the last statement, or None."""
         ...
 
+    def fetchmany(self, size: int) -> list[Row]:
+        """Up to ``size`` more rows of the last statement (none left: empty)."""
+        ...
+
     def df(self) -> pd.DataFrame:
         """The last statement's rows as a data frame, typed the same on either engine."""
         ...
@@ -66,6 +70,10 @@ class DuckCursor:
     def fetchone(self) -> Row | None:
         """The next row, or None."""
         return self._cursor.fetchone()
+
+    def fetchmany(self, size: int) -> list[Row]:
+        """Up to ``size`` more rows."""
+        return self._cursor.fetchmany(size)
 
     def df(self) -> pd.DataFrame:
         """The rows as a data frame (DuckDB's own conversion)."""
@@ -136,6 +144,10 @@ class PgCursor:
             return (self._cursor.rowcount,)
         row = self._cursor.fetchone()
         return None if row is None else _plain(row)
+
+    def fetchmany(self, size: int) -> list[Row]:
+        """Up to ``size`` more rows."""
+        return [_plain(row) for row in self._cursor.fetchmany(size)]
 
     def df(self) -> pd.DataFrame:
         """The rows as a data frame typed as DuckDB types it.

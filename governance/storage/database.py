@@ -80,6 +80,10 @@ class Tracked:
         """The next row of the last statement."""
         return self._cursor.fetchone()
 
+    def fetchmany(self, size: int) -> list[Row]:
+        """Up to ``size`` more rows of the last statement."""
+        return self._cursor.fetchmany(size)
+
     def df(self) -> pd.DataFrame:
         """The last statement's rows as a data frame."""
         return self._cursor.df()
@@ -131,6 +135,14 @@ class Database(ABC):
     @abstractmethod
     def close(self) -> None:
         """Close the connections; the object is unusable afterwards."""
+
+    @abstractmethod
+    def next_values(self, tx: Tx) -> dict[str, int]:
+        """Each sequence of the schema and the value its next ``nextval`` gives."""
+
+    @abstractmethod
+    def set_next_values(self, tx: Tx, values: dict[str, int]) -> None:
+        """Set sequences so that their next ``nextval`` gives ``values`` (a move, a restore)."""
 
     def checkpoint(self) -> None:
         """Make committed writes durable in the main files (DuckDB's WAL); else nothing."""

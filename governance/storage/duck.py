@@ -89,6 +89,22 @@ class DuckDatabase(Database):
         finally:
             cursor.execute("ROLLBACK")
 
+    def next_values(self, tx: Tx) -> dict[str, int]:
+        """Each sequence's next value (``duckdb_sequences()``)."""
+        rows = tx.cursor.execute(
+            "SELECT sequence_name, start_value, last_value FROM duckdb_sequences()"
+            " WHERE schema_name = current_schema() AND NOT temporary ORDER BY 1"
+        ).fetchall()
+        return {str(name): int(start if last is None else last + 1) for name, start, last in rows}
+
+    def set_next_values(self, tx: Tx, values: dict[str, int]) -> None:
+        """DuckDB cannot move a sequence: each is made again, starting at its next value."""
+        for name, value in sorted(values.items()):
+            if not name.isidentifier():
+                raise ValueError(f"bad sequence name {name!r}")
+            tx.cursor.execute(f"DROP SEQUENCE {name}")
+            tx.cursor.execute(f"CREATE SEQUENCE {name} START {int(value)}")
+
     def checkpoint(self) -> None:
         """Write the WAL into the database file."""
         with self._write_lock:

@@ -154,6 +154,30 @@ class PostgresDatabase(Database):
             finally:
                 conn.execute("ROLLBACK")
 
+    def next_values(self, tx: Tx) -> dict[str, int]:
+        """Each sequence's next value (``pg_sequences``)."""
+        return {
+            name: start if last is None else int(last) + 1
+            for name, start, last in self._sequences(tx)
+        }
+
+    def set_next_values(self, tx: Tx, values: dict[str, int]) -> None:
+        """``setval`` each to the value before, so that its next ``nextval`` gives the value.
+
+        (A sequence never used keeps its start: ``pg_sequences`` shows no last value then.)
+        """
+        starts = {name: start for name, start, _ in self._sequences(tx)}
+        for name, value in sorted(values.items()):
+            if int(value) > starts.get(name, 1):
+                tx.cursor.execute("SELECT setval(?, ?, true)", [name, int(value) - 1]).fetchall()
+
+    def _sequences(self, tx: Tx) -> list[tuple[str, int, int | None]]:
+        rows = tx.cursor.execute(
+            "SELECT sequencename, start_value, last_value FROM pg_sequences"
+            " WHERE schemaname = current_schema() ORDER BY 1"
+        ).fetchall()
+        return [(str(name), int(start), last) for name, start, last in rows]
+
     def close(self) -> None:
         """Close every pooled connection and stop listening; the object is unusable afterwards."""
         self._closing.set()
