@@ -95,13 +95,17 @@ def pg_url(pg_server: postgres_server.Server) -> Iterator[str]:
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Run tests marked ``duckdb_only`` on DuckDB alone (what they check has no PostgreSQL
-    counterpart, such as DuckDB's one-process file lock)."""
+    """Run tests marked ``duckdb_only`` on DuckDB alone, ``postgres_only`` on PostgreSQL
+    alone (what they check exists on one engine: DuckDB's one-process file lock, several
+    processes on one PostgreSQL database)."""
     kept, dropped = [], []
     for item in items:
         callspec = getattr(item, "callspec", None)
-        on_postgres = callspec is not None and callspec.params.get("engine") == "postgresql"
-        (dropped if on_postgres and item.get_closest_marker("duckdb_only") else kept).append(item)
+        engine = None if callspec is None else callspec.params.get("engine")
+        wrong = (engine == "postgresql" and item.get_closest_marker("duckdb_only")) or (
+            engine == "duckdb" and item.get_closest_marker("postgres_only")
+        )
+        (dropped if wrong else kept).append(item)
     if dropped:
         config.hook.pytest_deselected(items=dropped)
         items[:] = kept

@@ -1,6 +1,7 @@
 """The job runner: planning, claiming, progress, retries, cancellation, resuming, scheduling.
 
-Real DuckDB in tmp_path. Test kinds are registered through ``register``, like Charter's own;
+Real databases: each test on DuckDB in tmp_path and on PostgreSQL (where the last ones run
+two "processes", two pools, on one database). Test kinds are registered through ``register``, like Charter's own;
 each commits by appending an event, so counting events counts commits.
 """
 
@@ -21,7 +22,8 @@ from governance.jobs.models import ItemStatus, Job, JobStatus, JSONObject
 from governance.jobs.runner import JobRunner
 from governance.models import Status
 from governance.services import Charter
-from governance.storage import Tx
+from governance.services.jobs import LEASE_S
+from governance.storage import Tx, open_database
 from tests.conftest import PROPOSAL, Cast, FakeClock
 
 
@@ -323,12 +325,21 @@ def test_cancelling_drops_the_output_of_the_item_in_flight(
 # -- crashes and double work --------------------------------------------------------------
 
 
+def outlive_holds(charter: Charter, clock: FakeClock) -> None:
+    """Let every hold on an item run out (where processes share the database, a running
+    item counts as abandoned only once its runner stopped renewing it)."""
+    if charter.db.shared:
+        assert charter.jobs.resume_abandoned() == 0, "a fresh hold is a live runner's"
+    clock.advance(seconds=LEASE_S + 1)
+
+
 def test_items_left_running_by_a_dead_runner_are_resumed(
-    charter: Charter, recording: Recording
+    charter: Charter, recording: Recording, clock: FakeClock
 ) -> None:
     job = charter.jobs.start(None, "test-recording", {"keys": ["a", "b", "c"]})
     lost = charter.jobs.claim("a-runner-that-died")  # and never settled
     assert lost is not None and lost.seq == 1
+    outlive_holds(charter, clock)
     JobRunner(charter, scheduled=()).run_until_idle()
     detail = charter.jobs.job(None, job.id)
     assert detail.job.status is JobStatus.DONE and detail.job.done == 3
@@ -338,11 +349,12 @@ def test_items_left_running_by_a_dead_runner_are_resumed(
 
 
 def test_an_item_that_keeps_killing_its_runner_fails_after_its_last_attempt(
-    charter: Charter, recording: Recording
+    charter: Charter, recording: Recording, clock: FakeClock
 ) -> None:
     job = charter.jobs.start(None, "test-recording", {"keys": ["poison"]})
     for _ in range(3):
         assert charter.jobs.claim("dies-every-time") is not None
+        outlive_holds(charter, clock)
         charter.jobs.resume_abandoned()
     (item,) = charter.jobs.job(None, job.id).items
     assert (item.status, item.attempts) == (ItemStatus.FAILED, 3)
@@ -351,12 +363,13 @@ def test_an_item_that_keeps_killing_its_runner_fails_after_its_last_attempt(
 
 
 def test_a_runner_that_lost_its_item_commits_nothing(
-    charter: Charter, recording: Recording
+    charter: Charter, recording: Recording, clock: FakeClock
 ) -> None:
     charter.jobs.start(None, "test-recording", {"keys": ["once"]})
     slow = charter.jobs.claim("slow-runner")
     assert slow is not None
-    assert charter.jobs.resume_abandoned() == 1  # e.g. it was thought dead
+    outlive_holds(charter, clock)  # e.g. it was too slow to renew its hold
+    assert charter.jobs.resume_abandoned() == 1
     fast = charter.jobs.claim("fast-runner")
     assert fast is not None
     assert charter.jobs.complete(fast, "ONCE") is not None
@@ -456,3 +469,73 @@ def test_registering_another_kind_under_a_taken_name_is_refused() -> None:
     with pytest.raises(ValueError, match="another job kind is registered as 'close-due'"):
         register(type("Impostor", (JobKind,), {"name": "close-due", "title": "x"})())
     assert KINDS["close-due"].title == "Close due votes"
+
+
+# -- several processes on one PostgreSQL database --------------------------------------------
+
+
+@pytest.fixture
+def replica(charter: Charter, clock: FakeClock) -> Iterator[Charter]:
+    """A second Charter on the same PostgreSQL database with its own pool: to the server,
+    another process."""
+    assert charter.db.shared, "mark the test postgres_only"
+    other = open_database(charter.db.url)  # type: ignore[attr-defined]
+    yield Charter(other, charter.settings, clock=clock)
+    other.close()
+
+
+@pytest.mark.postgres_only
+def test_runners_of_two_processes_share_a_job_and_do_each_item_once(
+    charter: Charter, replica: Charter, recording: Recording
+) -> None:
+    keys = [f"k{n}" for n in range(40)]
+    job = charter.jobs.start(None, "test-recording", {"keys": keys})
+    runners = [JobRunner(c, workers=4, scheduled=()) for c in (charter, replica)]
+    threads = [threading.Thread(target=r.run_until_idle) for r in runners]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    detail = charter.jobs.job(None, job.id)
+    assert detail.job.status is JobStatus.DONE and detail.job.done == 40
+    assert committed(charter) == Counter({k: 1 for k in keys}), "each item committed once"
+    assert all(i.attempts == 1 for i in detail.items), "no item claimed twice"
+    assert recording.attempts == Counter({k: 1 for k in keys}), "nor worked twice"
+    assert {i.claimed_by for i in detail.items} <= {r.id for r in runners}
+
+
+@pytest.mark.postgres_only
+def test_two_processes_scheduling_at_once_start_one_job(
+    charter: Charter, replica: Charter, recording: Recording
+) -> None:
+    started: list[Job | None] = []
+    barrier = threading.Barrier(8)
+
+    def schedule(c: Charter) -> None:
+        barrier.wait()
+        started.append(c.jobs.schedule("test-recording", {"keys": ["only"]}))
+
+    threads = [threading.Thread(target=schedule, args=(c,)) for c in (charter, replica) * 4]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(30)
+    assert len([j for j in started if j is not None]) == 1
+    with charter.db.read() as tx:
+        rows = tx.cursor.execute("SELECT count(*) FROM jobs WHERE kind = 'test-recording'")
+        assert rows.fetchall() == [(1,)]
+
+
+@pytest.mark.postgres_only
+def test_a_live_runner_in_another_process_keeps_its_items(
+    charter: Charter, replica: Charter, recording: Recording, clock: FakeClock
+) -> None:
+    charter.jobs.start(None, "test-recording", {"keys": ["mine"]})
+    held = replica.jobs.claim("replica-runner")
+    assert held is not None
+    clock.advance(seconds=LEASE_S / 2)
+    assert replica.jobs.renew("replica-runner") == 1
+    clock.advance(seconds=LEASE_S / 2 + 1)
+    assert charter.jobs.resume_abandoned() == 0, "renewed: still the replica's"
+    assert replica.jobs.complete(held, "MINE") is not None
+    assert committed(charter) == Counter({"mine": 1})

@@ -6,7 +6,9 @@ writes its effect, marks it done and counts the job's progress. A process that d
 most the items in flight; the next runner to start puts them back in the queue.
 
 The app starts one runner per process; ``python -m governance worker`` runs one when the app
-is not running (DuckDB lets one process open the file).
+is not running (DuckDB lets one process open the file). On PostgreSQL any number of
+processes run runners on one database: each claims items the others have not locked, renews
+its hold on what it works on, and puts back items whose runner stopped renewing.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from governance.errors import GovernanceError
 from governance.jobs.deadlines import CLOSE_DUE
 from governance.jobs.kinds import KINDS
 from governance.jobs.models import Job, JobItem
+from governance.services.jobs import LEASE_S
 
 if TYPE_CHECKING:
     from governance.services import Charter
@@ -103,6 +106,8 @@ class JobRunner:
         self._unsubscribe = self.jobs.subscribe(self._wake)
         targets = [(f"charter-job-{n}", self._work_forever) for n in range(self.workers)]
         targets.append(("charter-scheduler", self._schedule_forever))
+        if self.charter.db.shared:
+            targets.append(("charter-renewer", self._renew_forever))
         for name, target in targets:
             thread = threading.Thread(target=target, name=name, daemon=True)
             thread.start()
@@ -198,6 +203,12 @@ class JobRunner:
 
     def _schedule_forever(self) -> None:
         while True:
+            if self.charter.db.shared:
+                # Another process's runner may have died since: its items' holds run out.
+                try:
+                    self.jobs.resume_abandoned()
+                except Exception:
+                    log.exception("job runner %s: could not resume abandoned items", self.id)
             for kind in self.scheduled:
                 try:
                     self.jobs.schedule(kind)
@@ -205,6 +216,14 @@ class JobRunner:
                     log.exception("job runner %s: could not schedule %s", self.id, kind)
             if self._stop.wait(self.schedule_s):
                 return
+
+    def _renew_forever(self) -> None:
+        """Keep this runner's hold on its items while it works on them (shared databases)."""
+        while not self._stop.wait(LEASE_S / 4):
+            try:
+                self.jobs.renew(self.id)
+            except Exception:  # the next round tries again, well within the lease
+                log.exception("job runner %s: could not renew its items", self.id)
 
     def _wake(self) -> None:
         with self._wakeup:

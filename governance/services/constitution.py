@@ -339,6 +339,9 @@ class Constitutions(UseCases):
         placed = False
         try:
             with self.db.transaction() as tx:
+                # Releases from several processes take turns: the second then sees the first
+                # and is refused as stale instead of taking the same version.
+                tx.cursor.hold("release")
                 steward = self._authorized(tx, actor, Action.RELEASE_CONSTITUTION)
                 info = commit(tx, steward)
                 files.place(staging, final)  # before COMMIT: a failed commit removes it below

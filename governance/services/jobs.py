@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Mapping, Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from governance.auth import Action, authorize, authorize_any, may
@@ -42,6 +42,9 @@ if TYPE_CHECKING:
 
 #: Jobs per page of the list.
 PAGE_SIZE = 20
+#: Seconds a runner's hold on an item lasts unless renewed, where several processes share
+#: the database; its runner renews it four times as often.
+LEASE_S = 60.0
 
 
 def _items(n: int) -> str:
@@ -214,6 +217,8 @@ class Jobs(UseCases):
         job_kind = _kind(kind)
         now = self.clock()
         with self.db.transaction() as tx:
+            # Replicas scheduling at once take turns: the second then finds the first's job.
+            tx.cursor.hold(f"schedule:{kind}")
             if tx.jobs.active_job(kind) is not None:
                 return None
             items = job_kind.plan(self.context, tx, dict(params or {}))
@@ -250,9 +255,12 @@ class Jobs(UseCases):
         """
         now = self.clock()
         requeued = 0
+        # Shared by other processes, a running item may be a live runner's: only items
+        # whose runner stopped renewing its hold count as abandoned.
+        stale_before = now - timedelta(seconds=LEASE_S) if self.db.shared else None
         with self.db.transaction() as tx:
             queries = tx.jobs
-            for item in queries.abandoned():
+            for item in queries.abandoned(stale_before):
                 error = f"abandoned by a runner that stopped (attempt {item.attempts})"
                 kind = KINDS.get(item.kind)
                 job = _found(queries.job(item.job_id), item.job_id)
@@ -267,6 +275,16 @@ class Jobs(UseCases):
                     queries.release_item(item.job_id, item.seq, error)
                     requeued += 1
         return requeued
+
+    def renew(self, runner: str) -> int:
+        """Renew ``runner``'s hold on the items it is working on (every ``LEASE_S / 4``).
+
+        Returns:
+            How many items it holds.
+        """
+        now = self.clock()
+        with self.db.transaction() as tx:
+            return tx.jobs.renew(runner, now)
 
     def claim(self, runner: str) -> JobItem | None:
         """Hold the next waiting item for ``runner``, in a short transaction; None if none.

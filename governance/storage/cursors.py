@@ -50,6 +50,20 @@ class Cursor(Protocol):
         """Append ``frame``'s rows to ``table``'s ``columns`` in one go."""
         ...
 
+    def skip_locked(self, alias: str) -> str:
+        """The end of a SELECT that claims rows: other processes skip the ones it holds.
+
+        Empty where one process writes at a time.
+        """
+        ...
+
+    def hold(self, name: str) -> None:
+        """Until the transaction ends, be the only process holding ``name``.
+
+        Other processes wait for it; nothing where one process writes at a time.
+        """
+        ...
+
 
 class DuckCursor:
     """A DuckDB cursor (each is its own connection to the one database)."""
@@ -88,6 +102,14 @@ class DuckCursor:
             self._cursor.execute(f"INSERT INTO {table} ({names}) SELECT {names} FROM {view}")
         finally:
             self._cursor.unregister(view)
+
+    def skip_locked(self, alias: str) -> str:
+        """Nothing: one process opens the file, and its writes are serialized."""
+        return ""
+
+    def hold(self, name: str) -> None:
+        """Nothing: one process opens the file, and its writes are serialized."""
+        return None
 
 
 #: A quoted string or identifier (left as it is), a ``?`` mark, or a literal ``%``.
@@ -172,6 +194,16 @@ class PgCursor:
         with self._cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
             for row in frame.itertuples(index=False, name=None):
                 copy.write_row([None if _missing(v) else v for v in row])
+
+    def skip_locked(self, alias: str) -> str:
+        """Row locks: a row another process claimed is skipped, not waited for."""
+        if not alias.isidentifier():
+            raise ValueError(f"bad alias {alias!r}")
+        return f" FOR UPDATE OF {alias} SKIP LOCKED"
+
+    def hold(self, name: str) -> None:
+        """A transaction-scoped advisory lock on ``name``'s hash."""
+        self.execute("SELECT pg_advisory_xact_lock(hashtext(?))", [name]).fetchall()
 
 
 def _typed(oid: int, values: list[object]) -> pd.Series:

@@ -93,6 +93,14 @@ class Tracked:
         self._written.add(table.lower())
         self._cursor.load(table, columns, frame)
 
+    def skip_locked(self, alias: str) -> str:
+        """The cursor's row-claiming clause."""
+        return self._cursor.skip_locked(alias)
+
+    def hold(self, name: str) -> None:
+        """The cursor's transaction lock on ``name``."""
+        self._cursor.hold(name)
+
 
 class Database(ABC):
     """One database, shared by the threads of this process.
@@ -104,6 +112,10 @@ class Database(ABC):
 
     location: str
     """Where the database is, as shown to people (a file's path or a URL without password)."""
+    shared: bool = False
+    """Whether other processes may use it at the same time (PostgreSQL), or only this one
+    (a DuckDB file). Job runners then hold items on leases, since a running item may
+    belong to a live runner elsewhere."""
 
     def __init__(self) -> None:
         """Start the data versions at zero."""

@@ -163,25 +163,27 @@ class JobQueries(Queries):
     def claim(self, runner: str, at: datetime) -> JobItem | None:
         """Mark the first waiting item (oldest job first) running, held by ``runner``.
 
-        Writes in one process are serialized by ``Database``, so nobody can claim the
-        same row between the SELECT and the UPDATE; the UPDATE still checks the status.
+        Writes in one process are serialized by ``Database``; runners in other processes
+        (PostgreSQL) skip the rows this one has locked, so each item goes to one runner.
+        The UPDATE still checks the status.
         """
         row = self._one(
             "SELECT i.job_id, i.seq, j.kind, i.params, i.attempts, i.error"
             " FROM job_items i JOIN jobs j ON j.id = i.job_id"
             " WHERE i.status = 'queued' AND j.status IN (?, ?)"
-            " ORDER BY i.job_id, i.seq LIMIT 1",
-            # PostgreSQL, with several processes claiming at once: FOR UPDATE OF i SKIP LOCKED
+            f" ORDER BY i.job_id, i.seq LIMIT 1{self.cursor.skip_locked('i')}",
             list(_ACTIVE),
         )
         if row is None:
             return None
         job_id, seq, kind, params, attempts, error = row
-        self._all(
+        updated = self._all(
             "UPDATE job_items SET status = 'running', attempts = attempts + 1, claimed_by = ?,"
             " claimed_at = ? WHERE job_id = ? AND seq = ? AND status = 'queued'",
             [runner, at, job_id, seq],
         )
+        if not updated or not updated[0][0]:
+            return None  # someone else claimed it first
         self._all(
             "UPDATE jobs SET status = 'running', started_at = ? WHERE id = ? AND status = 'queued'",
             [at, job_id],
@@ -292,16 +294,30 @@ class JobQueries(Queries):
             [at, job_id],
         )
 
-    def abandoned(self) -> list[JobItem]:
+    def abandoned(self, stale_before: datetime | None = None) -> list[JobItem]:
         """Items left running by a runner that stopped without settling them.
 
-        DuckDB lets one process open the file, so when a runner starts, every running
-        item was left by a process that died. On PostgreSQL, where several processes share
-        the database, runners would renew ``claimed_at`` as a heartbeat and this would
-        select only items whose lease ran out (``claimed_at < now - lease``).
+        Args:
+            stale_before: Only items whose runner last renewed its hold before this time
+                (processes sharing the database: a live runner renews its items). None:
+                every running item (one process per database: a runner that starts finds
+                only items of a process that died).
         """
+        where, params = "i.status = 'running'", []
+        if stale_before is not None:
+            where += " AND i.claimed_at < ?"
+            params.append(stale_before)
         rows = self._all(
-            f"SELECT {_ITEM_COLUMNS} {_ITEM_FROM} WHERE i.status = 'running'"
-            " ORDER BY i.job_id, i.seq"
+            f"SELECT {_ITEM_COLUMNS} {_ITEM_FROM} WHERE {where}"
+            f" ORDER BY i.job_id, i.seq{self.cursor.skip_locked('i')}",
+            params,
         )
         return [_item(r) for r in rows]
+
+    def renew(self, runner: str, at: datetime) -> int:
+        """Renew the hold of ``runner`` on the items it is working on; how many."""
+        rows = self._all(
+            "UPDATE job_items SET claimed_at = ? WHERE claimed_by = ? AND status = 'running'",
+            [at, runner],
+        )
+        return int(rows[0][0]) if rows else 0

@@ -57,6 +57,8 @@ class PostgresDatabase(Database):
     process, writes are serialized by a lock as on DuckDB.
     """
 
+    shared = True
+
     def __init__(self, url: str, *, migrate_schema: bool = True) -> None:
         """Connect to ``url`` and bring its schema up to date.
 
