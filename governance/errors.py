@@ -57,6 +57,13 @@ class StaleVersion(GovernanceError):
     """The person acted on a version that is no longer the current one."""
 
 
+class Conflict(GovernanceError):
+    """Someone else changed the same thing at the same moment (another process).
+
+    Nothing was stored; trying again sees their change.
+    """
+
+
 class DatabaseBusy(GovernanceError):
     """Another process holds the database file (DuckDB allows one process per file)."""
 

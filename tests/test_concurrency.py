@@ -7,11 +7,16 @@ import subprocess
 import sys
 import threading
 from collections import Counter
+from collections.abc import Iterator
 from pathlib import Path
+
+import pytest
 
 from governance.models import Stakeholder
 from governance.services import Charter
+from governance.storage import open_database
 from tests.conftest import PROPOSAL, Cast
+from tests.test_dashboard import summaries_match_sources
 
 
 def run_threads(n: int, work) -> list[BaseException]:  # type: ignore[no-untyped-def]
@@ -161,3 +166,67 @@ def test_exiting_while_runners_query_duckdb_is_clean(tmp_path: Path) -> None:
         )
         assert done.returncode == 0, done.stderr[-2000:]
         assert done.stdout.strip() == "leaving"
+
+
+# -- two processes on one PostgreSQL database ------------------------------------------------
+
+
+@pytest.fixture
+def replica(charter: Charter) -> Iterator[Charter]:
+    """A second Charter on the same PostgreSQL database with its own connection pool and no
+    shared lock: to the server, another process (another app replica)."""
+    assert charter.db.shared, "mark the test postgres_only"
+    other = open_database(charter.db.url)  # type: ignore[attr-defined]
+    yield Charter(other, charter.settings, clock=charter.clock)
+    other.close()
+
+
+@pytest.mark.postgres_only
+def test_two_replicas_voting_for_the_same_people_store_each_ballot_once(
+    charter: Charter, replica: Charter, cast: Cast, in_voting: str
+) -> None:
+    voters = cast.everyone()
+    rng = random.Random(11)
+    # Each voter votes through both replicas at once, often changing their mind.
+    plans = [[(v, rng.choice(["approve", "reject", "abstain"])) for v in voters] for _ in range(8)]
+    sides = [charter, replica]
+
+    errors = run_threads(
+        8, lambda t: [sides[t % 2].ballots.cast(v, in_voting, c) for v, c in plans[t]]
+    )
+
+    assert errors == []
+    with charter.db.read() as tx:
+        assert tx.votes.count_votes(in_voting) == len(voters), "one ballot per person"
+        stored = tx.votes.votes_of([v.id for v in voters])
+    for voter in voters:
+        (vote,) = [x for k, x in stored.items() if k[2] == voter.id]
+        assert vote.choice.value in {plan[i][1] for plan in plans for i in [voters.index(voter)]}
+    tally = charter.ballots.tally(in_voting)
+    assert tally.overall.total == len(voters)
+    summaries_match_sources(charter.db)  # every change moved the summaries exactly once
+
+
+@pytest.mark.postgres_only
+def test_a_vote_closed_in_one_replica_while_another_takes_ballots_counts_each_once(
+    charter: Charter, replica: Charter, cast: Cast, in_voting: str
+) -> None:
+    voters = cast.everyone()
+
+    def work(i: int) -> None:
+        if i == 0:
+            charter.guidelines.close_voting(cast.moderator, in_voting, "closing during a rush")
+            return
+        for voter in voters[i - 1 :: 7]:
+            try:
+                replica.ballots.cast(voter, in_voting, "approve")
+            except Exception as exc:
+                assert "not open for voting" in str(exc)
+
+    assert run_threads(8, work) == []
+    detail = charter.guidelines.detail(in_voting, None)
+    assert detail.decision is not None
+    with charter.db.read() as tx:
+        stored = tx.votes.count_votes(in_voting)
+    # The decision counted exactly the ballots stored: none slipped in after it.
+    assert detail.decision.tally.tally.overall.total == stored

@@ -10,6 +10,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from governance.errors import Conflict
 from governance.events import Event, EventAction
 from governance.models import Choice, Vote
 from governance.services import Charter
@@ -55,7 +56,7 @@ def test_the_database_refuses_a_second_ballot_for_the_same_version(
         choice=Choice.REJECT,
         cast_at=NOW,
     )
-    with pytest.raises(CONSTRAINT_ERRORS), charter.db.transaction() as tx:
+    with pytest.raises(Conflict), charter.db.transaction() as tx:
         tx.votes.insert_votes([twin])
     with charter.db.read() as tx:
         assert tx.votes.get_vote(in_voting, 1, voter.id).choice is Choice.APPROVE  # type: ignore[union-attr]

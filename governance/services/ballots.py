@@ -12,7 +12,9 @@ queued, its own ballot included; the others wait for their result.
 
 from __future__ import annotations
 
+import logging
 import threading
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -20,6 +22,7 @@ from datetime import datetime
 from governance.auth import Action, authorize
 from governance.config import Settings
 from governance.errors import (
+    Conflict,
     GovernanceError,
     NotAllowed,
     NotFound,
@@ -35,6 +38,12 @@ from governance.storage import Database, Tx
 from governance.storage.summaries import FOLD_EVERY
 from governance.validation import parse_choice, parse_reason
 from governance.voting import Counts, Tally, tally
+
+log = logging.getLogger(__name__)
+#: Times a ballot is tried again after colliding with another process's write (PostgreSQL).
+CONFLICT_RETRIES = 4
+#: The first pause before trying again (seconds); each next one is twice as long.
+CONFLICT_PAUSE_S = 0.005
 
 
 def vote_refusal(
@@ -166,20 +175,24 @@ class Ballots(UseCases):
         assert ballot.result is not None
         return ballot.result
 
-    def _write(self, batch: list[Ballot]) -> None:
+    def _write(self, batch: list[Ballot], attempt: int = 0) -> None:
         try:
             with self.db.transaction() as tx:
                 self._apply(tx, batch)
-                self._since_fold += len(batch)
-                if self._since_fold >= self.fold_every:
-                    # Now and then the summaries take the moves in, in this transaction:
-                    # a few milliseconds for one batch, so the moves readers add stay few.
-                    tx.summaries.fold()
-                    self._since_fold = 0
+            self._since_fold += len(batch)
+            if self._since_fold >= self.fold_every:
+                self._since_fold = 0
+                self._fold()
         except Exception as exc:
             for ballot in batch:
                 ballot.result = None
             if len(batch) == 1:
+                if isinstance(exc, Conflict) and attempt < CONFLICT_RETRIES:
+                    # Another process wrote the same ballot or closed the vote meanwhile:
+                    # read again and decide again, after a short, growing pause.
+                    time.sleep(CONFLICT_PAUSE_S * 2**attempt)
+                    self._write(batch, attempt + 1)
+                    return
                 batch[0].error = exc
             else:
                 # Something failed that checks did not foresee: write each alone, so one
@@ -191,6 +204,18 @@ class Ballots(UseCases):
             for ballot in batch:
                 ballot.done.set()
 
+    def _fold(self) -> None:
+        """Now and then, the summaries take the moves in: a few ms, and few moves to add.
+
+        In a transaction of its own that locks the moves first; if it fails, the ballots
+        written stand and the next fold takes the moves in.
+        """
+        try:
+            with self.db.transaction() as tx:
+                tx.summaries.fold()
+        except Exception:
+            log.exception("ballots: could not fold the summaries' moves; the next fold will")
+
     def _apply(self, tx: Tx, batch: list[Ballot]) -> None:
         people = tx.people.stakeholders_by_id([b.stakeholder_id for b in batch])
         states = tx.guidelines.voting_states([b.guideline_id for b in batch])
@@ -198,6 +223,7 @@ class Ballots(UseCases):
         current = dict(stored)
         writes: dict[tuple[str, int, int], Vote] = {}
         events: list[Event] = []
+        cast: list[Vote] = []  # every ballot that changed something, as the log has them
         for ballot in batch:
             try:
                 vote, before = self._check(ballot, people, states, current)
@@ -210,6 +236,7 @@ class Ballots(UseCases):
                 continue
             key = (vote.guideline_id, vote.version, vote.stakeholder_id)
             current[key] = writes[key] = vote
+            cast.append(vote)
             events.append(
                 event(
                     actor_id=vote.stakeholder_id,
@@ -225,6 +252,7 @@ class Ballots(UseCases):
             [v for k, v in writes.items() if k not in stored],
             [(v, stored[k].choice) for k, v in writes.items() if k in stored],
             {person.id: person.groups for person in people.values()},
+            cast,
         )
         tx.events.append_all(events)
 

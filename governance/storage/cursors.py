@@ -50,10 +50,20 @@ class Cursor(Protocol):
         """Append ``frame``'s rows to ``table``'s ``columns`` in one go."""
         ...
 
-    def skip_locked(self, alias: str) -> str:
-        """The end of a SELECT that claims rows: other processes skip the ones it holds.
+    def locking(self, alias: str | None = None, mode: str = "update", *, skip: bool = False) -> str:
+        """The end of a SELECT in a write transaction that locks the rows it reads.
 
-        Empty where one process writes at a time.
+        ``mode`` ``update`` keeps other processes from changing them (or locking them at
+        all) until this transaction ends; ``share`` only from changing them. With ``skip``,
+        rows another process holds are left out instead of waited for. Empty where one
+        process writes at a time, and in read snapshots.
+        """
+        ...
+
+    def lock_table(self, table: str) -> None:
+        """Until the transaction ends, keep other processes from writing ``table``.
+
+        They may still read it. Nothing where one process writes at a time.
         """
         ...
 
@@ -103,9 +113,13 @@ class DuckCursor:
         finally:
             self._cursor.unregister(view)
 
-    def skip_locked(self, alias: str) -> str:
+    def locking(self, alias: str | None = None, mode: str = "update", *, skip: bool = False) -> str:
         """Nothing: one process opens the file, and its writes are serialized."""
         return ""
+
+    def lock_table(self, table: str) -> None:
+        """Nothing: one process opens the file, and its writes are serialized."""
+        return None
 
     def hold(self, name: str) -> None:
         """Nothing: one process opens the file, and its writes are serialized."""
@@ -141,9 +155,10 @@ _NUMERIC, _DATE, _TIMESTAMPTZ, _TIMESTAMP = 1700, 1082, 1184, 1114
 class PgCursor:
     """A psycopg cursor on the connection of one transaction."""
 
-    def __init__(self, cursor: psycopg.Cursor[Row]) -> None:
-        """Wrap ``cursor``."""
+    def __init__(self, cursor: psycopg.Cursor[Row], *, writes: bool) -> None:
+        """Wrap ``cursor``, of a write transaction or of a read snapshot."""
         self._cursor = cursor
+        self.writes = writes
 
     def execute(self, sql: str, params: Sequence[object] = ()) -> PgCursor:
         """Run ``sql`` with its ``?`` marks turned into psycopg's."""
@@ -195,11 +210,21 @@ class PgCursor:
             for row in frame.itertuples(index=False, name=None):
                 copy.write_row([None if _missing(v) else v for v in row])
 
-    def skip_locked(self, alias: str) -> str:
-        """Row locks: a row another process claimed is skipped, not waited for."""
-        if not alias.isidentifier():
-            raise ValueError(f"bad alias {alias!r}")
-        return f" FOR UPDATE OF {alias} SKIP LOCKED"
+    def locking(self, alias: str | None = None, mode: str = "update", *, skip: bool = False) -> str:
+        """Row locks, in write transactions (a read snapshot locks nothing)."""
+        if not self.writes:
+            return ""
+        if mode not in ("update", "share") or (alias is not None and not alias.isidentifier()):
+            raise ValueError(f"bad lock {mode!r} of {alias!r}")
+        return (
+            f" FOR {mode.upper()}{f' OF {alias}' if alias else ''}{' SKIP LOCKED' if skip else ''}"
+        )
+
+    def lock_table(self, table: str) -> None:
+        """``LOCK TABLE ... IN EXCLUSIVE MODE``: writers wait, readers do not."""
+        if not table.isidentifier():
+            raise ValueError(f"bad table name {table!r}")
+        self.execute(f"LOCK TABLE {table} IN EXCLUSIVE MODE")
 
     def hold(self, name: str) -> None:
         """A transaction-scoped advisory lock on ``name``'s hash."""

@@ -93,9 +93,13 @@ class Tracked:
         self._written.add(table.lower())
         self._cursor.load(table, columns, frame)
 
-    def skip_locked(self, alias: str) -> str:
-        """The cursor's row-claiming clause."""
-        return self._cursor.skip_locked(alias)
+    def locking(self, alias: str | None = None, mode: str = "update", *, skip: bool = False) -> str:
+        """The cursor's row-locking clause."""
+        return self._cursor.locking(alias, mode, skip=skip)
+
+    def lock_table(self, table: str) -> None:
+        """The cursor's table lock on ``table``."""
+        self._cursor.lock_table(table)
 
     def hold(self, name: str) -> None:
         """The cursor's transaction lock on ``name``."""

@@ -170,7 +170,9 @@ class GuidelineQueries(Queries):
     def get_guideline(self, guideline_id: str) -> Guideline | None:
         """A guideline with its current text, or None."""
         row = self._one(
-            f"SELECT {GUIDELINE_COLUMNS} {GUIDELINE_FROM} WHERE g.id = ?",
+            # In a write transaction the row stays locked until it ends: a use case that
+            # reads a guideline and then changes it sees no other process change it between.
+            f"SELECT {GUIDELINE_COLUMNS} {GUIDELINE_FROM} WHERE g.id = ?{self.cursor.locking('g')}",
             [guideline_key(guideline_id)],
         )
         return None if row is None else guideline_from_row(row)
@@ -207,8 +209,12 @@ class GuidelineQueries(Queries):
         """Just status and voting window of the given guidelines (the path of every ballot)."""
         keys = sorted({guideline_key(g) for g in guideline_ids})
         rows = self._all(
+            # Shared locks, in id order: ballots do not wait for each other, but a vote closing
+            # (which locks its guideline for update first) waits for the ballots in flight to
+            # commit, and the ballots after it see it closed.
             "SELECT id, status, voting_version, voting_opens_at, voting_closes_at,"
-            f" voting_rules_version FROM guidelines WHERE id IN ({placeholders(keys)})",
+            f" voting_rules_version FROM guidelines WHERE id IN ({placeholders(keys)})"
+            f" ORDER BY id{self.cursor.locking(mode='share')}",
             keys,
         )
         states: dict[str, tuple[Status, VotingWindow | None]] = {}

@@ -171,7 +171,7 @@ class JobQueries(Queries):
             "SELECT i.job_id, i.seq, j.kind, i.params, i.attempts, i.error"
             " FROM job_items i JOIN jobs j ON j.id = i.job_id"
             " WHERE i.status = 'queued' AND j.status IN (?, ?)"
-            f" ORDER BY i.job_id, i.seq LIMIT 1{self.cursor.skip_locked('i')}",
+            f" ORDER BY i.job_id, i.seq LIMIT 1{self.cursor.locking('i', skip=True)}",
             list(_ACTIVE),
         )
         if row is None:
@@ -309,7 +309,7 @@ class JobQueries(Queries):
             params.append(stale_before)
         rows = self._all(
             f"SELECT {_ITEM_COLUMNS} {_ITEM_FROM} WHERE {where}"
-            f" ORDER BY i.job_id, i.seq{self.cursor.skip_locked('i')}",
+            f" ORDER BY i.job_id, i.seq{self.cursor.locking('i', skip=True)}",
             params,
         )
         return [_item(r) for r in rows]

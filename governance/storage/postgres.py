@@ -21,7 +21,7 @@ import psycopg
 from psycopg.conninfo import conninfo_to_dict, make_conninfo
 from psycopg_pool import ConnectionPool, PoolTimeout
 
-from governance.errors import ConfigurationError
+from governance.errors import ConfigurationError, Conflict
 from governance.storage.cursors import PgCursor
 from governance.storage.database import EVERY_TABLE, Database, Tracked
 from governance.storage.tx import Tx
@@ -32,6 +32,8 @@ POOL_SIZE = 16
 CONNECT_TIMEOUT_S = 10
 #: The advisory lock taken while the schema migrates (any number; the same on every replica).
 MIGRATION_LOCK = 7_420_001
+#: What PostgreSQL raises when two transactions collide: one of them must start again.
+_CONFLICTS = (psycopg.errors.SerializationFailure, psycopg.errors.DeadlockDetected)
 #: The channel on which write transactions name the tables they wrote.
 WRITES_CHANNEL = "charter_writes"
 #: Seconds between two looks at whether the listener should stop, and before a reconnect.
@@ -133,17 +135,27 @@ class PostgresDatabase(Database):
             written: set[str] = set()
             conn.execute("BEGIN")
             try:
-                yield Tx(Tracked(PgCursor(conn.cursor()), written))
+                yield Tx(Tracked(PgCursor(conn.cursor(), writes=True), written))
                 if written:
                     # Delivered to the other processes when (and only if) this commits.
                     conn.execute(
                         "SELECT pg_notify(%s, %s)",
                         [WRITES_CHANNEL, f"{self._sender} {','.join(sorted(written))}"],
                     )
-            except BaseException:
+            except BaseException as exc:
                 conn.execute("ROLLBACK")
+                if isinstance(exc, _CONFLICTS):
+                    raise Conflict(
+                        "someone else changed this at the same moment; nothing was stored,"
+                        " try again"
+                    ) from exc
                 raise
-            conn.execute("COMMIT")
+            try:
+                conn.execute("COMMIT")
+            except _CONFLICTS as exc:
+                raise Conflict(
+                    "someone else changed this at the same moment; nothing was stored, try again"
+                ) from exc
             self._wrote(written)
 
     @contextmanager
@@ -152,7 +164,7 @@ class PostgresDatabase(Database):
         with self._pool.connection() as conn:
             conn.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
             try:
-                yield Tx(PgCursor(conn.cursor()))
+                yield Tx(PgCursor(conn.cursor(), writes=False))
             finally:
                 conn.execute("ROLLBACK")
 

@@ -190,9 +190,14 @@ class Summaries(Queries):
     def fold(self) -> int:
         """Fold ``ballot_moves`` into ``tally_counts``, ``ballot_days`` and ``voter_firsts``.
 
-        In the caller's write transaction; returns the rows folded. Readers see the same
-        numbers before and after (they add the pending moves to the summaries).
+        In the caller's write transaction, best its first statement (it locks
+        ``ballot_moves`` against other processes' writes until the end); returns the rows
+        folded. Readers see the same numbers before and after (they add the pending moves
+        to the summaries).
         """
+        # Other processes' ballots wait until this commits: a move they added between the
+        # folding and the delete below would otherwise be deleted without being folded.
+        self.cursor.lock_table("ballot_moves")
         pending = self.pending_moves()
         if not pending:
             return 0

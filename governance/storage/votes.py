@@ -6,6 +6,7 @@ from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 
+from governance.errors import Conflict
 from governance.ids import guideline_key, guideline_ref
 from governance.models import Choice, VoidedVote, Vote
 from governance.storage.base import Queries, placeholders
@@ -28,7 +29,9 @@ class VoteQueries(Queries):
         # Filtering on the voter alone lets DuckDB use votes_by_voter; a person has few ballots.
         rows = self._all(
             "SELECT guideline_id, version, stakeholder_id, choice, reason, cast_at FROM votes"
-            f" WHERE stakeholder_id IN ({placeholders(wanted)})",
+            f" WHERE stakeholder_id IN ({placeholders(wanted)})"
+            # Locked until the ballots are written: the choice each replaces stays the one read.
+            f" ORDER BY guideline_id, version, stakeholder_id{self.cursor.locking()}",
             wanted,
         )
         found = {}
@@ -53,17 +56,26 @@ class VoteQueries(Queries):
         new: Sequence[Vote],
         changed: Sequence[tuple[Vote, Choice]],
         groups: Mapping[int, Sequence[str]] | None = None,
+        cast: Sequence[Vote] | None = None,
     ) -> None:
         """Store new ballots and changed ones (each with the choice it replaces).
 
-        The primary key refuses a second new ballot for the same version; the summaries
-        take the whole batch in one insert (``groups``: the voters' groups, if known).
+        One ballot per person per version: a new ballot that finds one already stored
+        (``ON CONFLICT DO NOTHING`` inserts nothing) raises ``Conflict``, and the caller
+        rolls back and tries again, reading it. The summaries take the whole batch in one
+        insert (``groups``: the voters' groups, if known; ``cast``: every ballot cast, when
+        one person's two ballots on a vote came in one batch and only the last is stored).
+
+        Raises:
+            Conflict: A new ballot's person already has one for that version.
         """
         for start in range(0, len(new), 200):
             chunk = new[start : start + 200]
-            self._all(
+            inserted = self._all(
                 "INSERT INTO votes (guideline_id, version, stakeholder_id, choice, reason,"
-                " cast_at) VALUES " + ", ".join("(?, ?, ?, ?, ?, ?)" for _ in chunk),
+                " cast_at) VALUES "
+                + ", ".join("(?, ?, ?, ?, ?, ?)" for _ in chunk)
+                + " ON CONFLICT (guideline_id, version, stakeholder_id) DO NOTHING",
                 [
                     x
                     for v in chunk
@@ -77,6 +89,10 @@ class VoteQueries(Queries):
                     )
                 ],
             )
+            if int(inserted[0][0]) != len(chunk):
+                # Someone's ballot for the same version arrived first (another process, as
+                # this one read none): nothing of this batch may stand.
+                raise Conflict("a ballot for the same vote arrived at the same moment; try again")
         for vote, _ in changed:
             self._all(
                 "UPDATE votes SET choice = ?, reason = ?, cast_at = ?"
@@ -93,7 +109,8 @@ class VoteQueries(Queries):
         moves = [_change(v, +1) for v in new]
         for vote, before in changed:
             moves += [_change(vote, -1, before), _change(vote, +1)]
-        cast = [*new, *(v for v, _ in changed)]
+        if cast is None:
+            cast = [*new, *(v for v, _ in changed)]
         Summaries(self.cursor).ballots_written(moves, cast, groups)
 
     def count_votes(self, guideline_id: str | None = None) -> int:
