@@ -66,8 +66,12 @@ def _run(bin_folder: Path, argv: list[str]) -> None:
     subprocess.run(command, check=True, capture_output=True, text=True, timeout=120)
 
 
-def start() -> Server:
+def start(*, durable: bool = False) -> Server:
     """Start a new cluster on a free port.
+
+    Args:
+        durable: Keep PostgreSQL's default durability (fsync, synchronous commit), as a
+            benchmark should; the tests skip it.
 
     Raises:
         RuntimeError: PostgreSQL is not installed, or the server would not start (the
@@ -82,11 +86,10 @@ def start() -> Server:
         os.chown(folder, owner.pw_uid, owner.pw_gid)
     folder.chmod(0o755)
     port = _free_port()
-    options = (
-        f"-c listen_addresses=127.0.0.1 -p {port} -k {folder}"
-        " -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
-        " -c max_connections=200 -c shared_buffers=128MB"
-    )
+    options = f"-c listen_addresses=127.0.0.1 -p {port} -k {folder}"
+    options += " -c max_connections=200 -c shared_buffers=128MB"
+    if not durable:
+        options += " -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
     try:
         _run(
             bin_folder,

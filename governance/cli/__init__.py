@@ -263,6 +263,17 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--seed", type=int, default=7, help="random seed (default 7)")
     p.add_argument(
+        "--store",
+        help="cast from separate processes into this store: an empty postgresql:// database"
+        " or a new DuckDB file (default: in-process, a temporary DuckDB file)",
+    )
+    p.add_argument(
+        "--processes",
+        type=_positive,
+        default=None,
+        help="app processes casting at once, --threads each (with --store; default 1)",
+    )
+    p.add_argument(
         "--release-principles",
         type=_positive,
         default=None,

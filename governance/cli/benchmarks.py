@@ -6,6 +6,8 @@ import argparse
 import json
 from pathlib import Path
 
+from governance.errors import ValidationFailed
+
 
 def cmd_bench_constitution(args: argparse.Namespace) -> int:
     """Run the constitution benchmark and print one JSON line."""
@@ -19,6 +21,28 @@ def cmd_bench_votes(args: argparse.Namespace) -> int:
     """Run the voting benchmark and print one JSON line."""
     from governance.bench import bench_votes
 
+    if args.store is not None or args.processes is not None:
+        from governance.bench_store import bench_store_votes
+
+        if args.release_principles:
+            raise ValidationFailed(
+                {"--release-principles": "not with --store or --processes (one process only)"}
+            )
+        print(
+            json.dumps(
+                bench_store_votes(
+                    store=args.store,
+                    processes=args.processes or 1,
+                    threads=args.threads,
+                    voters=args.voters,
+                    guidelines=args.guidelines,
+                    votes=args.votes,
+                    casts=args.casts,
+                    seed=args.seed,
+                )
+            )
+        )
+        return 0
     result = bench_votes(
         voters=args.voters,
         guidelines=args.guidelines,

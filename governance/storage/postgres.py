@@ -32,8 +32,14 @@ POOL_SIZE = 16
 CONNECT_TIMEOUT_S = 10
 #: The advisory lock taken while the schema migrates (any number; the same on every replica).
 MIGRATION_LOCK = 7_420_001
-#: What PostgreSQL raises when two transactions collide: one of them must start again.
-_CONFLICTS = (psycopg.errors.SerializationFailure, psycopg.errors.DeadlockDetected)
+#: What PostgreSQL raises when two transactions collide: one of them must start again. (A
+#: unique key two processes both took, say the next review of one verdict, is a collision
+#: too: in one process the write lock keeps it from happening.)
+_CONFLICTS = (
+    psycopg.errors.SerializationFailure,
+    psycopg.errors.DeadlockDetected,
+    psycopg.errors.UniqueViolation,
+)
 #: The channel on which write transactions name the tables they wrote.
 WRITES_CHANNEL = "charter_writes"
 #: Seconds between two looks at whether the listener should stop, and before a reconnect.
