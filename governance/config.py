@@ -48,6 +48,7 @@ _ENV_NAMES = {
     "audit_threshold": "CHARTER_AUDIT_THRESHOLD",
     "public_view": "CHARTER_PUBLIC_VIEW",
     "min_group_size": "CHARTER_MIN_GROUP_SIZE",
+    "job_lease_s": "CHARTER_JOB_LEASE_S",
 }
 _SWITCH = {"1": True, "true": True, "yes": True, "on": True}
 _SWITCH.update({"0": False, "false": False, "no": False, "off": False})
@@ -80,6 +81,10 @@ class Settings(BaseModel):
     """k: wherever numbers are published, a group (or a group's ballots on a guideline) with
     fewer than this many is shown as "fewer than k", never as a number
     (``CHARTER_MIN_GROUP_SIZE``)."""
+    job_lease_s: float = Field(default=60.0, ge=1, le=3600)
+    """Seconds a job runner's hold on an item lasts unless renewed, where several processes
+    share a PostgreSQL database; runners renew four times as often, and an item whose hold
+    ran out goes back to the queue (``CHARTER_JOB_LEASE_S``)."""
 
     @field_validator("db", mode="before")
     @classmethod
@@ -150,6 +155,8 @@ class Settings(BaseModel):
             values["public_view"] = _SWITCH[public]
         if env.get("CHARTER_MIN_GROUP_SIZE", "").strip():
             values["min_group_size"] = env["CHARTER_MIN_GROUP_SIZE"].strip()
+        if env.get("CHARTER_JOB_LEASE_S", "").strip():
+            values["job_lease_s"] = env["CHARTER_JOB_LEASE_S"].strip()
         try:
             return cls.model_validate(values)
         except ValidationError as exc:

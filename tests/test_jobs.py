@@ -22,7 +22,6 @@ from governance.jobs.models import ItemStatus, Job, JobStatus, JSONObject
 from governance.jobs.runner import JobRunner
 from governance.models import Status
 from governance.services import Charter
-from governance.services.jobs import LEASE_S
 from governance.storage import Tx, open_database
 from tests.conftest import PROPOSAL, Cast, FakeClock
 
@@ -330,7 +329,7 @@ def outlive_holds(charter: Charter, clock: FakeClock) -> None:
     item counts as abandoned only once its runner stopped renewing it)."""
     if charter.db.shared:
         assert charter.jobs.resume_abandoned() == 0, "a fresh hold is a live runner's"
-    clock.advance(seconds=LEASE_S + 1)
+    clock.advance(seconds=charter.settings.job_lease_s + 1)
 
 
 def test_items_left_running_by_a_dead_runner_are_resumed(
@@ -533,9 +532,9 @@ def test_a_live_runner_in_another_process_keeps_its_items(
     charter.jobs.start(None, "test-recording", {"keys": ["mine"]})
     held = replica.jobs.claim("replica-runner")
     assert held is not None
-    clock.advance(seconds=LEASE_S / 2)
+    clock.advance(seconds=charter.settings.job_lease_s / 2)
     assert replica.jobs.renew("replica-runner") == 1
-    clock.advance(seconds=LEASE_S / 2 + 1)
+    clock.advance(seconds=charter.settings.job_lease_s / 2 + 1)
     assert charter.jobs.resume_abandoned() == 0, "renewed: still the replica's"
     assert replica.jobs.complete(held, "MINE") is not None
     assert committed(charter) == Counter({"mine": 1})

@@ -26,7 +26,6 @@ from governance.errors import GovernanceError
 from governance.jobs.deadlines import CLOSE_DUE
 from governance.jobs.kinds import KINDS
 from governance.jobs.models import Job, JobItem
-from governance.services.jobs import LEASE_S
 
 if TYPE_CHECKING:
     from governance.services import Charter
@@ -219,7 +218,7 @@ class JobRunner:
 
     def _renew_forever(self) -> None:
         """Keep this runner's hold on its items while it works on them (shared databases)."""
-        while not self._stop.wait(LEASE_S / 4):
+        while not self._stop.wait(self.charter.settings.job_lease_s / 4):
             try:
                 self.jobs.renew(self.id)
             except Exception:  # the next round tries again, well within the lease

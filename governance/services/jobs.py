@@ -42,9 +42,6 @@ if TYPE_CHECKING:
 
 #: Jobs per page of the list.
 PAGE_SIZE = 20
-#: Seconds a runner's hold on an item lasts unless renewed, where several processes share
-#: the database; its runner renews it four times as often.
-LEASE_S = 60.0
 
 
 def _items(n: int) -> str:
@@ -257,7 +254,8 @@ class Jobs(UseCases):
         requeued = 0
         # Shared by other processes, a running item may be a live runner's: only items
         # whose runner stopped renewing its hold count as abandoned.
-        stale_before = now - timedelta(seconds=LEASE_S) if self.db.shared else None
+        lease = timedelta(seconds=self.settings.job_lease_s)
+        stale_before = now - lease if self.db.shared else None
         with self.db.transaction() as tx:
             queries = tx.jobs
             for item in queries.abandoned(stale_before):
@@ -277,7 +275,7 @@ class Jobs(UseCases):
         return requeued
 
     def renew(self, runner: str) -> int:
-        """Renew ``runner``'s hold on the items it is working on (every ``LEASE_S / 4``).
+        """Renew ``runner``'s hold on the items it is working on (every quarter lease).
 
         Returns:
             How many items it holds.
