@@ -4,6 +4,9 @@ Each case gets its own fresh database (a copy of a template holding the rules an
 builds in it the state in which the call would succeed, so that the only possible reason for a
 refusal is permission; the outcome must be exactly what ``auth.may`` says for the function's
 ``Action``. A refused call must raise ``NotAllowed`` and change nothing at all.
+
+On DuckDB only: permissions are decided in the services, the same on either engine, and the
+matrix is several hundred cases (the service and storage suites run on PostgreSQL too).
 """
 
 from __future__ import annotations
@@ -62,6 +65,8 @@ CAST: dict[str, tuple[tuple[Role, ...], bool]] = {
 
 #: Every kind of person a case is tried as; "author" only where the action allows authors.
 PERSONAS = ("participant", "moderator", "steward", "auditor", "author", "suspended-steward")
+
+pytestmark = pytest.mark.duckdb_only
 
 
 def person(key: str, stakeholder_id: int = 0) -> Stakeholder:
