@@ -21,8 +21,9 @@ def test_two_replicas_on_postgres_cast_without_losing_a_ballot(
     (line,) = capsys.readouterr().out.splitlines()
     figures = json.loads(line)
     assert (figures["store"], figures["processes"]) == ("postgresql", 2)
-    assert figures["ballots_per_s"] > 0 and figures["cast_p99_ms"] >= figures["cast_p50_ms"] > 0
-    assert (figures["lost_votes"], figures["cast_errors"]) == (0, 0)
+    assert figures["ballots_per_s"] > 0, figures
+    assert figures["cast_p99_ms"] >= figures["cast_p50_ms"] > 0, figures
+    assert (figures["lost_votes"], figures["cast_errors"]) == (0, 0), figures
     db = open_database(pg_url)
     try:
         with db.read() as tx:

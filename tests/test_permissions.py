@@ -845,6 +845,7 @@ READ_ONLY_OR_SYSTEM: dict[type, frozenset[str]] = {
             # The steps a runner takes on an item:
             "resume_abandoned",
             "claim",
+            "renew",
             "complete",
             "fail",
             "create_in",  # inside a use case's transaction, its permission checked there
