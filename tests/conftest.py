@@ -9,7 +9,6 @@ elsewhere they are skipped.
 
 from __future__ import annotations
 
-import itertools
 import os
 import shutil
 from collections.abc import Callable, Iterator
@@ -80,18 +79,11 @@ def pg_server() -> Iterator[postgres_server.Server]:
         server.stop()
 
 
-_numbers = itertools.count(1)
-
-
 @pytest.fixture
 def pg_url(pg_server: postgres_server.Server) -> Iterator[str]:
     """A new, migrated PostgreSQL database of its own, dropped after the test."""
-    name = f"charter_test_{next(_numbers)}"
-    with psycopg.connect(pg_server.url(), autocommit=True) as conn:
-        conn.execute(f"CREATE DATABASE {name} TEMPLATE charter_template")
-    yield pg_server.url(name)
-    with psycopg.connect(pg_server.url(), autocommit=True) as conn:
-        conn.execute(f"DROP DATABASE {name} WITH (FORCE)")
+    with pg_server.copy_of("charter_template") as url:
+        yield url
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
@@ -218,15 +210,14 @@ def demo_db(engine: str, tmp_path: Path, request: pytest.FixtureRequest) -> Iter
         path = tmp_path / "demo.duckdb"
         shutil.copy(request.getfixturevalue("demo_template"), path)
         database = open_database(path)
-    else:
-        server: postgres_server.Server = request.getfixturevalue("pg_server")
-        template = request.getfixturevalue("pg_demo_template")
-        name = f"charter_test_{next(_numbers)}"
-        with psycopg.connect(server.url(), autocommit=True) as conn:
-            conn.execute(f"CREATE DATABASE {name} TEMPLATE {template}")
-        database = open_database(server.url(name))
-    yield database
-    database.close()
+        yield database
+        database.close()
+        return
+    server: postgres_server.Server = request.getfixturevalue("pg_server")
+    with server.copy_of(request.getfixturevalue("pg_demo_template")) as url:
+        database = open_database(url)
+        yield database
+        database.close()
 
 
 @pytest.fixture

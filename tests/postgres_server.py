@@ -9,18 +9,24 @@ survive a crash of the machine) and listens on loopback only.
 from __future__ import annotations
 
 import glob
+import itertools
 import os
 import pwd
 import shutil
 import socket
 import subprocess
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+
+import psycopg
 
 #: Where Debian puts the server's programs, newest version last once sorted.
 _BIN_GLOB = "/usr/lib/postgresql/*/bin"
 USER = "charter"
+_copies = itertools.count(1)
 
 
 def server_bin() -> Path | None:
@@ -52,6 +58,18 @@ class Server:
     def url(self, database: str = "postgres") -> str:
         """A URL for ``database`` on this server."""
         return f"postgresql://{USER}@127.0.0.1:{self.port}/{database}"
+
+    @contextmanager
+    def copy_of(self, template: str) -> Iterator[str]:
+        """A new database copied from ``template``, dropped afterwards; yields its URL."""
+        name = f"charter_copy_{next(_copies)}"
+        with psycopg.connect(self.url(), autocommit=True) as conn:
+            conn.execute(f"CREATE DATABASE {name} TEMPLATE {template}")
+        try:
+            yield self.url(name)
+        finally:
+            with psycopg.connect(self.url(), autocommit=True) as conn:
+                conn.execute(f"DROP DATABASE {name} WITH (FORCE)")
 
     def stop(self) -> None:
         """Stop the server at once and remove its folder."""

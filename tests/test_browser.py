@@ -63,11 +63,15 @@ def _voting_guideline(db_path: Path) -> str:
 
 
 @contextmanager
-def running_app(db_path: Path, env: dict[str, str]) -> Iterator[str]:
-    """`streamlit run app.py` in demo mode on ``db_path``; yields the base URL."""
+def running_app(
+    db_path: Path | str, env: dict[str, str], *, logs: Path | None = None, name: str = "streamlit"
+) -> Iterator[str]:
+    """`streamlit run app.py` in demo mode on ``db_path`` (a file, or a PostgreSQL URL with
+    ``logs`` given); yields the base URL. Its output goes to ``<name>.std*.log`` in ``logs``
+    (by default beside the database file)."""
     port = _free_port()
     url = f"http://127.0.0.1:{port}"
-    logs = db_path.parent
+    logs = logs if logs is not None else Path(db_path).parent
     command = [
         sys.executable,
         "-m",
@@ -82,8 +86,8 @@ def running_app(db_path: Path, env: dict[str, str]) -> Iterator[str]:
         "true",
     ]  # no --browser.gatherUsageStats: .streamlit/config.toml must switch it off
     server_env = {**os.environ, **env, "CHARTER_DEMO": "1", "CHARTER_DB": str(db_path)}
-    stderr = logs / "streamlit.stderr.log"
-    with (logs / "streamlit.stdout.log").open("wb") as out, stderr.open("wb") as err:
+    stderr = logs / f"{name}.stderr.log"
+    with (logs / f"{name}.stdout.log").open("wb") as out, stderr.open("wb") as err:
         process = subprocess.Popen(command, cwd=REPO_ROOT, env=server_env, stdout=out, stderr=err)
     try:
         wait_until_healthy(process, url, stderr)

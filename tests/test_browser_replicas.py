@@ -16,7 +16,6 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import timedelta
 from pathlib import Path
 
@@ -34,15 +33,14 @@ from tests import postgres_server
 from tests.browser_support import (
     REPO_ROOT,
     WAIT_MS,
-    _free_port,
     choose,
     stop_process,
     wait_idle,
-    wait_until_healthy,
 )
 from tests.browser_support import browser as browser  # fixture
 from tests.browser_support import chromium_available as chromium_available  # fixture
 from tests.browser_support import xdg_env as xdg_env  # fixture
+from tests.test_browser import running_app
 from tests.test_dashboard import summaries_match_sources
 
 pytestmark = pytest.mark.browser
@@ -51,30 +49,8 @@ pytestmark = pytest.mark.browser
 @pytest.fixture
 def demo_url(pg_server: postgres_server.Server, pg_demo_template: str) -> Iterator[str]:
     """A private copy of the demo data in its own PostgreSQL database."""
-    name = f"charter_replicas_{os.getpid()}"
-    with psycopg.connect(pg_server.url(), autocommit=True) as conn:
-        conn.execute(f"CREATE DATABASE {name} TEMPLATE {pg_demo_template}")
-    yield pg_server.url(name)
-    with psycopg.connect(pg_server.url(), autocommit=True) as conn:
-        conn.execute(f"DROP DATABASE {name} WITH (FORCE)")
-
-
-@contextmanager
-def replica(url: str, env: dict[str, str], logs: Path, name: str) -> Iterator[str]:
-    """`streamlit run app.py` in demo mode on the database at ``url``; yields its address."""
-    port = _free_port()
-    address = f"http://127.0.0.1:{port}"
-    command = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.address"]
-    command += ["127.0.0.1", "--server.port", str(port), "--server.headless", "true"]
-    server_env = {**os.environ, **env, "CHARTER_DEMO": "1", "CHARTER_DB": url}
-    stderr = logs / f"{name}.stderr.log"
-    with (logs / f"{name}.stdout.log").open("wb") as out, stderr.open("wb") as err:
-        process = subprocess.Popen(command, cwd=REPO_ROOT, env=server_env, stdout=out, stderr=err)
-    try:
-        wait_until_healthy(process, address, stderr)
-        yield address
-    finally:
-        stop_process(process)
+    with pg_server.copy_of(pg_demo_template) as url:
+        yield url
 
 
 def sign_in_as(page: Page, address: str, name: str) -> None:
@@ -140,8 +116,8 @@ def test_two_replicas_and_a_worker_share_one_postgres(
     contexts = [browser.new_context(viewport={"width": 1400, "height": 1000}) for _ in range(2)]
     try:
         with (
-            replica(demo_url, xdg_env, tmp_path, "first") as first,
-            replica(demo_url, xdg_env, tmp_path, "second") as second,
+            running_app(demo_url, xdg_env, logs=tmp_path, name="first") as first,
+            running_app(demo_url, xdg_env, logs=tmp_path, name="second") as second,
         ):
             pages = [c.new_page() for c in contexts]
             for page in pages:

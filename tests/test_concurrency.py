@@ -107,31 +107,33 @@ def test_a_refused_ballot_in_a_batch_does_not_affect_the_others(
     assert charter.ballots.tally(in_voting).overall.approve == 6
 
 
-def test_votes_and_closing_race_without_losing_or_sneaking_ballots(
-    charter: Charter, cast: Cast, in_voting: str
-) -> None:
+def close_during_a_rush(closer: Charter, taker: Charter, cast: Cast, guideline_id: str) -> None:
+    """``closer`` closes the vote while ``taker`` takes ballots from seven threads; then the
+    decision must have counted exactly the ballots stored (none lost, none after it)."""
     voters = cast.everyone()
-    closed = threading.Event()
 
     def work(i: int) -> None:
         if i == 0:
-            charter.guidelines.close_voting(cast.moderator, in_voting, "closing during a rush")
-            closed.set()
+            closer.guidelines.close_voting(cast.moderator, guideline_id, "closing during a rush")
             return
         for voter in voters[i - 1 :: 7]:
             try:
-                charter.ballots.cast(voter, in_voting, "approve")
+                taker.ballots.cast(voter, guideline_id, "approve")
             except Exception as exc:
                 assert "not open for voting" in str(exc)
 
     assert run_threads(8, work) == []
-    detail = charter.guidelines.detail(in_voting, None)
+    detail = closer.guidelines.detail(guideline_id, None)
     assert detail.decision is not None
-    recorded = detail.decision.tally.tally.overall
-    with charter.db.read() as tx:
-        stored = tx.votes.count_votes(in_voting)
-    # The decision counted exactly the ballots stored: none arrived after it.
-    assert recorded.total == stored
+    with closer.db.read() as tx:
+        stored = tx.votes.count_votes(guideline_id)
+    assert detail.decision.tally.tally.overall.total == stored
+
+
+def test_votes_and_closing_race_without_losing_or_sneaking_ballots(
+    charter: Charter, cast: Cast, in_voting: str
+) -> None:
+    close_during_a_rush(charter, charter, cast, in_voting)
 
 
 RUNNING_AT_EXIT = """
@@ -211,22 +213,4 @@ def test_two_replicas_voting_for_the_same_people_store_each_ballot_once(
 def test_a_vote_closed_in_one_replica_while_another_takes_ballots_counts_each_once(
     charter: Charter, replica: Charter, cast: Cast, in_voting: str
 ) -> None:
-    voters = cast.everyone()
-
-    def work(i: int) -> None:
-        if i == 0:
-            charter.guidelines.close_voting(cast.moderator, in_voting, "closing during a rush")
-            return
-        for voter in voters[i - 1 :: 7]:
-            try:
-                replica.ballots.cast(voter, in_voting, "approve")
-            except Exception as exc:
-                assert "not open for voting" in str(exc)
-
-    assert run_threads(8, work) == []
-    detail = charter.guidelines.detail(in_voting, None)
-    assert detail.decision is not None
-    with charter.db.read() as tx:
-        stored = tx.votes.count_votes(in_voting)
-    # The decision counted exactly the ballots stored: none slipped in after it.
-    assert detail.decision.tally.tally.overall.total == stored
+    close_during_a_rush(charter, replica, cast, in_voting)
