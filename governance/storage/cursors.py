@@ -2,8 +2,9 @@
 
 Query classes write SQL once, with ``?`` placeholders, in the subset DuckDB and PostgreSQL
 both run. What differs between the two lives here: how parameters are marked, what a
-statement without result rows returns, how a result becomes a data frame, and how many rows
-are loaded at once.
+statement without result rows returns, how a result becomes a data frame, how many rows
+are loaded at once, and how rows, tables and names are locked against other processes (on
+DuckDB, one process writes at a time, so not at all).
 """
 
 from __future__ import annotations
