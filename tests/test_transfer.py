@@ -102,3 +102,24 @@ def test_migrate_store_refuses_the_same_database_and_a_missing_file(tmp_path: Pa
     )
     assert missing.returncode != 0 and "no database file" in missing.stderr
     assert not (tmp_path / "none.duckdb").exists()
+
+
+def test_a_release_whose_text_no_longer_matches_its_hash_stops_the_copy_and_leaves_nothing(
+    seeded_path: Path, tmp_path: Path
+) -> None:
+    source = open_database(seeded_path)
+    with source.transaction() as tx:
+        tx.cursor.execute(
+            "UPDATE constitution_releases SET body = replace(body, 'assistant', 'helper')"
+            " WHERE version = '1.0.0'"
+        )
+    target = open_database(tmp_path / "copy.duckdb")
+    try:
+        with pytest.raises(ValidationFailed) as refused:
+            copy_store(source, target)
+        assert refused.value.errors == {"--from": "release 1.0.0's text no longer matches its hash"}
+        left = {t: n for t, n in row_counts(target).items() if t != "schema_migrations"}
+        assert set(left.values()) == {0}, "the copy was rolled back"
+    finally:
+        source.close()
+        target.close()
