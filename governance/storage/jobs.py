@@ -243,6 +243,9 @@ class JobQueries(Queries):
 
     def record_progress(self, job_id: int, message: str) -> None:
         """Count the job's settled items again and set its message."""
+        # Runners of other processes settle items of the same job: the job's row is locked
+        # first, so the count below (a statement started after the lock) sees theirs.
+        self._all(f"SELECT id FROM jobs WHERE id = ?{self.cursor.locking()}", [job_id])
         self._all(
             "UPDATE jobs SET"
             " done = (SELECT count(*) FROM job_items WHERE job_id = ? AND status = 'done'),"
