@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from governance.config import Settings
 from governance.models import Stakeholder
 from governance.services import Charter
 from governance.storage import open_database
@@ -214,3 +215,20 @@ def test_a_vote_closed_in_one_replica_while_another_takes_ballots_counts_each_on
     charter: Charter, replica: Charter, cast: Cast, in_voting: str
 ) -> None:
     close_during_a_rush(charter, replica, cast, in_voting)
+
+
+@pytest.mark.postgres_only
+def test_replicas_starting_together_on_a_new_database_all_start(
+    pg_url: str, settings: Settings
+) -> None:
+    # A new database has no rules: the first replica to start publishes the defaults, and
+    # the others, starting in the same instant, must find them instead of failing.
+    databases = [open_database(pg_url) for _ in range(4)]
+    started: list[Charter] = []
+    try:
+        errors = run_threads(4, lambda i: started.append(Charter(databases[i], settings)))
+        assert errors == []
+        assert [r.rules.version for r in started[0].rules.history()] == [1]
+    finally:
+        for db in databases:
+            db.close()

@@ -45,6 +45,7 @@ class Rules(UseCases):
         """Bind to a database; publish the default rules if none exist."""
         super().__init__(db, settings, clock=clock)
         with db.transaction() as tx:
+            tx.cursor.hold("rules")  # replicas starting together: one publishes them
             if not tx.rules.rules_history():
                 tx.rules.insert_rules(
                     RulesRecord(
