@@ -38,22 +38,23 @@ class Queries:
     def _one(self, sql: str, params: Sequence[object] = ()) -> tuple[Any, ...] | None:
         return self.cursor.execute(sql, list(params)).fetchone()
 
-    def _many(self, sql: str, rows: Sequence[Sequence[object]]) -> None:
-        """Run an ``INSERT ... VALUES (?, ...) [suffix]`` for every row, as multi-row inserts.
+    def _many(self, sql: str, rows: Sequence[Sequence[object]]) -> int:
+        """Run an ``INSERT ... VALUES (?, ...) [suffix]`` for every row; the rows written.
 
-        One statement per few hundred rows: DuckDB's ``executemany`` runs one statement per
-        row, several milliseconds each.
+        As multi-row inserts of a few hundred rows each: DuckDB's ``executemany`` runs one
+        statement per row, several milliseconds each, and PostgreSQL's one round trip and
+        one execution per row cost more than reading a longer statement once.
         """
-        head, _, rest = sql.partition(" VALUES ")
-        group, _, suffix = rest.partition(")")
-        group += ")"
+        head, group, suffix = _values_group(sql)
         width = group.count("?")
         per_statement = max(1, min(500, MAX_PARAMETERS // max(1, width)))
+        wrote = 0
         for start in range(0, len(rows), per_statement):
             chunk = rows[start : start + per_statement]
             values = ", ".join([group] * len(chunk))
             params = [value for row in chunk for value in row]
-            self.cursor.execute(f"{head} VALUES {values}{suffix}", params)
+            wrote += int(self._all(f"{head} VALUES {values}{suffix}", params)[0][0])
+        return wrote
 
     def _bulk(self, table: str, columns: Sequence[str], rows: Sequence[Sequence[object]]) -> None:
         """Insert many rows into ``table``'s ``columns`` at once.
@@ -81,3 +82,14 @@ class Queries:
     def _scalar(self, sql: str, params: Sequence[object] = ()) -> Any:
         row = self._one(sql, params)
         return None if row is None else row[0]
+
+
+def _values_group(sql: str) -> tuple[str, str, str]:
+    """``INSERT ... VALUES (a, f(b)) suffix`` as its head, its row ``(a, f(b))`` and suffix."""
+    head, _, rest = sql.partition(" VALUES ")
+    depth = 0
+    for end, char in enumerate(rest):
+        depth += {"(": 1, ")": -1}.get(char, 0)
+        if depth == 0 and char == ")":
+            return head, rest[: end + 1].strip(), rest[end + 1 :]
+    raise ValueError(f"not an INSERT ... VALUES (...): {sql[:80]!r}")

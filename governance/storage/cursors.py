@@ -172,20 +172,34 @@ class PgCursor:
 
     def fetchall(self) -> list[Row]:
         """Every row; a write without ``RETURNING`` gives ``[(count,)]``, as DuckDB does."""
-        if self._cursor.description is None:
+        numeric = self._numeric()
+        if numeric is None:
             return [(self._cursor.rowcount,)]
-        return [_plain(row) for row in self._cursor.fetchall()]
+        rows = self._cursor.fetchall()
+        return [_plain(row, numeric) for row in rows] if numeric else rows
 
     def fetchone(self) -> Row | None:
         """The next row, or None (a write gives its count, as DuckDB does)."""
-        if self._cursor.description is None:
+        numeric = self._numeric()
+        if numeric is None:
             return (self._cursor.rowcount,)
         row = self._cursor.fetchone()
-        return None if row is None else _plain(row)
+        return None if row is None else _plain(row, numeric)
 
     def fetchmany(self, size: int) -> list[Row]:
         """Up to ``size`` more rows."""
-        return [_plain(row) for row in self._cursor.fetchmany(size)]
+        numeric = self._numeric() or ()
+        return [_plain(row, numeric) for row in self._cursor.fetchmany(size)]
+
+    def _numeric(self) -> tuple[int, ...] | None:
+        """The NUMERIC columns of the last result; None when it has no columns (a write).
+
+        Read from the result itself: ``description`` builds a column object each time.
+        """
+        result = self._cursor.pgresult
+        if result is None or result.nfields == 0:
+            return None
+        return tuple(i for i in range(result.nfields) if result.ftype(i) == _NUMERIC)
 
     def df(self) -> pd.DataFrame:
         """The rows as a data frame typed as DuckDB types it.
@@ -249,11 +263,15 @@ def _missing(value: object) -> bool:
     return value is None or (isinstance(value, float) and value != value)
 
 
-def _plain(row: Row) -> Row:
-    """A row with PostgreSQL's NUMERIC sums as ints (or floats), as DuckDB gives them."""
-    if not any(isinstance(value, Decimal) for value in row):
+def _plain(row: Row, numeric: tuple[int, ...]) -> Row:
+    """A row with PostgreSQL's NUMERIC sums (at ``numeric``) as ints or floats, as DuckDB."""
+    if not numeric:
         return row
-    return tuple(_number(value) if isinstance(value, Decimal) else value for value in row)
+    values = list(row)
+    for i in numeric:
+        if isinstance(values[i], Decimal):
+            values[i] = _number(values[i])
+    return tuple(values)
 
 
 def _number(value: Decimal) -> int | float:

@@ -22,27 +22,24 @@ class EventQueries(Queries):
 
     def append_all(self, events: Sequence[Event]) -> None:
         """Append several entries to the event log, in order."""
-        for start in range(0, len(events), 200):
-            chunk = events[start : start + 200]
-            self._all(
-                "INSERT INTO events (id, schema_version, occurred_at, actor_id, action, subject,"
-                " reason, before_state, after_state) VALUES "
-                + ", ".join("(nextval('event_ids'), ?, ?, ?, ?, ?, ?, ?, ?)" for _ in chunk),
-                [
-                    x
-                    for e in chunk
-                    for x in (
-                        e.schema_version,
-                        e.at,
-                        e.actor_id,
-                        e.action,
-                        e.subject,
-                        e.reason,
-                        _dump(e.before),
-                        _dump(e.after),
-                    )
-                ],
-            )
+        self._many(
+            "INSERT INTO events (id, schema_version, occurred_at, actor_id, action, subject,"
+            " reason, before_state, after_state)"
+            " VALUES (nextval('event_ids'), ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                (
+                    e.schema_version,
+                    e.at,
+                    e.actor_id,
+                    e.action,
+                    e.subject,
+                    e.reason,
+                    _dump(e.before),
+                    _dump(e.after),
+                )
+                for e in events
+            ],
+        )
 
     def find(
         self,

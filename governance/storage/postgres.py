@@ -141,23 +141,25 @@ class PostgresDatabase(Database):
             written: set[str] = set()
             conn.execute("BEGIN")
             try:
-                yield Tx(Tracked(PgCursor(conn.cursor(), writes=True), written))
-                if written:
-                    # Delivered to the other processes when (and only if) this commits.
-                    conn.execute(
-                        "SELECT pg_notify(%s, %s)",
-                        [WRITES_CHANNEL, f"{self._sender} {','.join(sorted(written))}"],
-                    )
-            except BaseException as exc:
-                conn.execute("ROLLBACK")
-                if isinstance(exc, _CONFLICTS):
-                    raise Conflict(
-                        "someone else changed this at the same moment; nothing was stored,"
-                        " try again"
-                    ) from exc
-                raise
-            try:
-                conn.execute("COMMIT")
+                try:
+                    yield Tx(Tracked(PgCursor(conn.cursor(), writes=True), written))
+                except BaseException:
+                    conn.execute("ROLLBACK")
+                    raise
+                try:
+                    # One round trip for both. The note is delivered to the other processes
+                    # when (and only if) this commits.
+                    with conn.pipeline():
+                        if written:
+                            conn.execute(
+                                "SELECT pg_notify(%s, %s)",
+                                [WRITES_CHANNEL, f"{self._sender} {','.join(sorted(written))}"],
+                            )
+                        conn.execute("COMMIT")
+                except BaseException:
+                    if conn.info.transaction_status != psycopg.pq.TransactionStatus.IDLE:
+                        conn.execute("ROLLBACK")
+                    raise
             except _CONFLICTS as exc:
                 raise Conflict(
                     "someone else changed this at the same moment; nothing was stored, try again"

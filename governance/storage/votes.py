@@ -69,30 +69,26 @@ class VoteQueries(Queries):
         Raises:
             Conflict: A new ballot's person already has one for that version.
         """
-        for start in range(0, len(new), 200):
-            chunk = new[start : start + 200]
-            inserted = self._all(
-                "INSERT INTO votes (guideline_id, version, stakeholder_id, choice, reason,"
-                " cast_at) VALUES "
-                + ", ".join("(?, ?, ?, ?, ?, ?)" for _ in chunk)
-                + " ON CONFLICT (guideline_id, version, stakeholder_id) DO NOTHING",
-                [
-                    x
-                    for v in chunk
-                    for x in (
-                        guideline_key(v.guideline_id),
-                        v.version,
-                        v.stakeholder_id,
-                        v.choice.value,
-                        v.reason,
-                        v.cast_at,
-                    )
-                ],
-            )
-            if int(inserted[0][0]) != len(chunk):
-                # Someone's ballot for the same version arrived first (another process, as
-                # this one read none): nothing of this batch may stand.
-                raise Conflict("a ballot for the same vote arrived at the same moment; try again")
+        inserted = self._many(
+            "INSERT INTO votes (guideline_id, version, stakeholder_id, choice, reason, cast_at)"
+            " VALUES (?, ?, ?, ?, ?, ?)"
+            " ON CONFLICT (guideline_id, version, stakeholder_id) DO NOTHING",
+            [
+                (
+                    guideline_key(v.guideline_id),
+                    v.version,
+                    v.stakeholder_id,
+                    v.choice.value,
+                    v.reason,
+                    v.cast_at,
+                )
+                for v in new
+            ],
+        )
+        if inserted != len(new):
+            # Someone's ballot for the same version arrived first (another process, as
+            # this one read none): nothing of this batch may stand.
+            raise Conflict("a ballot for the same vote arrived at the same moment; try again")
         for vote, _ in changed:
             self._all(
                 "UPDATE votes SET choice = ?, reason = ?, cast_at = ?"
