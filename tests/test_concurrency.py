@@ -193,6 +193,8 @@ def test_two_replicas_voting_for_the_same_people_store_each_ballot_once(
     # Each voter votes through both replicas at once, often changing their mind.
     plans = [[(v, rng.choice(["approve", "reject", "abstain"])) for v in voters] for _ in range(8)]
     sides = [charter, replica]
+    for side in sides:  # folding often, while the other replica writes (and folds)
+        side.ballots.fold_every = 3
 
     errors = run_threads(
         8, lambda t: [sides[t % 2].ballots.cast(v, in_voting, c) for v, c in plans[t]]

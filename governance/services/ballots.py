@@ -226,12 +226,15 @@ class Ballots(UseCases):
     def _fold(self) -> None:
         """Now and then, the summaries take the moves in: a few ms, and few moves to add.
 
-        In a transaction of its own that locks the moves first; if it fails, the ballots
-        written stand and the next fold takes the moves in.
+        In a transaction of its own that reads one snapshot, so other processes' ballots
+        are not held up; if it fails, the ballots written stand and the next fold takes the
+        moves in.
         """
         try:
             with self.db.transaction() as tx:
-                tx.summaries.fold()
+                tx.summaries.fold(alone=True)
+        except Conflict:
+            log.info("ballots: another process folded the same moves first")
         except Exception:
             log.exception("ballots: could not fold the summaries' moves; the next fold will")
 

@@ -75,6 +75,15 @@ class Cursor(Protocol):
         """
         ...
 
+    def snapshot(self) -> None:
+        """Read one snapshot for the whole transaction; must be its first statement.
+
+        Rows other processes commit meanwhile stay unseen, even by an update or a delete,
+        and a row they changed that this transaction then changes too fails it (a
+        ``Conflict``). DuckDB's transactions always read one snapshot.
+        """
+        ...
+
 
 class DuckCursor:
     """A DuckDB cursor (each is its own connection to the one database)."""
@@ -124,6 +133,10 @@ class DuckCursor:
 
     def hold(self, name: str) -> None:
         """Nothing: one process opens the file, and its writes are serialized."""
+        return None
+
+    def snapshot(self) -> None:
+        """Nothing: a DuckDB transaction reads one snapshot throughout."""
         return None
 
 
@@ -244,6 +257,10 @@ class PgCursor:
     def hold(self, name: str) -> None:
         """A transaction-scoped advisory lock on ``name``'s hash."""
         self.execute("SELECT pg_advisory_xact_lock(hashtext(?))", [name]).fetchall()
+
+    def snapshot(self) -> None:
+        """``REPEATABLE READ`` for the rest of the transaction."""
+        self.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
 
 
 def _typed(oid: int, values: list[object]) -> pd.Series:

@@ -105,6 +105,10 @@ class Tracked:
         """The cursor's transaction lock on ``name``."""
         self._cursor.hold(name)
 
+    def snapshot(self) -> None:
+        """The cursor's one snapshot for the transaction."""
+        self._cursor.snapshot()
+
 
 class Database(ABC):
     """One database, shared by the threads of this process.

@@ -187,17 +187,27 @@ class Summaries(Queries):
         """Rows in ``ballot_moves`` not yet folded into the summaries."""
         return int(self._scalar("SELECT count(*) FROM ballot_moves"))
 
-    def fold(self) -> int:
+    def fold(self, *, alone: bool = False) -> int:
         """Fold ``ballot_moves`` into ``tally_counts``, ``ballot_days`` and ``voter_firsts``.
 
-        In the caller's write transaction, best its first statement (it locks
-        ``ballot_moves`` against other processes' writes until the end); returns the rows
-        folded. Readers see the same numbers before and after (they add the pending moves
-        to the summaries).
+        Returns the rows folded. Readers see the same numbers before and after (they add
+        the pending moves to the summaries).
+
+        Args:
+            alone: This is the first statement of a transaction that does nothing else.
+                It then reads one snapshot throughout, so other processes' ballots go on
+                being written meanwhile: the delete removes exactly the moves folded, and
+                those committed since stay for the next fold. (Two processes folding the
+                same moves at once: the second fails with ``Conflict``, changing nothing.)
+                Otherwise ``ballot_moves`` is locked against other processes' writes until
+                the caller's transaction ends, best from its first statement.
         """
-        # Other processes' ballots wait until this commits: a move they added between the
-        # folding and the delete below would otherwise be deleted without being folded.
-        self.cursor.lock_table("ballot_moves")
+        if alone:
+            self.cursor.snapshot()
+        else:
+            # A move another process added between the folding and the delete below would
+            # otherwise be deleted without being folded.
+            self.cursor.lock_table("ballot_moves")
         pending = self.pending_moves()
         if not pending:
             return 0
