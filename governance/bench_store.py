@@ -85,6 +85,7 @@ def bench_store_votes(
             started = time.perf_counter()
             loaded = _load(db, voters=voters, guidelines=guidelines, votes=votes, rng=rng)
             db.checkpoint()
+            db.analyze()
             load_s = time.perf_counter() - started
         finally:
             db.close()

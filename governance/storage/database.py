@@ -168,6 +168,14 @@ class Database(ABC):
         """Make committed writes durable in the main files (DuckDB's WAL); else nothing."""
         return None
 
+    def analyze(self) -> None:
+        """After a bulk load, refresh the planner's statistics (PostgreSQL); else nothing.
+
+        Autovacuum would, but only minutes later; until then the planner knows nothing of
+        the rows (at 10M ballots, the audit drift chart took 1.3 s instead of 0.9 s).
+        """
+        return None
+
     def _wrote(self, tables: Iterable[str]) -> None:
         tables = set(tables)
         if not tables:

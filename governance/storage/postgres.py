@@ -176,6 +176,11 @@ class PostgresDatabase(Database):
             finally:
                 conn.execute("ROLLBACK")
 
+    def analyze(self) -> None:
+        """``ANALYZE`` every table."""
+        with self._pool.connection() as conn:
+            conn.execute("ANALYZE")
+
     def next_values(self, tx: Tx) -> dict[str, int]:
         """Each sequence's next value (``pg_sequences``)."""
         return {

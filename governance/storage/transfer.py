@@ -116,6 +116,7 @@ def copy_store(source: Database, target: Database) -> TransferReport:
                 {"--to": f"sequences differ after the copy: {landed} != {sequences}"}
             )
         releases, unreadable = _checked_releases(src, dst)
+    target.analyze()
     return TransferReport(
         rows=copied, sequences=sequences, releases=releases, unreadable=unreadable
     )
