@@ -18,13 +18,13 @@ from pathlib import Path
 
 from governance.bench import _percentile
 from governance.bench_audit import build_verdicts, new_database
-from governance.config import Settings
+from governance.config import Settings, is_postgres
 from governance.errors import ValidationFailed
 from governance.models import DashboardFilter, Stakeholder
 from governance.services import Charter
 from governance.services.base import utc_now
 from governance.services.dashboard import CHARTS, _gather
-from governance.storage import Database
+from governance.storage import Database, open_database
 from governance.storage.summaries import Summaries
 
 #: Releases the synthetic deployment made over its year.
@@ -317,37 +317,12 @@ def bench_dashboard(
         charter.db.checkpoint()
         dashboard = charter.dashboard
         where = dashboard.checked(DashboardFilter())
-
-        def compute(name: str, chosen: DashboardFilter) -> Callable[[], object]:
-            source = "shares" if name in ("split", "contested") else name
-            builder = dashboard._builder(source, dashboard.checked(chosen))
-
-            def run() -> object:
-                with charter.db.read() as tx:
-                    return builder(tx)
-
-            return run
-
-        chart_ms = {name: _median_ms(compute(name, where), repeats) for name in CHARTS}
-
-        def screen() -> object:
-            with charter.db.read() as tx:
-                return _gather(tx, None, utc_now(), charter.settings.groups)
-
-        screen_ms = _median_ms(screen, repeats)
-        narrowed = DashboardFilter(groups=("ethicist", "public"), categories=("honesty",))
-        chart_filtered_ms = {name: _median_ms(compute(name, narrowed), repeats) for name in CHARTS}
+        timed = time_charts(charter, repeats)
 
         def page() -> None:
             dashboard.screen(None)
             dashboard.charts(dashboard.checked(DashboardFilter()))
 
-        firsts = []
-        for _ in range(3):
-            dashboard.cache.clear()
-            started = time.perf_counter()
-            page()
-            firsts.append(time.perf_counter() - started)
         page_cached_ms = _median_ms(page, 20)
 
         def render() -> None:
@@ -395,10 +370,7 @@ def bench_dashboard(
         "audit_results": audit_results,
         "load_s": round(load_s, 1),
         "refresh_s": round(refresh_s, 2),
-        "chart_ms": chart_ms,
-        "chart_filtered_ms": chart_filtered_ms,
-        "screen_ms": screen_ms,
-        "page_first_s": round(statistics.median(firsts), 3),
+        **timed,
         "page_cached_ms": page_cached_ms,
         "page_render_ms": page_render_ms,
         "casts": casts,
@@ -416,6 +388,79 @@ def bench_dashboard(
         "cast_p99_cold_ms": round(cold_p99, 2),
         "cast_p99_ratio_cold": round(cold_p99 / cast_p99, 2),
         "page_loads_during_casts_cold": len(cold_times),
+        "date": utc_now().date().isoformat(),
+    }
+
+
+def time_charts(charter: Charter, repeats: int = 5) -> dict[str, object]:
+    """Each chart's computation with no cache, the first screen's, and the page's first load.
+
+    Returns:
+        ``chart_ms`` (chart name -> median ms over ``repeats``, no filter),
+        ``chart_filtered_ms`` (the same for two groups and one category), ``screen_ms``,
+        ``page_first_s`` (median of 3 loads of the page's service calls on an empty cache).
+    """
+    dashboard = charter.dashboard
+
+    def compute(name: str, chosen: DashboardFilter) -> Callable[[], object]:
+        source = "shares" if name in ("split", "contested") else name
+        builder = dashboard._builder(source, dashboard.checked(chosen))
+
+        def run() -> object:
+            with charter.db.read() as tx:
+                return builder(tx)
+
+        return run
+
+    def screen() -> object:
+        with charter.db.read() as tx:
+            return _gather(tx, None, utc_now(), charter.settings.groups)
+
+    narrowed = DashboardFilter(groups=("ethicist", "public"), categories=("honesty",))
+    everything = DashboardFilter()
+    chart_ms = {name: _median_ms(compute(name, everything), repeats) for name in CHARTS}
+    screen_ms = _median_ms(screen, repeats)
+    chart_filtered_ms = {name: _median_ms(compute(name, narrowed), repeats) for name in CHARTS}
+    firsts = []
+    for _ in range(3):
+        dashboard.cache.clear()
+        started = time.perf_counter()
+        dashboard.screen(None)
+        dashboard.charts(dashboard.checked(everything))
+        firsts.append(time.perf_counter() - started)
+    return {
+        "chart_ms": chart_ms,
+        "chart_filtered_ms": chart_filtered_ms,
+        "screen_ms": screen_ms,
+        "page_first_s": round(statistics.median(firsts), 3),
+    }
+
+
+def bench_charts(location: str, *, repeats: int = 5) -> dict[str, object]:
+    """``time_charts`` on an existing database (a DuckDB file or a ``postgresql://`` URL).
+
+    For comparing engines on the same data: build with ``bench dashboard --db FILE``, copy
+    with ``migrate-store``, then time both.
+
+    Raises:
+        ValidationFailed: No database there, or one with no ballots to chart.
+    """
+    if not is_postgres(location) and not Path(location).is_file():
+        raise ValidationFailed({"--db": f"no database at {location}"})
+    charter = Charter(open_database(location), Settings(db=location))
+    try:
+        with charter.db.read() as tx:
+            votes = tx.votes.count_votes()
+        if not votes:
+            raise ValidationFailed({"--db": "holds no ballots; build one with bench dashboard"})
+        timed = time_charts(charter, repeats)
+    finally:
+        charter.close()
+    return {
+        "bench": "charts",
+        "store": "postgresql" if is_postgres(location) else "duckdb",
+        "votes": votes,
+        **timed,
         "date": utc_now().date().isoformat(),
     }
 

@@ -12,6 +12,7 @@ from governance.config import Settings
 from governance.models import DashboardFilter
 from governance.services import Charter
 from governance.services.dashboard import CHARTS
+from governance.storage import Database
 
 
 def test_tiny_dashboard_benchmark_prints_one_json_line(
@@ -41,3 +42,27 @@ def test_tiny_dashboard_benchmark_prints_one_json_line(
     assert list(charter.dashboard.chart("funnel", year).table["guidelines"])[0] == 200
     assert 0 < list(charts["funnel"].table["guidelines"])[0] < 200, "the last 60 days"
     charter.close()
+
+
+def test_the_charts_are_timed_on_an_existing_database_of_either_engine(
+    demo_db: Database, capsys: pytest.CaptureFixture[str]
+) -> None:
+    location = getattr(demo_db, "url", None) or str(demo_db.location)
+    demo_db.close()  # a DuckDB file takes one process... and one opening
+    assert main(["bench", "charts", "--db", location, "--repeats", "1"]) == 0
+    (line,) = capsys.readouterr().out.splitlines()
+    figures = json.loads(line)
+    assert figures["store"] == ("postgresql" if location.startswith("postgresql") else "duckdb")
+    assert set(figures["chart_ms"]) == set(figures["chart_filtered_ms"]) == set(CHARTS)
+    assert figures["votes"] > 0 and figures["page_first_s"] > 0
+
+
+def test_timing_the_charts_of_an_empty_database_is_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    missing = tmp_path / "missing.duckdb"
+    assert main(["bench", "charts", "--db", str(missing)]) == 1
+    assert f"no database at {missing}" in capsys.readouterr().err and not missing.exists()
+    Charter.open(Settings(db=tmp_path / "empty.duckdb")).close()
+    assert main(["bench", "charts", "--db", str(tmp_path / "empty.duckdb")]) == 1
+    assert "holds no ballots" in capsys.readouterr().err

@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from governance.cli.audit import add_audit_commands
 from governance.cli.benchmarks import (
     cmd_bench_audit,
+    cmd_bench_charts,
     cmd_bench_constitution,
     cmd_bench_dashboard,
     cmd_bench_revision,
@@ -343,6 +344,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--loads", type=_positive, default=20, help="page loads at once (default 20)")
     p.add_argument("--db", help="build the database in this new file (default: a temporary folder)")
     p.set_defaults(func=cmd_bench_dashboard)
+    p = bench_sub.add_parser(
+        "charts",
+        help="each dashboard chart and the page's first load, timed on an existing database",
+    )
+    p.add_argument("--db", required=True, help="the database: a DuckDB file or a postgresql:// URL")
+    p.add_argument(
+        "--repeats", type=_positive, default=5, help="times each chart is computed (default 5)"
+    )
+    p.set_defaults(func=cmd_bench_charts)
     return parser
 
 

@@ -101,3 +101,11 @@ def cmd_bench_dashboard(args: argparse.Namespace) -> int:
     )
     print(json.dumps(result))
     return 0
+
+
+def cmd_bench_charts(args: argparse.Namespace) -> int:
+    """Time the dashboard's charts on an existing database and print one JSON line."""
+    from governance.bench_dashboard import bench_charts
+
+    print(json.dumps(bench_charts(args.db, repeats=args.repeats)))
+    return 0
