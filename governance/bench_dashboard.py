@@ -9,22 +9,20 @@ releases, audits with reviews), fills the summary tables from it as the
 from __future__ import annotations
 
 import json
-import statistics
 import threading
 import time
-from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
 
 from governance.bench import _percentile
 from governance.bench_audit import build_verdicts, new_database
-from governance.config import Settings, is_postgres
+from governance.bench_charts import median_ms, time_charts
+from governance.config import Settings
 from governance.errors import ValidationFailed
 from governance.models import DashboardFilter, Stakeholder
 from governance.services import Charter
 from governance.services.base import utc_now
-from governance.services.dashboard import CHARTS, _gather
-from governance.storage import Database, open_database
+from governance.storage import Database
 from governance.storage.summaries import Summaries
 
 #: Releases the synthetic deployment made over its year.
@@ -266,15 +264,6 @@ def refresh(db: Database) -> float:
     return time.perf_counter() - started
 
 
-def _median_ms(call: Callable[[], object], repeats: int) -> float:
-    times = []
-    for _ in range(repeats):
-        started = time.perf_counter()
-        call()
-        times.append((time.perf_counter() - started) * 1000)
-    return round(statistics.median(times), 1)
-
-
 def bench_dashboard(
     *,
     votes: int = 1_000_000,
@@ -323,7 +312,7 @@ def bench_dashboard(
             dashboard.screen(None)
             dashboard.charts(dashboard.checked(DashboardFilter()))
 
-        page_cached_ms = _median_ms(page, 20)
+        page_cached_ms = median_ms(page, 20)
 
         def render() -> None:
             page()
@@ -331,7 +320,7 @@ def bench_dashboard(
                 if chart.figure is not None:
                     chart.figure.to_json()
 
-        page_render_ms = _median_ms(render, 5)
+        page_render_ms = median_ms(render, 5)
 
         with charter.db.read() as tx:
             rows = tx.cursor.execute(
@@ -388,79 +377,6 @@ def bench_dashboard(
         "cast_p99_cold_ms": round(cold_p99, 2),
         "cast_p99_ratio_cold": round(cold_p99 / cast_p99, 2),
         "page_loads_during_casts_cold": len(cold_times),
-        "date": utc_now().date().isoformat(),
-    }
-
-
-def time_charts(charter: Charter, repeats: int = 5) -> dict[str, object]:
-    """Each chart's computation with no cache, the first screen's, and the page's first load.
-
-    Returns:
-        ``chart_ms`` (chart name -> median ms over ``repeats``, no filter),
-        ``chart_filtered_ms`` (the same for two groups and one category), ``screen_ms``,
-        ``page_first_s`` (median of 3 loads of the page's service calls on an empty cache).
-    """
-    dashboard = charter.dashboard
-
-    def compute(name: str, chosen: DashboardFilter) -> Callable[[], object]:
-        source = "shares" if name in ("split", "contested") else name
-        builder = dashboard._builder(source, dashboard.checked(chosen))
-
-        def run() -> object:
-            with charter.db.read() as tx:
-                return builder(tx)
-
-        return run
-
-    def screen() -> object:
-        with charter.db.read() as tx:
-            return _gather(tx, None, utc_now(), charter.settings.groups)
-
-    narrowed = DashboardFilter(groups=("ethicist", "public"), categories=("honesty",))
-    everything = DashboardFilter()
-    chart_ms = {name: _median_ms(compute(name, everything), repeats) for name in CHARTS}
-    screen_ms = _median_ms(screen, repeats)
-    chart_filtered_ms = {name: _median_ms(compute(name, narrowed), repeats) for name in CHARTS}
-    firsts = []
-    for _ in range(3):
-        dashboard.cache.clear()
-        started = time.perf_counter()
-        dashboard.screen(None)
-        dashboard.charts(dashboard.checked(everything))
-        firsts.append(time.perf_counter() - started)
-    return {
-        "chart_ms": chart_ms,
-        "chart_filtered_ms": chart_filtered_ms,
-        "screen_ms": screen_ms,
-        "page_first_s": round(statistics.median(firsts), 3),
-    }
-
-
-def bench_charts(location: str, *, repeats: int = 5) -> dict[str, object]:
-    """``time_charts`` on an existing database (a DuckDB file or a ``postgresql://`` URL).
-
-    For comparing engines on the same data: build with ``bench dashboard --db FILE``, copy
-    with ``migrate-store``, then time both.
-
-    Raises:
-        ValidationFailed: No database there, or one with no ballots to chart.
-    """
-    if not is_postgres(location) and not Path(location).is_file():
-        raise ValidationFailed({"--db": f"no database at {location}"})
-    charter = Charter(open_database(location), Settings(db=location))
-    try:
-        with charter.db.read() as tx:
-            votes = tx.votes.count_votes()
-        if not votes:
-            raise ValidationFailed({"--db": "holds no ballots; build one with bench dashboard"})
-        timed = time_charts(charter, repeats)
-    finally:
-        charter.close()
-    return {
-        "bench": "charts",
-        "store": "postgresql" if is_postgres(location) else "duckdb",
-        "votes": votes,
-        **timed,
         "date": utc_now().date().isoformat(),
     }
 

@@ -105,7 +105,7 @@ def cmd_bench_dashboard(args: argparse.Namespace) -> int:
 
 def cmd_bench_charts(args: argparse.Namespace) -> int:
     """Time the dashboard's charts on an existing database and print one JSON line."""
-    from governance.bench_dashboard import bench_charts
+    from governance.bench_charts import bench_charts
 
     print(json.dumps(bench_charts(args.db, repeats=args.repeats)))
     return 0
