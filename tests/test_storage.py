@@ -227,3 +227,37 @@ def test_every_process_sees_the_data_versions_move_with_the_others_writes(
     finally:
         first.close()
         second.close()
+
+
+def test_postgres_adds_the_event_log_indexes_once_and_a_replica_starting_changes_nothing(
+    pg_url: str,
+) -> None:
+    first = open_database(pg_url)
+    try:
+        with first.read() as tx:
+            names = {
+                r[0]
+                for r in tx.cursor.execute(
+                    "SELECT indexname FROM pg_indexes WHERE tablename = 'events'"
+                ).fetchall()
+            }
+            # A guideline's history and the recent activity can be read from an index, not
+            # the whole log.
+            tx.cursor.execute("SET LOCAL enable_seqscan = off")
+            plans = [
+                " ".join(str(r[0]) for r in tx.cursor.execute(f"EXPLAIN {sql}").fetchall())
+                for sql in (
+                    "SELECT id FROM events WHERE subject = 'G-0001'"
+                    " ORDER BY occurred_at DESC, id DESC LIMIT 100",
+                    "SELECT id FROM events WHERE action IN ('comment.posted', 'vote.decided')"
+                    " ORDER BY occurred_at DESC, id DESC LIMIT 60",
+                )
+            ]
+        assert {"events_by_subject", "events_by_action"} <= names
+        assert "events_by_subject" in plans[0] and "events_by_action" in plans[1]
+        before = first.versions(["events", "votes"])
+        open_database(pg_url).close()  # another replica starting: the indexes are there
+        time.sleep(0.3)
+        assert first.versions(["events", "votes"]) == before
+    finally:
+        first.close()

@@ -138,10 +138,15 @@ class Database(ABC):
         with self.transaction() as tx:
             self._hold_schema(tx)
             migrate(tx.cursor)
+            self._add_engine_indexes(tx)
             Summaries(tx.cursor).fold()
 
     def _hold_schema(self, tx: Tx) -> None:
         """Keep other processes from migrating until ``tx`` ends (one process: nothing)."""
+        return None
+
+    def _add_engine_indexes(self, tx: Tx) -> None:
+        """Create the indexes this engine needs beyond the migrations' (none on DuckDB)."""
         return None
 
     @abstractmethod

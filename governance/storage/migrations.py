@@ -561,14 +561,23 @@ MIGRATIONS: list[tuple[str, Migration]] = [
 
 def applied_versions(cur: Cursor) -> set[int]:
     """Numbers of the migrations already applied."""
+    # Looked up first: a schema statement counts as a write to every table, and would
+    # empty every replica's caches each time one starts.
+    found = cur.execute(
+        "SELECT count(*) FROM information_schema.tables"
+        " WHERE table_name = 'schema_migrations' AND table_schema = current_schema()"
+    ).fetchall()
+    if int(found[0][0]):
+        rows = cur.execute("SELECT version FROM schema_migrations").fetchall()
+        return {row[0] for row in rows}
     cur.execute(
-        """CREATE TABLE IF NOT EXISTS schema_migrations (
+        """CREATE TABLE schema_migrations (
             version INTEGER PRIMARY KEY,
             name VARCHAR NOT NULL,
             applied_at TIMESTAMPTZ NOT NULL
         )"""
     )
-    return {row[0] for row in cur.execute("SELECT version FROM schema_migrations").fetchall()}
+    return set()
 
 
 def migrate(cur: Cursor) -> list[int]:
