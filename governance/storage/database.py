@@ -105,6 +105,10 @@ class Tracked:
         """The cursor's transaction lock on ``name``."""
         self._cursor.hold(name)
 
+    def skip_existing(self, key: str) -> str:
+        """The cursor's clause leaving out rows already stored."""
+        return self._cursor.skip_existing(key)
+
     def snapshot(self) -> None:
         """The cursor's one snapshot for the transaction."""
         self._cursor.snapshot()

@@ -61,8 +61,8 @@ class VoteQueries(Queries):
         """Store new ballots and changed ones (each with the choice it replaces).
 
         One ballot per person per version: a new ballot that finds one already stored
-        (``ON CONFLICT DO NOTHING`` inserts nothing) raises ``Conflict``, and the caller
-        rolls back and tries again, reading it. The summaries take the whole batch in one
+        (another process's, written since the batch read; the insert leaves it out) raises
+        ``Conflict``, and the caller rolls back and tries again, reading it. The summaries take the whole batch in one
         insert (``groups``: the voters' groups, if known; ``cast``: every ballot cast, when
         one person's two ballots on a vote came in one batch and only the last is stored).
 
@@ -72,7 +72,7 @@ class VoteQueries(Queries):
         inserted = self._many(
             "INSERT INTO votes (guideline_id, version, stakeholder_id, choice, reason, cast_at)"
             " VALUES (?, ?, ?, ?, ?, ?)"
-            " ON CONFLICT (guideline_id, version, stakeholder_id) DO NOTHING",
+            + self.cursor.skip_existing("guideline_id, version, stakeholder_id"),
             [
                 (
                     guideline_key(v.guideline_id),
