@@ -62,12 +62,14 @@ class VoteQueries(Queries):
 
         One ballot per person per version: a new ballot that finds one already stored
         (another process's, written since the batch read; the insert leaves it out) raises
-        ``Conflict``, and the caller rolls back and tries again, reading it. The summaries take the whole batch in one
-        insert (``groups``: the voters' groups, if known; ``cast``: every ballot cast, when
-        one person's two ballots on a vote came in one batch and only the last is stored).
+        ``Conflict``, and the caller rolls back and tries again, reading it. On DuckDB the one
+        writer read them first, and the primary key refuses a twin. The summaries take the
+        whole batch in one insert (``groups``: the voters' groups, if known; ``cast``: every
+        ballot cast, when one person's two ballots on a vote came in one batch and only the
+        last is stored).
 
         Raises:
-            Conflict: A new ballot's person already has one for that version.
+            Conflict: A new ballot's person already has one for that version (PostgreSQL).
         """
         inserted = self._many(
             "INSERT INTO votes (guideline_id, version, stakeholder_id, choice, reason, cast_at)"
