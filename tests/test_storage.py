@@ -16,7 +16,7 @@ from governance.models import Choice, Vote
 from governance.services import Charter
 from governance.storage import Database, open_database
 from governance.storage.base import BULK_MIN
-from governance.storage.cursors import to_pyformat
+from governance.storage.cursors import to_numbered
 from governance.storage.migrations import MIGRATIONS
 from tests.conftest import CONSTRAINT_ERRORS
 
@@ -156,12 +156,12 @@ def test_sql_stays_in_the_postgres_subset(path: Path) -> None:
 # -- what differs between the engines --------------------------------------------------------
 
 
-def test_question_marks_become_psycopg_marks_outside_quoted_text() -> None:
-    assert to_pyformat("SELECT ? WHERE a LIKE 'G-%' AND b = '?' AND c = ?") == (
-        "SELECT %s WHERE a LIKE 'G-%%' AND b = '?' AND c = %s"
+def test_question_marks_are_numbered_outside_quoted_text() -> None:
+    assert to_numbered("SELECT ? WHERE a LIKE 'G-%' AND b = '?' AND c = ?") == (
+        "SELECT $1 WHERE a LIKE 'G-%' AND b = '?' AND c = $2"
     )
-    assert to_pyformat("SELECT 'it''s ?', \"odd?col\", 5 % 2, ?") == (
-        "SELECT 'it''s ?', \"odd?col\", 5 %% 2, %s"
+    assert to_numbered("SELECT 'it''s ?', \"odd?col\", 5 % 2, ?") == (
+        "SELECT 'it''s ?', \"odd?col\", 5 % 2, $1"
     )
 
 

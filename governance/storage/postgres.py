@@ -165,7 +165,7 @@ class PostgresDatabase(Database):
             conn.execute("BEGIN")
             try:
                 try:
-                    yield Tx(Tracked(PgCursor(conn.cursor(), writes=True), written))
+                    yield Tx(Tracked(PgCursor(psycopg.RawCursor(conn), writes=True), written))
                 except BaseException:
                     conn.execute("ROLLBACK")
                     raise
@@ -195,7 +195,7 @@ class PostgresDatabase(Database):
         with self._pool.connection() as conn:
             conn.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
             try:
-                yield Tx(PgCursor(conn.cursor(), writes=False))
+                yield Tx(PgCursor(psycopg.RawCursor(conn), writes=False))
             finally:
                 conn.execute("ROLLBACK")
 
