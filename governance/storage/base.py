@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import lru_cache
 from typing import Any
 
 from governance.storage.cursors import Cursor
@@ -84,8 +85,12 @@ class Queries:
         return None if row is None else row[0]
 
 
+@lru_cache(maxsize=256)
 def _values_group(sql: str) -> tuple[str, str, str]:
-    """``INSERT ... VALUES (a, f(b)) suffix`` as its head, its row ``(a, f(b))`` and suffix."""
+    """``INSERT ... VALUES (a, f(b)) suffix`` as its head, its row ``(a, f(b))`` and suffix.
+
+    Cached: the same few inserts come with every batch, and the walk is char by char.
+    """
     head, _, rest = sql.partition(" VALUES ")
     depth = 0
     for end, char in enumerate(rest):
