@@ -165,6 +165,16 @@ def test_question_marks_are_numbered_outside_quoted_text() -> None:
     )
 
 
+def test_a_statement_keeps_its_literal_percent_and_quoted_marks_on_either_engine(
+    db: Database,
+) -> None:
+    with db.read() as tx:
+        row = tx.cursor.execute(
+            "SELECT ? || '%', '?', 7 % 4, ? LIKE 'G-%'", ["a", "G-0001"]
+        ).fetchall()
+    assert row == [("a%", "?", 3, True)]
+
+
 def test_many_rows_load_at_once_with_nulls_and_any_text(db: Database) -> None:
     texts = ["plain", "ünïcödé ✓", "'; DROP TABLE events; --", "{{ 7*7 }} %s ? \\N", ""]
     rows = [
